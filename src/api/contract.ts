@@ -1,0 +1,408 @@
+/**
+ * The Cita contract, v1: one zod schema per request and response. The server parses every input
+ * with these schemas, the client parses every response with them, and the OpenAPI 3.1 document
+ * (`npm run openapi`, served at `/v1/openapi.json`) is generated from them. This file is the only
+ * thing the widget and the server both import.
+ *
+ * Written against `zod/mini` so the browser bundle stays small; the server uses the same file.
+ */
+import * as z from 'zod/mini';
+import { codePointLength, normalizeText } from '../core/text.js';
+
+/* ------------------------------------------------------------------------------------------------
+ * Building blocks
+ * --------------------------------------------------------------------------------------------- */
+
+export interface TextOptions {
+  min?: number;
+  max: number;
+  multiline?: boolean;
+}
+
+/**
+ * Untrusted text: normalised with the shared rules (NFC, trim, no control or bidi-override
+ * characters), then length-checked in code points. Client and server apply the same rules.
+ */
+export function text({ min = 1, max, multiline = false }: TextOptions) {
+  return z.string().check(
+    z.overwrite((v) => normalizeText(v, { multiline })),
+    z.refine((v) => codePointLength(v) >= min, {
+      message: min === 1 ? 'Required' : `At least ${min} characters`,
+      abort: true,
+    }),
+    z.refine((v) => codePointLength(v) <= max, { message: `At most ${max} characters` }),
+    z.maxLength(max * 2), // a UTF-16 bound for JSON Schema consumers; the code-point rule above is exact
+  );
+}
+
+/** Rich text (limited HTML) sent by the backend: rendered only through the sanitiser. */
+export const RichText = z.string().check(z.maxLength(20_000));
+
+/** A lowercase identifier used in URLs: business slugs, service and staff ids. */
+export const Slug = z.string().check(
+  z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'Lowercase letters, digits and inner hyphens'),
+);
+
+export const TimeZone = z.string().check(
+  z.maxLength(64),
+  z.refine(isTimeZone, { message: 'Not an IANA time zone' }),
+);
+
+export const Locale = z.string().check(
+  z.maxLength(35),
+  z.refine(isLocale, { message: 'Not a BCP 47 language tag' }),
+);
+
+/** ISO 4217 currency code. */
+export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'A three-letter ISO 4217 code'));
+
+/** Hex SHA-256 digest (64 lowercase hex digits). */
+export const Sha256 = z.string().check(z.regex(/^[a-f0-9]{64}$/, 'A hex SHA-256 digest'));
+
+/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone). */
+export const LocalDate = z.iso.date({ message: 'A date as YYYY-MM-DD' });
+
+/** An instant with an explicit offset (`Z` or `+02:00`). */
+export const Instant = z.iso.datetime({ offset: true, message: 'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00' });
+
+export const Email = z.string().check(
+  z.overwrite((v) => normalizeText(v).toLowerCase()),
+  z.maxLength(254),
+  z.email({ message: 'Not a valid email address' }),
+);
+
+/** A phone number in international form: "+", country code, 6 to 14 more digits; spaces, dots, hyphens and brackets allowed. */
+export const Phone = z.string().check(
+  z.overwrite((v) => normalizeText(v)),
+  z.maxLength(32),
+  z.regex(/^\+[1-9][0-9 .()-]{5,30}$/, 'An international number, e.g. +34 600 123 456'),
+  z.refine((v) => /^\+[1-9][0-9]{6,14}$/.test(v.replace(/[ .()-]/g, '')), {
+    message: 'An international number, e.g. +34 600 123 456',
+  }),
+);
+
+/** Client-generated key that makes a booking request safe to retry. */
+export const IdempotencyKey = z.string().check(
+  z.regex(/^[A-Za-z0-9_-]{16,128}$/, '16 to 128 letters, digits, "-" or "_"'),
+);
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** Opaque capability returned once when a booking is created. */
+export const ManageToken = z.string().check(z.regex(/^[A-Za-z0-9_-]{32,128}$/, 'Not a manage token'));
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value.includes('/') || value === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+export function isLocale(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Business configuration (public view)
+ * --------------------------------------------------------------------------------------------- */
+
+export const CUSTOMER_FIELDS = ['name', 'email', 'phone', 'notes'] as const;
+export const CustomerField = z.enum(CUSTOMER_FIELDS);
+export type CustomerField = z.infer<typeof CustomerField>;
+
+export const POLICY_KINDS = ['terms', 'privacy', 'cancellation'] as const;
+export const PolicyKind = z.enum(POLICY_KINDS);
+export type PolicyKind = z.infer<typeof PolicyKind>;
+
+export const PolicyVersion = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'A short version label'));
+
+export const Policy = z.object({
+  version: PolicyVersion,
+  title: text({ max: 120 }),
+  /** Limited rich text; render only through the sanitiser. */
+  text: RichText,
+  /** SHA-256 of `text` exactly as served (UTF-8), the proof a consent refers to. */
+  sha256: Sha256,
+});
+export type Policy = z.infer<typeof Policy>;
+
+export const CancellationPolicy = z.extend(Policy, {
+  /** Free cancellation until this many hours before the start. */
+  cutoffHours: z.number().check(z.int(), z.gte(0), z.lte(24 * 60)),
+});
+export type CancellationPolicy = z.infer<typeof CancellationPolicy>;
+
+export const Policies = z.object({
+  terms: z.optional(Policy),
+  privacy: z.optional(Policy),
+  cancellation: z.optional(CancellationPolicy),
+});
+
+export const TwoFactorMode = z.enum(['off', 'optional', 'required']);
+
+export const PasswordPolicy = z.object({
+  minLength: z.number().check(z.int(), z.gte(8), z.lte(128)),
+  maxLength: z.number().check(z.int(), z.gte(64), z.lte(1024)),
+  requireClasses: z.boolean(),
+});
+
+export const SecuritySettings = z.object({
+  twoFactor: TwoFactorMode,
+  hipaa: z.boolean(),
+  password: PasswordPolicy,
+  sessionIdleMinutes: z.number().check(z.int(), z.gte(1), z.lte(24 * 60)),
+});
+
+export const BookingRules = z.object({
+  slotStepMinutes: z.number().check(z.int(), z.gte(5), z.lte(240)),
+  minNoticeMinutes: z.number().check(z.int(), z.gte(0), z.lte(60 * 24 * 90)),
+  maxAdvanceDays: z.number().check(z.int(), z.gte(1), z.lte(730)),
+});
+
+export const BusinessConfig = z.object({
+  slug: Slug,
+  name: text({ max: 120 }),
+  timeZone: TimeZone,
+  locale: Locale,
+  currency: Currency,
+  /** Fields the booking form asks for; all of them are required. Always includes name and email. */
+  customerFields: z.array(CustomerField).check(
+    z.refine((f) => f.includes('name') && f.includes('email'), { message: 'name and email are always asked' }),
+    z.refine((f) => new Set(f).size === f.length, { message: 'Listed twice' }),
+  ),
+  /** Every policy present must be consented to before a booking. */
+  policies: Policies,
+  rules: BookingRules,
+  security: SecuritySettings,
+});
+export type BusinessConfig = z.infer<typeof BusinessConfig>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Services and staff
+ * --------------------------------------------------------------------------------------------- */
+
+export const Money = z.object({
+  /** Integer amount in the currency's minor unit (cents). */
+  amountMinor: z.number().check(z.int(), z.gte(0), z.lte(100_000_000)),
+  currency: Currency,
+});
+export type Money = z.infer<typeof Money>;
+
+export const StaffMember = z.object({ id: Slug, name: text({ max: 80 }) });
+export type StaffMember = z.infer<typeof StaffMember>;
+
+export const Service = z.object({
+  id: Slug,
+  name: text({ max: 120 }),
+  /** Limited rich text; render only through the sanitiser. */
+  description: z.optional(RichText),
+  durationMinutes: z.number().check(z.int(), z.gte(5), z.lte(24 * 60)),
+  price: z.optional(Money),
+  staff: z.array(StaffMember),
+});
+export type Service = z.infer<typeof Service>;
+
+export const ServiceList = z.object({ services: z.array(Service) });
+export type ServiceList = z.infer<typeof ServiceList>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Availability
+ * --------------------------------------------------------------------------------------------- */
+
+/** At most this many days per availability request (a calendar month view with margins). */
+export const MAX_AVAILABILITY_DAYS = 42;
+
+export const AvailabilityQuery = z
+  .object({
+    service: Slug,
+    /** First day, inclusive, in the business's time zone. */
+    from: LocalDate,
+    /** Last day, inclusive, in the business's time zone. */
+    to: LocalDate,
+    staff: z.optional(Slug),
+  })
+  .check(
+    z.refine((q) => q.from <= q.to, { message: '`to` is before `from`', path: ['to'] }),
+    z.refine((q) => daysBetween(q.from, q.to) < MAX_AVAILABILITY_DAYS, {
+      message: `At most ${MAX_AVAILABILITY_DAYS} days`,
+      path: ['to'],
+    }),
+  );
+export type AvailabilityQuery = z.infer<typeof AvailabilityQuery>;
+
+export const Slot = z.object({
+  start: Instant,
+  end: Instant,
+  /** Staff free for the whole slot, buffers included. */
+  staff: z.array(Slug).check(z.minLength(1)),
+});
+export type Slot = z.infer<typeof Slot>;
+
+export const Availability = z.object({
+  service: Slug,
+  from: LocalDate,
+  to: LocalDate,
+  timeZone: TimeZone,
+  slots: z.array(Slot),
+});
+export type Availability = z.infer<typeof Availability>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Bookings
+ * --------------------------------------------------------------------------------------------- */
+
+export const Customer = z.object({
+  name: text({ max: 100 }),
+  email: Email,
+  phone: z.optional(Phone),
+  notes: z.optional(text({ max: 1000, multiline: true })),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const Consent = z.object({ policy: PolicyKind, version: PolicyVersion, sha256: Sha256 });
+export type Consent = z.infer<typeof Consent>;
+
+/** Name of the honeypot field: hidden from people, tempting to bots; must stay empty. */
+export const HONEYPOT_FIELD = 'website';
+
+/** POST /v1/businesses/{slug}/bookings, with an `Idempotency-Key` header. */
+export const CreateBookingRequest = z.object({
+  service: Slug,
+  start: Instant,
+  staff: z.optional(Slug),
+  customer: Customer,
+  consents: z.array(Consent).check(
+    z.maxLength(POLICY_KINDS.length),
+    z.refine((c) => new Set(c.map((x) => x.policy)).size === c.length, { message: 'A policy listed twice' }),
+  ),
+  /** The customer's language for messages and the confirmation email. */
+  locale: z.optional(Locale),
+  /** The customer's time zone, for the confirmation email. */
+  timeZone: z.optional(TimeZone),
+  [HONEYPOT_FIELD]: z.optional(z.string().check(z.maxLength(500))),
+});
+export type CreateBookingRequest = z.infer<typeof CreateBookingRequest>;
+
+export const BookingStatus = z.enum(['confirmed', 'cancelled']);
+
+export const Booking = z.object({
+  id: z.uuid(),
+  /** Short human reference, e.g. "CITA-7KQ2M9". */
+  reference: z.string().check(z.regex(/^[A-Z]{2,8}-[0-9A-Z]{4,12}$/)),
+  status: BookingStatus,
+  business: Slug,
+  service: z.object({ id: Slug, name: text({ max: 120 }) }),
+  staff: StaffMember,
+  start: Instant,
+  end: Instant,
+  timeZone: TimeZone,
+  customer: z.object({ name: text({ max: 100 }) }),
+  /** Until when a free cancellation is possible (absent when there is no cutoff). */
+  cancellableUntil: z.optional(Instant),
+  cancelledAt: z.optional(Instant),
+  createdAt: Instant,
+});
+export type Booking = z.infer<typeof Booking>;
+
+/** What creating a booking returns: the booking and, once only, its manage token. */
+export const CreatedBooking = z.extend(Booking, { manageToken: ManageToken });
+export type CreatedBooking = z.infer<typeof CreatedBooking>;
+
+/** POST /v1/businesses/{slug}/bookings/{id}/cancel (manage token as Bearer). */
+export const CancelBookingRequest = z.object({
+  reason: z.optional(text({ max: 500, multiline: true })),
+});
+export type CancelBookingRequest = z.infer<typeof CancelBookingRequest>;
+
+export const BookingIdParam = z.object({ slug: Slug, id: z.uuid() });
+
+/* ------------------------------------------------------------------------------------------------
+ * Errors: RFC 9457 problem details
+ * --------------------------------------------------------------------------------------------- */
+
+/** Stable problem codes; the `type` URI of a problem ends with one of these. */
+export const PROBLEM_CODES = [
+  'validation_failed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'not_found',
+  'unknown_service',
+  'unknown_staff',
+  'slot_unavailable',
+  'slot_in_past',
+  'outside_hours',
+  'outside_booking_window',
+  'consent_missing',
+  'consent_outdated',
+  'cancellation_closed',
+  'already_cancelled',
+  'idempotency_key_required',
+  'idempotency_key_reused',
+  'origin_not_allowed',
+  'bot_detected',
+  'rate_limited',
+  'method_not_allowed',
+  'internal_error',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export const PROBLEM_TYPE_BASE = 'https://cita.dev/problems/';
+export const problemType = (code: ProblemCode): string => PROBLEM_TYPE_BASE + code;
+
+export const FieldError = z.object({
+  /** Dotted path of the field in the request, e.g. "customer.email". */
+  field: z.string().check(z.maxLength(200)),
+  message: z.string().check(z.maxLength(500)),
+  code: z.optional(z.string().check(z.maxLength(64))),
+});
+export type FieldError = z.infer<typeof FieldError>;
+
+export const Problem = z.looseObject({
+  type: z.string().check(z.maxLength(300)),
+  title: z.string().check(z.maxLength(300)),
+  status: z.number().check(z.int(), z.gte(400), z.lte(599)),
+  detail: z.optional(z.string().check(z.maxLength(2000))),
+  instance: z.optional(z.string().check(z.maxLength(500))),
+  /** validation_failed: one entry per bad field. */
+  errors: z.optional(z.array(FieldError).check(z.maxLength(100))),
+  /** rate_limited: seconds to wait (also in the `Retry-After` header). */
+  retryAfter: z.optional(z.number().check(z.gte(0))),
+  /** cancellation_closed: the last moment a free cancellation was possible. */
+  cancellableUntil: z.optional(Instant),
+  /** consent_missing / consent_outdated: the policies concerned. */
+  policies: z.optional(z.array(PolicyKind)),
+});
+export type Problem = z.infer<typeof Problem>;
+
+/** The stable code of a problem, or undefined when its `type` is not one of ours. */
+export function problemCode(problem: Pick<Problem, 'type'>): ProblemCode | undefined {
+  if (!problem.type.startsWith(PROBLEM_TYPE_BASE)) return undefined;
+  const code = problem.type.slice(PROBLEM_TYPE_BASE.length);
+  return (PROBLEM_CODES as readonly string[]).includes(code) ? (code as ProblemCode) : undefined;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Routes (used by the client, the server and the OpenAPI generator)
+ * --------------------------------------------------------------------------------------------- */
+
+export const routes = {
+  business: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}`,
+  services: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/services`,
+  availability: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/availability`,
+  bookings: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/bookings`,
+  booking: (slug: string, id: string) =>
+    `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}`,
+  cancel: (slug: string, id: string) =>
+    `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/cancel`,
+} as const;
+
+/* ------------------------------------------------------------------------------------------------ */
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

@@ -1,0 +1,48 @@
+import { defineConfig } from 'vite';
+import { readdirSync } from 'node:fs';
+
+/**
+ * Two builds (`npm run build` runs both):
+ *  BUILD=esm     the npm build: one ES module per entry (src/index.ts, src/define/*.ts), lit and
+ *                the other runtime dependencies left external, in dist/esm/.
+ *  BUILD=bundle  the script-tag bundle: dist/cita.js, a single ES module with everything in,
+ *                rarely used elements split into lazy chunks under dist/chunks/.
+ * Decorators are Lit's legacy (experimentalDecorators) ones, which Vite 8's Oxc lowers.
+ */
+const build = process.env.BUILD ?? 'bundle';
+
+const defineEntries = Object.fromEntries(
+  readdirSync('src/define')
+    .filter((f) => f.endsWith('.ts') && f !== 'embed.ts')
+    .map((f) => [`define/${f.replace(/\.ts$/, '')}`, `src/define/${f}`]),
+);
+
+export default defineConfig(
+  build === 'esm'
+    ? {
+        build: {
+          outDir: 'dist/esm',
+          emptyOutDir: true,
+          target: 'es2022',
+          sourcemap: true,
+          minify: false,
+          lib: { entry: { index: 'src/index.ts', ...defineEntries }, formats: ['es'] },
+          rolldownOptions: {
+            external: [/^lit($|\/)/, /^@lit\//, /^dompurify/, /^zod($|\/)/, /^@simplewebauthn\//],
+            output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+          },
+        },
+      }
+    : {
+        build: {
+          outDir: 'dist',
+          emptyOutDir: false,
+          target: 'es2022',
+          sourcemap: true,
+          lib: { entry: { cita: 'src/define/embed.ts' }, formats: ['es'] },
+          rolldownOptions: {
+            output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+          },
+        },
+      },
+);
