@@ -39,19 +39,17 @@ export function text({ min = 1, max, multiline = false }: TextOptions) {
 export const RichText = z.string().check(z.maxLength(20_000));
 
 /** A lowercase identifier used in URLs: business slugs, service and staff ids. */
-export const Slug = z.string().check(
-  z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'Lowercase letters, digits and inner hyphens'),
-);
+export const Slug = z
+  .string()
+  .check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'Lowercase letters, digits and inner hyphens'));
 
-export const TimeZone = z.string().check(
-  z.maxLength(64),
-  z.refine(isTimeZone, { message: 'Not an IANA time zone' }),
-);
+export const TimeZone = z
+  .string()
+  .check(z.maxLength(64), z.refine(isTimeZone, { message: 'Not an IANA time zone' }));
 
-export const Locale = z.string().check(
-  z.maxLength(35),
-  z.refine(isLocale, { message: 'Not a BCP 47 language tag' }),
-);
+export const Locale = z
+  .string()
+  .check(z.maxLength(35), z.refine(isLocale, { message: 'Not a BCP 47 language tag' }));
 
 /** ISO 4217 currency code. */
 export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'A three-letter ISO 4217 code'));
@@ -63,7 +61,10 @@ export const Sha256 = z.string().check(z.regex(/^[a-f0-9]{64}$/, 'A hex SHA-256 
 export const LocalDate = z.iso.date({ message: 'A date as YYYY-MM-DD' });
 
 /** An instant with an explicit offset (`Z` or `+02:00`). */
-export const Instant = z.iso.datetime({ offset: true, message: 'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00' });
+export const Instant = z.iso.datetime({
+  offset: true,
+  message: 'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00',
+});
 
 export const Email = z.string().check(
   z.overwrite((v) => normalizeText(v).toLowerCase()),
@@ -82,9 +83,9 @@ export const Phone = z.string().check(
 );
 
 /** Client-generated key that makes a booking request safe to retry. */
-export const IdempotencyKey = z.string().check(
-  z.regex(/^[A-Za-z0-9_-]{16,128}$/, '16 to 128 letters, digits, "-" or "_"'),
-);
+export const IdempotencyKey = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{16,128}$/, '16 to 128 letters, digits, "-" or "_"'));
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** Opaque capability returned once when a booking is created. */
@@ -119,7 +120,9 @@ export const POLICY_KINDS = ['terms', 'privacy', 'cancellation'] as const;
 export const PolicyKind = z.enum(POLICY_KINDS);
 export type PolicyKind = z.infer<typeof PolicyKind>;
 
-export const PolicyVersion = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'A short version label'));
+export const PolicyVersion = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'A short version label'));
 
 export const Policy = z.object({
   version: PolicyVersion,
@@ -172,7 +175,9 @@ export const BusinessConfig = z.object({
   currency: Currency,
   /** Fields the booking form asks for; all of them are required. Always includes name and email. */
   customerFields: z.array(CustomerField).check(
-    z.refine((f) => f.includes('name') && f.includes('email'), { message: 'name and email are always asked' }),
+    z.refine((f) => f.includes('name') && f.includes('email'), {
+      message: 'name and email are always asked',
+    }),
     z.refine((f) => new Set(f).size === f.length, { message: 'Listed twice' }),
   ),
   /** Every policy present must be consented to before a booking. */

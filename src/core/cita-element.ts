@@ -1,0 +1,41 @@
+import { LitElement, css } from 'lit';
+import { VERSION } from './version.js';
+import { LocaleController } from './locale.js';
+
+/**
+ * The base of every Cita element: shared host styles, the resolved locale (the native `lang`
+ * attribute on the element, then the nearest `[lang]` ancestor, then `<html lang>`), custom states and the version
+ * that `defineOnce` compares when two copies of Cita meet on one page.
+ */
+export class CitaElement extends LitElement {
+  static version = VERSION;
+
+  static override styles = css`
+    :host {
+      box-sizing: border-box;
+      font-family: var(--cita-font-family, inherit);
+      color: inherit;
+    }
+    :host([hidden]) {
+      display: none !important;
+    }
+    *,
+    *::before,
+    *::after {
+      box-sizing: inherit;
+    }
+  `;
+
+  /** The locale and its string catalog, resolved from `lang` and the page. */
+  protected readonly i18n = new LocaleController(this);
+
+  protected readonly internals: ElementInternals = this.attachInternals();
+
+  /** Sets or clears a custom state, so site CSS can use `:state(name)`. */
+  protected setState(name: string, on: boolean): void {
+    const states = this.internals.states;
+    if (!states) return;
+    if (on) states.add(name);
+    else states.delete(name);
+  }
+}

@@ -1,0 +1,79 @@
+/** Every visible string of Cita's elements. A locale file implements all of it; `en` is the fallback. */
+export interface Strings {
+  // steps
+  stepService: string;
+  stepSlot: string;
+  stepDetails: string;
+  stepReview: string;
+  stepDone: string;
+  stepAnnouncement: (step: number, total: number, name: string) => string;
+  // service list
+  chooseService: string;
+  minutes: (n: number) => string;
+  free: string;
+  noServices: string;
+  // calendar and slots
+  chooseDay: string;
+  previousMonth: string;
+  nextMonth: string;
+  daysWithSlots: (n: number) => string;
+  noSlotsThisMonth: string;
+  showNextMonth: string;
+  noSlotsThisDay: string;
+  slotsFor: (day: string) => string;
+  morning: string;
+  afternoon: string;
+  evening: string;
+  timesShownIn: (zone: string) => string;
+  businessTimeIs: (zone: string) => string;
+  // details
+  yourDetails: string;
+  name: string;
+  email: string;
+  phone: string;
+  phoneHint: string;
+  notes: string;
+  required: string;
+  invalidEmail: string;
+  invalidPhone: string;
+  tooLong: (max: number) => string;
+  // consents
+  consents: string;
+  acceptPolicy: (title: string) => string;
+  readPolicy: (title: string) => string;
+  hidePolicy: (title: string) => string;
+  consentRequired: string;
+  cancellationCutoff: (hours: number) => string;
+  cancellationAnytime: string;
+  policyVersion: (version: string) => string;
+  // review and submit
+  review: string;
+  service: string;
+  when: string;
+  with: string;
+  price: string;
+  back: string;
+  next: string;
+  confirm: string;
+  booking: string;
+  change: string;
+  // done
+  confirmedTitle: string;
+  confirmedText: (email: string) => string;
+  reference: string;
+  addToCalendar: string;
+  manageBooking: string;
+  bookAnother: string;
+  // errors and states
+  loading: string;
+  loadFailed: string;
+  retry: string;
+  networkError: string;
+  timeoutError: string;
+  slotTaken: string;
+  consentOutdated: string;
+  rateLimited: (seconds: number) => string;
+  serverRejected: string;
+  fixErrors: (n: number) => string;
+  genericError: string;
+}
