@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { readdirSync } from 'node:fs';
+import { minifyLiterals } from './tools/minify-literals.ts';
 
 /**
  * Two builds (`npm run build` runs both):
@@ -34,14 +35,19 @@ export default defineConfig(
         },
       }
     : {
+        plugins: [minifyLiterals()],
         build: {
           outDir: 'dist',
           emptyOutDir: false,
           target: 'es2022',
           sourcemap: true,
+          minify: true,
           lib: { entry: { cita: 'src/define/embed.ts' }, formats: ['es'] },
           rolldownOptions: {
-            output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+            // Lets the entry export what the lazy chunks share with it, so the booking flow is one
+            // file and a lazy chunk imports from it instead of a third shared chunk.
+            preserveEntrySignatures: 'allow-extension',
+            output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
           },
         },
       },

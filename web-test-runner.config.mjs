@@ -1,6 +1,7 @@
 // @web/test-runner: Debian's Chromium driven by Playwright's launcher (never a downloaded browser).
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { misbehavingServer } from './test/support/misbehaving-server.mjs';
 
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const args = [
@@ -17,6 +18,8 @@ const args = [
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
+  // A deliberately misbehaving API under /__cita/ for test/client.test.ts.
+  middleware: [misbehavingServer()],
   // The esbuild plugin reads tsconfig.json as raw text (no `extends`): it must stay flat so the
   // legacy decorator settings reach it.
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],

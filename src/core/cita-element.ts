@@ -1,4 +1,4 @@
-import { LitElement, css } from 'lit';
+import { LitElement, css, type CSSResultGroup } from 'lit';
 import { VERSION } from './version.js';
 import { LocaleController } from './locale.js';
 
@@ -10,7 +10,7 @@ import { LocaleController } from './locale.js';
 export class CitaElement extends LitElement {
   static version = VERSION;
 
-  static override styles = css`
+  static override styles: CSSResultGroup = css`
     :host {
       box-sizing: border-box;
       font-family: var(--cita-font-family, inherit);

@@ -64,6 +64,19 @@ export interface Strings {
   addToCalendar: string;
   manageBooking: string;
   bookAnother: string;
+  // manage
+  manageTitle: string;
+  status: string;
+  statusConfirmed: string;
+  statusCancelled: string;
+  cancellableUntil: (when: string) => string;
+  cancellationClosed: (when: string) => string;
+  cancelBooking: string;
+  cancelReally: string;
+  keepBooking: string;
+  cancelling: string;
+  cancelledNotice: string;
+  bookingNotFound: string;
   // errors and states
   loading: string;
   loadFailed: string;

@@ -1,0 +1,466 @@
+/**
+ * Server configuration: one JSON file (or a .js/.ts module whose default export is the same
+ * object), validated with zod. Every problem is reported with the path of the bad field and the
+ * reason, all at once, so an owner can fix the file in one go. See `demo/config.json` and
+ * `docs/server.md` for the format.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import {
+  BookingRules,
+  BusinessConfig,
+  Currency,
+  CustomerField,
+  LocalDate,
+  Locale,
+  PolicyVersion,
+  RichText,
+  SecuritySettings,
+  ServiceList,
+  Slug,
+  TimeZone,
+  text,
+  type BusinessConfig as PublicBusinessConfig,
+  type ServiceList as PublicServiceList,
+} from '../src/api/contract.js';
+import type { StaffSchedule } from './domain/availability.js';
+
+/* ------------------------------------------------------------------------------------------------
+ * Schedules (the shape the availability engine takes)
+ * --------------------------------------------------------------------------------------------- */
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const HHMM = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'A time of day as HH:MM, 00:00 to 24:00');
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+const Interval = z
+  .tuple([HHMM, HHMM])
+  .refine(([a, b]) => minutesOf(a) < minutesOf(b), { message: 'The start must be before the end, e.g. ["09:00", "14:00"]' });
+
+const Intervals = z
+  .array(Interval)
+  .max(12)
+  .superRefine((list, ctx) => {
+    const sorted = list.map(([a, b]) => [minutesOf(a), minutesOf(b)] as const).sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]![0] < sorted[i - 1]![1]) {
+        ctx.addIssue({ code: 'custom', message: 'Intervals overlap' });
+        return;
+      }
+    }
+  });
+
+const WeeklyHours = z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, Intervals.optional()])) as Record<
+  (typeof WEEKDAYS)[number],
+  z.ZodOptional<typeof Intervals>
+>);
+
+const Staff = z.strictObject({
+  id: Slug,
+  name: text({ max: 80 }),
+  /** Working hours per weekday, in the business's time zone. A missing day is a day off. */
+  weeklyHours: WeeklyHours,
+  /** Dates whose hours differ from the week: holidays (`hours: []`), one-off closures, extra days. */
+  exceptions: z
+    .array(
+      z.strictObject({
+        date: LocalDate,
+        hours: Intervals,
+        note: z.string().max(200).optional(),
+      }),
+    )
+    .max(1000)
+    .default([])
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((e, i) => {
+        if (seen.has(e.date)) ctx.addIssue({ code: 'custom', path: [i, 'date'], message: `${e.date} is listed twice` });
+        seen.add(e.date);
+      });
+    }),
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * Business
+ * --------------------------------------------------------------------------------------------- */
+
+/** `schema`, with `value` used when the field is absent. */
+const withDefault = <S extends z.core.SomeType>(schema: S, value: z.input<S>) =>
+  z.preprocess((v) => (v === undefined ? value : v), schema);
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True when `value` is an exact origin: scheme, host and optional port, nothing else. */
+export function isExactOrigin(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+}
+
+const AllowedOrigin = z
+  .string()
+  .max(300)
+  .refine(isExactOrigin, {
+    message:
+      'An exact origin: scheme, host and optional port only, e.g. "https://salon.example" (no path, no trailing slash, no wildcard, lowercase host)',
+    abort: true,
+  })
+  .refine((o) => o.startsWith('https:') || LOOPBACK_HOSTS.has(new URL(o).hostname), {
+    message: 'http: is only allowed for localhost, 127.0.0.1 and [::1]; use https:',
+  });
+
+const PolicyInput = z.strictObject({
+  version: PolicyVersion,
+  title: text({ max: 120 }),
+  /** Limited rich text shown to the customer; its SHA-256 is computed by the server. */
+  text: z.string().min(1, 'Required').max(20_000),
+});
+
+const CancellationPolicyInput = PolicyInput.extend({
+  /** Free cancellation until this many hours before the start. */
+  cutoffHours: z.number().int().min(0).max(24 * 60),
+});
+
+const ServiceInput = z.strictObject({
+  id: Slug,
+  name: text({ max: 120 }),
+  /** Limited rich text; the widget renders it through its sanitiser. */
+  description: z.optional(RichText),
+  durationMinutes: z.number().int().min(5).max(24 * 60),
+  /** Price in the currency's minor unit (cents), in the business's currency. */
+  priceMinor: z.number().int().min(0).max(100_000_000).optional(),
+  bufferBeforeMinutes: z.number().int().min(0).max(240).default(0),
+  bufferAfterMinutes: z.number().int().min(0).max(240).default(0),
+  /** Ids of the staff who can do this service. */
+  staff: z.array(Slug).min(1, 'At least one staff member'),
+});
+
+export const DEFAULT_SECURITY = {
+  twoFactor: 'off',
+  hipaa: false,
+  password: { minLength: 12, maxLength: 128, requireClasses: false },
+  sessionIdleMinutes: 30,
+} as const;
+
+/** Security settings with defaults filled in, field by field. */
+const SecurityInput = z.preprocess((v) => {
+  if (v === undefined) return structuredClone(DEFAULT_SECURITY);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  const pw = o.password;
+  return {
+    ...DEFAULT_SECURITY,
+    ...o,
+    password:
+      pw === undefined
+        ? { ...DEFAULT_SECURITY.password }
+        : pw && typeof pw === 'object' && !Array.isArray(pw)
+          ? { ...DEFAULT_SECURITY.password, ...pw }
+          : pw,
+  };
+}, z.strictObject({ ...SecuritySettings.shape, password: z.strictObject(SecuritySettings.shape.password.shape) }));
+
+const MANAGE_URL_HINT = 'A URL with {id} and {token}, e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
+
+const Business = z
+  .strictObject({
+    slug: Slug,
+    name: text({ max: 120 }),
+    timeZone: TimeZone,
+    locale: Locale,
+    currency: Currency,
+    /** Exact origins of the sites allowed to embed the widget (CORS allowlist). */
+    allowedOrigins: z.array(AllowedOrigin).min(1, 'At least one origin').max(50),
+    /** Link put in confirmation emails to manage a booking. */
+    manageUrl: z
+      .string()
+      .max(500)
+      .refine((u) => u.includes('{id}') && u.includes('{token}'), { message: MANAGE_URL_HINT, abort: true })
+      .refine(
+        (u) => {
+          try {
+            const url = new URL(u.replace('{id}', 'x').replace('{token}', 'y'));
+            return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+          } catch {
+            return false;
+          }
+        },
+        { message: `${MANAGE_URL_HINT}; https: (http: only on localhost)` },
+      )
+      .optional(),
+    /** Customer fields asked for (all required when asked): name and email always. */
+    customerFields: withDefault(BusinessConfig.shape.customerFields, ['name', 'email']),
+    rules: BookingRules,
+    /** Days the whole business is closed (YYYY-MM-DD, in its time zone). */
+    closedDates: z.array(LocalDate).max(1000).default([]),
+    staff: z.array(Staff).min(1, 'At least one staff member'),
+    services: z.array(ServiceInput).min(1, 'At least one service'),
+    policies: z
+      .strictObject({
+        terms: PolicyInput.optional(),
+        privacy: PolicyInput.optional(),
+        cancellation: CancellationPolicyInput.optional(),
+      })
+      .default({}),
+    security: SecurityInput,
+  })
+  .superRefine((b, ctx) => {
+    const dup = (list: { id: string }[], key: 'staff' | 'services') => {
+      const seen = new Set<string>();
+      list.forEach((x, i) => {
+        if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `"${x.id}" is used twice` });
+        seen.add(x.id);
+      });
+    };
+    dup(b.staff, 'staff');
+    dup(b.services, 'services');
+    const staffIds = new Set(b.staff.map((s) => s.id));
+    b.services.forEach((s, i) =>
+      s.staff.forEach((id, j) => {
+        if (!staffIds.has(id))
+          ctx.addIssue({ code: 'custom', path: ['services', i, 'staff', j], message: `No staff member "${id}"` });
+      }),
+    );
+    if (new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
+      ctx.addIssue({ code: 'custom', path: ['allowedOrigins'], message: 'An origin is listed twice' });
+    if (b.security.hipaa) {
+      if (b.security.twoFactor !== 'required')
+        ctx.addIssue({ code: 'custom', path: ['security', 'twoFactor'], message: 'HIPAA mode requires "required"' });
+      if (b.security.sessionIdleMinutes > 15)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['security', 'sessionIdleMinutes'],
+          message: 'HIPAA mode requires an idle timeout of at most 15 minutes',
+        });
+    }
+    if (b.security.password.minLength > b.security.password.maxLength)
+      ctx.addIssue({ code: 'custom', path: ['security', 'password', 'minLength'], message: 'Above maxLength' });
+  });
+
+/* ------------------------------------------------------------------------------------------------
+ * The whole file
+ * --------------------------------------------------------------------------------------------- */
+
+const Limit = z.strictObject({
+  perIp: z.number().int().min(1).max(1_000_000),
+  perBusiness: z.number().int().min(1).max(10_000_000),
+});
+
+export const DEFAULT_RATE_LIMITS = {
+  windowSeconds: 60,
+  availability: { perIp: 120, perBusiness: 3000 },
+  bookings: { perIp: 10, perBusiness: 300 },
+} as const;
+
+const RateLimits = z
+  .strictObject({
+    /** Fixed window length for every counter. */
+    windowSeconds: z.number().int().min(1).max(3600).default(DEFAULT_RATE_LIMITS.windowSeconds),
+    availability: Limit.default({ ...DEFAULT_RATE_LIMITS.availability }),
+    bookings: Limit.default({ ...DEFAULT_RATE_LIMITS.bookings }),
+  })
+  .default({
+    windowSeconds: DEFAULT_RATE_LIMITS.windowSeconds,
+    availability: { ...DEFAULT_RATE_LIMITS.availability },
+    bookings: { ...DEFAULT_RATE_LIMITS.bookings },
+  });
+
+const Smtp = z
+  .strictObject({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(587),
+    /** true: TLS from the start (port 465); false: STARTTLS, which is then required. */
+    secure: z.boolean().default(false),
+    user: z.string().max(255).optional(),
+    /** Prefer `passwordEnv` so the secret stays out of the file. */
+    password: z.string().max(1000).optional(),
+    /** Name of an environment variable holding the password. */
+    passwordEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name')
+      .optional(),
+    from: z.string().min(3).max(320),
+  })
+  .refine((s) => !(s.password && s.passwordEnv), { message: 'Give password or passwordEnv, not both', path: ['password'] });
+
+export const ConfigFile = z
+  .strictObject({
+    $schema: z.string().optional(),
+    businesses: z.array(Business).min(1, 'At least one business'),
+    rateLimits: RateLimits,
+    smtp: Smtp.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.businesses.forEach((b, i) => {
+      if (seen.has(b.slug)) ctx.addIssue({ code: 'custom', path: ['businesses', i, 'slug'], message: `"${b.slug}" is used twice` });
+      seen.add(b.slug);
+    });
+  });
+
+export type ConfigFile = z.output<typeof ConfigFile>;
+export type BusinessInput = z.output<typeof Business>;
+export type StaffInput = z.output<typeof Staff>;
+export type ServiceInput = z.output<typeof ServiceInput>;
+export type RateLimitSettings = z.output<typeof RateLimits>;
+export type SmtpSettings = z.output<typeof Smtp>;
+
+/** A business as the server uses it: the validated input plus precomputed public views. */
+export interface Business extends BusinessInput {
+  staffById: Map<string, StaffInput>;
+  serviceById: Map<string, ServiceInput>;
+  originSet: Set<string>;
+  /** GET /v1/businesses/{slug}, checked against the contract. */
+  publicConfig: PublicBusinessConfig;
+  /** GET /v1/businesses/{slug}/services, checked against the contract. */
+  publicServices: PublicServiceList;
+}
+
+export interface ServerConfig {
+  businesses: Map<string, Business>;
+  rateLimits: RateLimitSettings;
+  smtp?: SmtpSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** `businesses[0].staff[1].weeklyHours.mon[0]` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(root)';
+}
+
+/** Validate a configuration object. Throws ConfigError listing every problem. */
+export function parseConfig(input: unknown, source = 'config'): ServerConfig {
+  const result = ConfigFile.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const where = formatPath(i.path);
+      // Name the business by slug where we can, so "businesses[1]" reads as something.
+      const idx = i.path[0] === 'businesses' && typeof i.path[1] === 'number' ? i.path[1] : undefined;
+      const slug =
+        idx !== undefined && input && typeof input === 'object'
+          ? ((input as { businesses?: { slug?: unknown }[] }).businesses?.[idx]?.slug as unknown)
+          : undefined;
+      return `${where}${typeof slug === 'string' ? ` (${slug})` : ''}: ${describeIssue(i)}`;
+    });
+    throw new ConfigError(source, problems);
+  }
+  const c = result.data;
+  const businesses = new Map<string, Business>();
+  const problems: string[] = [];
+  c.businesses.forEach((b, i) => {
+    const publicConfig = {
+      slug: b.slug,
+      name: b.name,
+      timeZone: b.timeZone,
+      locale: b.locale,
+      currency: b.currency,
+      customerFields: b.customerFields,
+      policies: Object.fromEntries(
+        Object.entries(b.policies)
+          .filter(([, p]) => p !== undefined)
+          .map(([kind, p]) => [kind, { ...p, sha256: sha256Hex(p!.text) }]),
+      ),
+      rules: b.rules,
+      security: b.security,
+    };
+    const staffById = new Map(b.staff.map((s) => [s.id, s]));
+    const publicServices = {
+      services: b.services.map((s) => ({
+        id: s.id,
+        name: s.name,
+        ...(s.description !== undefined ? { description: s.description } : {}),
+        durationMinutes: s.durationMinutes,
+        ...(s.priceMinor !== undefined ? { price: { amountMinor: s.priceMinor, currency: b.currency } } : {}),
+        staff: s.staff.map((id) => ({ id, name: staffById.get(id)!.name })),
+      })),
+    };
+    // The public views must satisfy the contract the widget parses them with.
+    const pc = BusinessConfig.safeParse(publicConfig);
+    const ps = ServiceList.safeParse(publicServices);
+    for (const issue of [...(pc.error?.issues ?? []), ...(ps.error?.issues ?? [])])
+      problems.push(`businesses[${i}] (${b.slug}) ${formatPath(issue.path)}: ${issue.message}`);
+    if (!pc.success || !ps.success) return;
+    businesses.set(b.slug, {
+      ...b,
+      staffById,
+      serviceById: new Map(b.services.map((s) => [s.id, s])),
+      originSet: new Set(b.allowedOrigins),
+      publicConfig: pc.data,
+      publicServices: ps.data,
+    });
+  });
+  if (problems.length) throw new ConfigError(source, problems);
+  return { businesses, rateLimits: c.rateLimits, ...(c.smtp ? { smtp: c.smtp } : {}) };
+}
+
+function describeIssue(i: z.core.$ZodIssue): string {
+  if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (i.code === 'invalid_type' && i.input === undefined) return `required (${i.expected})`;
+  return i.message;
+}
+
+/** Read and validate a config file: .json, or a .js/.mjs/.ts module whose default export is the object. */
+export async function loadConfig(path: string): Promise<ServerConfig> {
+  const abs = resolve(path);
+  let raw: unknown;
+  const ext = extname(abs).toLowerCase();
+  if (ext === '.json') {
+    let source: string;
+    try {
+      source = await readFile(abs, 'utf8');
+    } catch (err) {
+      throw new ConfigError(path, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+    }
+    try {
+      raw = JSON.parse(source);
+    } catch (err) {
+      throw new ConfigError(path, [`not valid JSON: ${(err as Error).message}`]);
+    }
+  } else if (['.js', '.mjs', '.ts', '.mts'].includes(ext)) {
+    try {
+      raw = ((await import(pathToFileURL(abs).href)) as { default?: unknown }).default;
+    } catch (err) {
+      throw new ConfigError(path, [`cannot load the module: ${(err as Error).message}`]);
+    }
+  } else {
+    throw new ConfigError(path, ['use a .json file (or a .js/.ts module with a default export)']);
+  }
+  return parseConfig(raw, path);
+}
+
+/** The schedule of one staff member in the shape the availability engine takes. */
+export function staffSchedule(s: StaffInput): StaffSchedule {
+  return {
+    id: s.id,
+    weeklyHours: Object.fromEntries(
+      Object.entries(s.weeklyHours)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, v!.map(([a, b]) => [a, b] as [string, string])]),
+    ) as StaffSchedule['weeklyHours'],
+    exceptions: s.exceptions.map((e) => ({ date: e.date, hours: e.hours.map(([a, b]) => [a, b] as [string, string]) })),
+  };
+}

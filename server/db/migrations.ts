@@ -1,0 +1,150 @@
+/**
+ * Versioned migrations, applied at start in order. Each runs once, recorded in
+ * `schema_migrations`. The whole run holds a transaction-scoped advisory lock, so two instances
+ * starting at once on one PostgreSQL apply each migration exactly once (the second waits, then
+ * finds nothing left to do). DDL is transactional in PostgreSQL: a failing migration leaves no trace.
+ */
+import type { Database } from './index.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Arbitrary constant shared by every Cita instance: the key of the migration advisory lock. */
+const MIGRATION_LOCK_KEY = 7_341_200_301;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'booking core',
+    sql: /* sql */ `
+      CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+      CREATE TABLE bookings (
+        id                 uuid PRIMARY KEY,
+        reference          text NOT NULL UNIQUE,
+        business           text NOT NULL,
+        service            text NOT NULL,
+        service_name       text NOT NULL,
+        staff              text NOT NULL,
+        staff_name         text NOT NULL,
+        starts_at          timestamptz NOT NULL,
+        ends_at            timestamptz NOT NULL,
+        -- the time the staff member is taken: the booking plus the service's buffers
+        blocked            tstzrange NOT NULL,
+        status             text NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'cancelled')),
+        customer_name      text NOT NULL,
+        customer_email     text NOT NULL,
+        customer_phone     text,
+        customer_notes     text,
+        locale             text NOT NULL,
+        customer_time_zone text,
+        time_zone          text NOT NULL,
+        -- the cutoff consented to at booking time
+        cancellable_until  timestamptz,
+        manage_token_hash  text NOT NULL CHECK (manage_token_hash ~ '^[a-f0-9]{64}$'),
+        created_at         timestamptz NOT NULL,
+        cancelled_at       timestamptz,
+        cancel_reason      text,
+        CHECK (starts_at < ends_at),
+        CHECK (lower(blocked) <= starts_at AND upper(blocked) >= ends_at),
+        CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL)),
+        -- No double booking, ever: live bookings of one staff member never overlap.
+        CONSTRAINT bookings_no_overlap
+          EXCLUDE USING gist (business WITH =, staff WITH =, blocked WITH &&) WHERE (status = 'confirmed')
+      );
+
+      CREATE TABLE consents (
+        booking_id  uuid NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+        policy      text NOT NULL CHECK (policy IN ('terms', 'privacy', 'cancellation')),
+        version     text NOT NULL,
+        sha256      text NOT NULL CHECK (sha256 ~ '^[a-f0-9]{64}$'),
+        accepted_at timestamptz NOT NULL,
+        -- the embedding page's origin (the Origin header); null for server-to-server requests
+        origin      text,
+        PRIMARY KEY (booking_id, policy)
+      );
+
+      CREATE TABLE idempotency_keys (
+        business     text NOT NULL,
+        -- SHA-256 of the client's key: the key itself is what unseals the stored manage token
+        key_hash     text NOT NULL,
+        request_hash text NOT NULL,
+        booking_id   uuid NOT NULL REFERENCES bookings (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        sealed_token text NOT NULL,
+        created_at   timestamptz NOT NULL,
+        PRIMARY KEY (business, key_hash)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+      CREATE TABLE rate_limits (
+        bucket       text NOT NULL,
+        window_start timestamptz NOT NULL,
+        hits         integer NOT NULL,
+        PRIMARY KEY (bucket, window_start)
+      );
+      CREATE INDEX rate_limits_window ON rate_limits (window_start);
+
+      CREATE TABLE outbox (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        booking_id      uuid REFERENCES bookings (id) ON DELETE SET NULL,
+        kind            text NOT NULL,
+        recipient       text NOT NULL,
+        subject         text NOT NULL,
+        body            text NOT NULL,
+        created_at      timestamptz NOT NULL,
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        locked_until    timestamptz,
+        sent_at         timestamptz,
+        last_error      text
+      );
+      CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL;
+    `,
+  },
+];
+
+/** Apply every migration not yet applied. Returns the versions applied by this call. */
+export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version    integer PRIMARY KEY,
+         name       text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+    );
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+/**
+ * Split a migration into statements on `;` at the end of a line. Our migrations contain no
+ * function bodies or string literals with `;` + newline, which keeps this simple and lets each
+ * statement run through the same `query` path on PGlite and PostgreSQL inside the transaction.
+ */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) =>
+      s
+        .split('\n')
+        .filter((line) => !/^\s*--/.test(line))
+        .join('\n')
+        .trim(),
+    )
+    .filter(Boolean);
+}

@@ -1,0 +1,302 @@
+/**
+ * Creating, reading and cancelling bookings.
+ *
+ * Create: the request is already parsed with the contract. In order: an idempotent replay
+ * (same key and body within 24 h: the same booking and token again; same key, other body:
+ * `idempotency_key_reused`), service and staff, the customer fields the business asks for, the
+ * consents (every policy the business has, at its current version and text hash), the slot
+ * (availability engine on the server's clock), then one transaction: idempotency record,
+ * booking, consent proof, confirmation email in the outbox. The exclusion constraint settles
+ * races: a conflicting insert fails with 23P01, answered as `slot_unavailable`.
+ *
+ * Read and cancel: by booking id and manage token (constant-time hash compare; any mismatch is
+ * `not_found`). A cancellation after the cutoff consented to at booking time is refused with
+ * `cancellation_closed` and the last moment it was possible.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  POLICY_KINDS,
+  type Booking,
+  type CreateBookingRequest,
+  type CreatedBooking,
+  type FieldError,
+  type PolicyKind,
+} from '../../src/api/contract.js';
+import { staffSchedule, type Business } from '../config.js';
+import { PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode, type Database } from '../db/index.js';
+import {
+  cancelBooking as cancelBookingRow,
+  enqueueEmail,
+  findBooking,
+  findIdempotencyKey,
+  insertBooking,
+  insertConsents,
+  insertIdempotencyKey,
+  type BookingRow,
+  type IdempotencyRow,
+} from '../db/store.js';
+import { checkSlot } from './availability.js';
+import { eligibleStaff, engineService, findService, loadBusy } from './catalog.js';
+import { manageLink, renderCancellation, renderConfirmation } from './email.js';
+import { ProblemError } from './problems.js';
+import {
+  canonicalJson,
+  hashToken,
+  newManageToken,
+  newReference,
+  sealToken,
+  sha256Hex,
+  tokenMatches,
+  unsealToken,
+} from './tokens.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** How long an Idempotency-Key is remembered (and its booking's token kept sealed). */
+export const IDEMPOTENCY_TTL_MS = DAY;
+
+export interface BookingDeps {
+  db: Database;
+  now: () => Date;
+  /** Called after a transaction that queued an email (wakes the outbox worker). */
+  onEmailQueued?: () => void;
+}
+
+/** `2026-03-29T01:00:00Z`, milliseconds only when non-zero. */
+export function isoInstant(d: Date | number): string {
+  const ms = typeof d === 'number' ? d : d.getTime();
+  const s = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? `${s.slice(0, 19)}Z` : s;
+}
+
+export function bookingView(b: BookingRow): Booking {
+  return {
+    id: b.id,
+    reference: b.reference,
+    status: b.status,
+    business: b.business,
+    service: { id: b.service, name: b.service_name },
+    staff: { id: b.staff, name: b.staff_name },
+    start: isoInstant(b.starts_at),
+    end: isoInstant(b.ends_at),
+    timeZone: b.time_zone,
+    customer: { name: b.customer_name },
+    ...(b.cancellable_until ? { cancellableUntil: isoInstant(b.cancellable_until) } : {}),
+    ...(b.cancelled_at ? { cancelledAt: isoInstant(b.cancelled_at) } : {}),
+    createdAt: isoInstant(b.created_at),
+  };
+}
+
+export interface CreateBookingInput {
+  business: Business;
+  request: CreateBookingRequest;
+  idempotencyKey: string;
+  /** The Origin header of the request (the embedding site), stored with the consents. */
+  origin: string | null;
+}
+
+export interface CreateBookingResult {
+  booking: CreatedBooking;
+  /** True when this is a replay of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+export async function createBooking(deps: BookingDeps, input: CreateBookingInput): Promise<CreateBookingResult> {
+  const { db } = deps;
+  const { business, request: req, idempotencyKey } = input;
+  const now = deps.now();
+  const notBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+  const keyHash = sha256Hex(idempotencyKey);
+  const requestHash = sha256Hex(canonicalJson(req));
+
+  const earlier = await findIdempotencyKey(db, business.slug, keyHash, notBefore);
+  if (earlier) return replay(db, business, earlier, requestHash, idempotencyKey);
+
+  const service = findService(business, req.service);
+  const staff = eligibleStaff(business, service, req.staff);
+  const customer = customerFields(business, req.customer);
+  const consents = checkConsents(business, req.consents);
+
+  const startMs = Date.parse(req.start);
+  const endMs = startMs + service.durationMinutes * 60_000;
+  const cutoff = business.policies.cancellation?.cutoffHours;
+
+  for (let attempt = 0; ; attempt++) {
+    const busy = await loadBusy(db, business, staff, new Date(startMs - DAY), new Date(startMs + DAY));
+    const slot = checkSlot({
+      timeZone: business.timeZone,
+      now,
+      rules: business.rules,
+      service: engineService(service),
+      staff: staff.map(staffSchedule),
+      closedDates: business.closedDates,
+      busy,
+      start: startMs,
+      ...(req.staff !== undefined ? { staffId: req.staff } : {}),
+    });
+    if (!slot.ok) throw new ProblemError(slot.reason);
+
+    const id = randomUUID();
+    const token = newManageToken();
+    const row: BookingRow = {
+      id,
+      reference: newReference(),
+      business: business.slug,
+      service: service.id,
+      service_name: service.name,
+      staff: slot.staffId,
+      staff_name: business.staffById.get(slot.staffId)!.name,
+      starts_at: new Date(startMs),
+      ends_at: new Date(endMs),
+      status: 'confirmed',
+      ...customer,
+      locale: req.locale ?? business.locale,
+      customer_time_zone: req.timeZone ?? null,
+      time_zone: business.timeZone,
+      cancellable_until: cutoff !== undefined ? new Date(startMs - cutoff * HOUR) : null,
+      manage_token_hash: hashToken(token),
+      created_at: now,
+      cancelled_at: null,
+      cancel_reason: null,
+    };
+    const blocked = {
+      start: startMs - service.bufferBeforeMinutes * 60_000,
+      end: endMs + service.bufferAfterMinutes * 60_000,
+    };
+    const email = renderConfirmation(business, row, manageLink(business, id, token));
+    try {
+      await db.transaction(async (tx) => {
+        // First, so a concurrent request with the same key waits for this one and then replays it.
+        await insertIdempotencyKey(
+          tx,
+          {
+            business: business.slug,
+            key_hash: keyHash,
+            request_hash: requestHash,
+            booking_id: id,
+            sealed_token: sealToken(token, idempotencyKey, business.slug, id),
+            created_at: now,
+          },
+          notBefore,
+        );
+        await insertBooking(tx, { ...row, blocked_start: new Date(blocked.start), blocked_end: new Date(blocked.end) });
+        await insertConsents(
+          tx,
+          consents.map((c) => ({ booking_id: id, ...c, accepted_at: now, origin: input.origin })),
+        );
+        await enqueueEmail(
+          tx,
+          { booking_id: id, kind: 'confirmation', recipient: row.customer_email, ...email },
+          now,
+        );
+      });
+    } catch (err) {
+      const code = pgErrorCode(err);
+      if (code === PG_EXCLUSION_VIOLATION) {
+        // Someone took the slot since we looked. With no staff member chosen, another may be free.
+        if (req.staff === undefined && attempt < 2) continue;
+        throw new ProblemError('slot_unavailable');
+      }
+      if (code === PG_UNIQUE_VIOLATION && pgConstraint(err)?.startsWith('idempotency_keys')) {
+        const winner = await findIdempotencyKey(db, business.slug, keyHash, notBefore);
+        if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
+      }
+      if (code === PG_UNIQUE_VIOLATION && pgConstraint(err)?.includes('reference') && attempt < 5) continue;
+      throw err;
+    }
+    deps.onEmailQueued?.();
+    return { booking: { ...bookingView(row), manageToken: token }, replayed: false };
+  }
+}
+
+async function replay(
+  db: Database,
+  business: Business,
+  earlier: IdempotencyRow,
+  requestHash: string,
+  idempotencyKey: string,
+): Promise<CreateBookingResult> {
+  if (earlier.request_hash !== requestHash) throw new ProblemError('idempotency_key_reused');
+  const row = await findBooking(db, business.slug, earlier.booking_id);
+  const token = unsealToken(earlier.sealed_token, idempotencyKey, business.slug, earlier.booking_id);
+  if (!row || token === undefined || !tokenMatches(token, row.manage_token_hash))
+    throw new ProblemError('idempotency_key_reused');
+  return { booking: { ...bookingView(row), manageToken: token }, replayed: true };
+}
+
+/** The customer fields to store: those the business asks for (all required); others are dropped. */
+function customerFields(business: Business, c: CreateBookingRequest['customer']) {
+  const asked = new Set(business.customerFields);
+  const errors: FieldError[] = [];
+  if (asked.has('phone') && !c.phone) errors.push({ field: 'customer.phone', message: 'Required', code: 'required' });
+  if (asked.has('notes') && !c.notes) errors.push({ field: 'customer.notes', message: 'Required', code: 'required' });
+  if (errors.length) throw new ProblemError('validation_failed', { errors });
+  return {
+    customer_name: c.name,
+    customer_email: c.email,
+    customer_phone: asked.has('phone') ? (c.phone ?? null) : null,
+    customer_notes: asked.has('notes') ? (c.notes ?? null) : null,
+  };
+}
+
+/** Every policy the business has must be accepted at its current version and text hash. */
+function checkConsents(business: Business, consents: CreateBookingRequest['consents']) {
+  const missing: PolicyKind[] = [];
+  const outdated: PolicyKind[] = [];
+  const accepted: { policy: PolicyKind; version: string; sha256: string }[] = [];
+  for (const kind of POLICY_KINDS) {
+    const policy = business.publicConfig.policies[kind];
+    if (!policy) continue;
+    const c = consents.find((x) => x.policy === kind);
+    if (!c) missing.push(kind);
+    else if (c.version !== policy.version || c.sha256 !== policy.sha256) outdated.push(kind);
+    else accepted.push({ policy: kind, version: c.version, sha256: c.sha256 });
+  }
+  if (missing.length)
+    throw new ProblemError('consent_missing', { policies: missing, detail: `Accept: ${missing.join(', ')}` });
+  if (outdated.length)
+    throw new ProblemError('consent_outdated', {
+      policies: outdated,
+      detail: `Changed since accepted: ${outdated.join(', ')}`,
+    });
+  return accepted;
+}
+
+async function authenticate(db: Database, business: Business, id: string, token: string | undefined) {
+  const row = await findBooking(db, business.slug, id);
+  if (!tokenMatches(token, row?.manage_token_hash) || !row) throw new ProblemError('not_found');
+  return row;
+}
+
+export async function getBooking(deps: BookingDeps, business: Business, id: string, token: string | undefined): Promise<Booking> {
+  return bookingView(await authenticate(deps.db, business, id, token));
+}
+
+export async function cancelBooking(
+  deps: BookingDeps,
+  business: Business,
+  id: string,
+  token: string | undefined,
+  reason: string | undefined,
+): Promise<Booking> {
+  const row = await authenticate(deps.db, business, id, token);
+  if (row.status === 'cancelled') throw new ProblemError('already_cancelled');
+  const now = deps.now();
+  // Without a cancellation policy a booking can be cancelled until it starts.
+  const until = row.cancellable_until ?? row.starts_at;
+  if (now.getTime() >= until.getTime())
+    throw new ProblemError('cancellation_closed', { cancellableUntil: isoInstant(until) });
+  const cancelled = await deps.db.transaction(async (tx) => {
+    const updated = await cancelBookingRow(tx, business.slug, id, now, reason ?? null);
+    if (!updated) return undefined;
+    await enqueueEmail(
+      tx,
+      { booking_id: id, kind: 'cancellation', recipient: updated.customer_email, ...renderCancellation(business, updated) },
+      now,
+    );
+    return updated;
+  });
+  if (!cancelled) throw new ProblemError('already_cancelled');
+  deps.onEmailQueued?.();
+  return bookingView(cancelled);
+}

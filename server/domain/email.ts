@@ -1,0 +1,110 @@
+/**
+ * Confirmation and cancellation emails, plain text, in Spanish or English by the booking's
+ * locale. Times are shown in the business's zone (and in the customer's, when it differs).
+ */
+import type { Business } from '../config.js';
+import type { BookingRow } from '../db/store.js';
+
+type Lang = 'es' | 'en';
+
+export const emailLanguage = (locale: string): Lang => (locale.toLowerCase().startsWith('es') ? 'es' : 'en');
+
+const STRINGS = {
+  es: {
+    confirmedSubject: (business: string, ref: string) => `Reserva confirmada en ${business} (${ref})`,
+    cancelledSubject: (business: string, ref: string) => `Reserva cancelada en ${business} (${ref})`,
+    hello: (name: string) => `Hola, ${name}:`,
+    confirmed: (business: string) => `Tu reserva en ${business} está confirmada.`,
+    cancelled: (business: string) => `Tu reserva en ${business} ha sido cancelada.`,
+    reference: 'Referencia',
+    service: 'Servicio',
+    with: 'Con',
+    when: 'Fecha y hora',
+    yourTime: 'En tu zona horaria',
+    cancelUntil: (when: string) => `Puedes cancelar sin coste hasta el ${when}.`,
+    manage: 'Para ver o cancelar tu reserva:',
+    keepLink: 'Este enlace da acceso a tu reserva: no lo compartas.',
+    bye: 'Gracias.',
+  },
+  en: {
+    confirmedSubject: (business: string, ref: string) => `Booking confirmed at ${business} (${ref})`,
+    cancelledSubject: (business: string, ref: string) => `Booking cancelled at ${business} (${ref})`,
+    hello: (name: string) => `Hello ${name},`,
+    confirmed: (business: string) => `Your booking at ${business} is confirmed.`,
+    cancelled: (business: string) => `Your booking at ${business} has been cancelled.`,
+    reference: 'Reference',
+    service: 'Service',
+    with: 'With',
+    when: 'Date and time',
+    yourTime: 'In your time zone',
+    cancelUntil: (when: string) => `You can cancel free of charge until ${when}.`,
+    manage: 'To view or cancel your booking:',
+    keepLink: 'This link gives access to your booking: do not share it.',
+    bye: 'Thank you.',
+  },
+} as const;
+
+function formatWhen(date: Date, locale: string, timeZone: string): string {
+  const fmt = (loc: string) =>
+    new Intl.DateTimeFormat(loc, { dateStyle: 'full', timeStyle: 'short', timeZone, timeZoneName: undefined }).format(date);
+  let text: string;
+  try {
+    text = fmt(locale);
+  } catch {
+    text = fmt('en');
+  }
+  return `${text} (${timeZone})`;
+}
+
+/** The manage link: the business's template with the booking id and token filled in. */
+export function manageLink(business: Business, bookingId: string, token: string): string | undefined {
+  return business.manageUrl
+    ?.replace('{id}', encodeURIComponent(bookingId))
+    .replace('{token}', encodeURIComponent(token));
+}
+
+export interface RenderedEmail {
+  subject: string;
+  body: string;
+}
+
+export function renderConfirmation(business: Business, b: BookingRow, link: string | undefined): RenderedEmail {
+  const lang = emailLanguage(b.locale);
+  const t = STRINGS[lang];
+  const locale = lang === 'es' ? (b.locale.toLowerCase().startsWith('es') ? b.locale : 'es-ES') : b.locale;
+  const lines = [
+    t.hello(b.customer_name),
+    '',
+    t.confirmed(business.name),
+    '',
+    `${t.reference}: ${b.reference}`,
+    `${t.service}: ${b.service_name}`,
+    `${t.with}: ${b.staff_name}`,
+    `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`,
+  ];
+  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
+    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  if (b.cancellable_until) lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
+  if (link) lines.push('', t.manage, link, t.keepLink);
+  lines.push('', t.bye, business.name);
+  return { subject: t.confirmedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+}
+
+export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {
+  const lang = emailLanguage(b.locale);
+  const t = STRINGS[lang];
+  const locale = lang === 'es' ? (b.locale.toLowerCase().startsWith('es') ? b.locale : 'es-ES') : b.locale;
+  const lines = [
+    t.hello(b.customer_name),
+    '',
+    t.cancelled(business.name),
+    '',
+    `${t.reference}: ${b.reference}`,
+    `${t.service}: ${b.service_name}`,
+    `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`,
+    '',
+    t.bye,
+    business.name,
+  ];
+  return { subject: t.cancelledSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+}

@@ -1,0 +1,141 @@
+/**
+ * Email delivery from the outbox table. A booking writes its email in the same transaction as
+ * the booking; this worker sends it afterwards (SMTP through nodemailer when configured,
+ * otherwise appended to a local log file), retrying with back-off. Several instances can run
+ * workers on one database: rows are claimed with FOR UPDATE SKIP LOCKED and a lease.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { SmtpSettings } from '../config.js';
+import type { Database } from '../db/index.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent } from '../db/store.js';
+
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  readonly description: string;
+  send(email: Email): Promise<void>;
+  close?(): void;
+}
+
+export function smtpMailer(s: SmtpSettings): Mailer {
+  const password = s.passwordEnv ? process.env[s.passwordEnv] : s.password;
+  const transport = nodemailer.createTransport({
+    host: s.host,
+    port: s.port,
+    secure: s.secure,
+    requireTLS: !s.secure,
+    ...(s.user ? { auth: { user: s.user, pass: password ?? '' } } : {}),
+  });
+  return {
+    description: `SMTP ${s.host}:${s.port}`,
+    async send(e) {
+      await transport.sendMail({ from: s.from, to: e.to, subject: e.subject, text: e.text });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Development stand-in for SMTP: each email appended to a file (it holds manage links). */
+export function fileMailer(path: string): Mailer {
+  return {
+    description: `log file ${path}`,
+    async send(e) {
+      await mkdir(dirname(path), { recursive: true });
+      const entry = `=== ${new Date().toISOString()}\nTo: ${e.to}\nSubject: ${e.subject}\n\n${e.text}\n`;
+      await appendFile(path, entry, { encoding: 'utf8', mode: 0o600 });
+    },
+  };
+}
+
+/** Keeps emails in memory (tests). */
+export function memoryMailer(): Mailer & { sent: Email[] } {
+  const sent: Email[] = [];
+  return {
+    description: 'memory',
+    sent,
+    async send(e) {
+      sent.push(e);
+    },
+  };
+}
+
+const MAX_ATTEMPTS = 10;
+const LEASE_SECONDS = 120;
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly mailer: Mailer,
+    private readonly now: () => Date = () => new Date(),
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  /** Send what is due now, soon (coalesces calls). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.drain().catch((err: unknown) => this.log(`outbox: ${(err as Error).message}`));
+  }
+
+  /** Send every due message; resolves with the number sent. */
+  async drain(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let sent = 0;
+      do {
+        this.again = false;
+        for (;;) {
+          const batch = await claimOutbox(this.db, this.now(), 20, LEASE_SECONDS);
+          if (batch.length === 0) break;
+          for (const m of batch) {
+            try {
+              await this.mailer.send({ to: m.recipient, subject: m.subject, text: m.body });
+              await markOutboxSent(this.db, m.id, this.now());
+              sent++;
+            } catch (err) {
+              const retryIn =
+                m.attempts >= MAX_ATTEMPTS ? 100 * 365 * 86_400_000 : Math.min(3_600_000, 30_000 * 2 ** (m.attempts - 1));
+              // The message is about the transport; it never contains the email's body.
+              await markOutboxFailed(this.db, m.id, (err as Error).message ?? 'send failed', new Date(this.now().getTime() + retryIn));
+              this.log(`outbox: message ${m.id} not sent (attempt ${m.attempts}): ${(err as Error).message}`);
+            }
+          }
+        }
+      } while (this.again);
+      return sent;
+    })();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  start(intervalMs = 15_000): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => 0);
+  }
+}

@@ -1,0 +1,65 @@
+/** Reading request bodies: JSON only, size-capped while streaming, strict UTF-8. */
+import type { Context } from 'hono';
+import { ProblemError } from '../domain/problems.js';
+
+/** Default cap for request bodies: a booking is well under 4 KB. */
+export const DEFAULT_BODY_LIMIT = 16 * 1024;
+
+/** True for `application/json`, optionally with `charset=utf-8`. */
+export function isJsonMediaType(header: string | undefined): boolean {
+  if (!header) return false;
+  const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((p) => !p.startsWith('charset=') || p === 'charset=utf-8' || p === 'charset="utf-8"');
+}
+
+/**
+ * The JSON body of the request. `optional`: an empty body (no Content-Type, no bytes) reads as
+ * `{}`. Throws `unsupported_media_type`, `payload_too_large` or `validation_failed`.
+ */
+export async function readJsonBody(c: Context, limit: number, { optional = false } = {}): Promise<unknown> {
+  const contentType = c.req.header('content-type');
+  const declared = c.req.header('content-length');
+  if (optional && !contentType) {
+    if ((await readCapped(c, limit)).length === 0) return {};
+    throw new ProblemError('unsupported_media_type');
+  }
+  if (!isJsonMediaType(contentType)) throw new ProblemError('unsupported_media_type');
+  if (declared !== undefined && Number(declared) > limit) throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+  const text = await readCapped(c, limit);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ProblemError('validation_failed', {
+      detail: 'The body is not valid JSON',
+      errors: [{ field: '', message: 'Not valid JSON', code: 'invalid_json' }],
+    });
+  }
+}
+
+async function readCapped(c: Context, limit: number): Promise<string> {
+  const stream = c.req.raw.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+    }
+    chunks.push(value);
+  }
+  const bytes = Buffer.concat(chunks);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ProblemError('validation_failed', {
+      detail: 'The body is not valid UTF-8',
+      errors: [{ field: '', message: 'Not valid UTF-8', code: 'invalid_encoding' }],
+    });
+  }
+}

@@ -1,0 +1,237 @@
+import { css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { CitaElement } from '../../core/cita-element.js';
+import { CitaClient } from '../../api/client.js';
+import { isCitaError } from '../../api/errors.js';
+import type { Booking } from '../../api/contract.js';
+import { getConfig } from '../../core/config.js';
+import { emit } from '../../core/events.js';
+import { formatDateTime, localTimeZone } from '../../core/intl.js';
+
+/**
+ * @summary Shows one booking from its manage link and lets the customer cancel it within the policy.
+ * @tag cita-booking-manager
+ *
+ * Reads `#cita-manage={id}.{token}` from the page address (the link in the confirmation), or the
+ * `booking-id` property and `token` property. The token stays in memory only.
+ *
+ * @csspart base - The wrapper.
+ * @csspart heading - The heading.
+ * @csspart summary - The booking details.
+ * @csspart policy - The cancellation cutoff notice.
+ * @csspart button - Action buttons.
+ * @csspart message - Errors and notices.
+ *
+ * @cssproperty --cita-color-accent - Accent colour.
+ * @cssproperty --cita-color-danger - Colour of the cancel action and errors.
+ * @cssproperty --cita-radius - Corner radius.
+ *
+ * @cssstate loading - While the booking loads or is being cancelled.
+ * @cssstate cancelled - The booking is cancelled.
+ *
+ * @event cita-error - `detail: { code }` when loading or cancelling fails.
+ */
+export class CitaBookingManager extends CitaElement {
+  static override styles = [
+    CitaElement.styles,
+    css`
+      :host {
+        --_accent: var(--cita-color-accent, #1d4ed8);
+        --_danger: var(--cita-color-danger, #b91c1c);
+        --_radius: var(--cita-radius, 0.5rem);
+        display: block;
+        max-inline-size: 40rem;
+      }
+      [part='base'] {
+        display: grid;
+        gap: 1rem;
+      }
+      h2 {
+        margin: 0;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.375rem 1rem;
+        margin: 0;
+      }
+      dd {
+        margin: 0;
+      }
+      button {
+        min-block-size: 2.5rem;
+        padding: 0.375rem 1rem;
+        border: 1px solid currentColor;
+        border-radius: var(--_radius);
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        cursor: pointer;
+      }
+      button:focus-visible {
+        outline: 2px solid var(--_accent);
+        outline-offset: 2px;
+      }
+      .danger {
+        border-color: var(--_danger);
+        color: var(--_danger);
+      }
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+      }
+      [part='message'] {
+        margin: 0;
+      }
+    `,
+  ];
+
+  /** Backend base URL; defaults to the configured one. */
+  @property() endpoint = '';
+  /** Business slug; defaults to the configured one. */
+  @property() business = '';
+  /** Time zone for showing times; defaults to the viewer's. */
+  @property({ attribute: 'time-zone' }) timeZone = '';
+  /** Booking id (property only; by default read from the page address). */
+  @property({ attribute: false }) bookingId = '';
+  /** Manage token (property only; by default read from the page address). */
+  @property({ attribute: false }) token = '';
+
+  @state() private booking?: Booking;
+  @state() private busy = false;
+  @state() private confirming = false;
+  @state() private message = '';
+
+  private client?: CitaClient;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const m = /(?:^#|&)cita-manage=([0-9a-f-]{36})\.([A-Za-z0-9_-]{32,128})/.exec(location.hash);
+    if (m && !this.bookingId) [this.bookingId, this.token] = [m[1]!, m[2]!];
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const config = getConfig();
+    const endpoint = this.endpoint || config.endpoint;
+    const business = this.business || config.business;
+    if (!endpoint || !business || !this.bookingId || !this.token) {
+      this.message = this.i18n.t.bookingNotFound;
+      return;
+    }
+    this.busy = true;
+    try {
+      this.client = new CitaClient({ endpoint, business });
+      this.booking = await this.client.getBooking(this.bookingId, this.token);
+      this.message = '';
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async cancel(): Promise<void> {
+    if (!this.client || !this.booking) return;
+    this.busy = true;
+    try {
+      this.booking = await this.client.cancelBooking(this.booking.id, this.token);
+      this.message = this.i18n.t.cancelledNotice;
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.busy = false;
+      this.confirming = false;
+    }
+  }
+
+  private onError(err: unknown): void {
+    const t = this.i18n.t;
+    const code = isCitaError(err)
+      ? err.kind === 'problem'
+        ? (err.code ?? `http_${err.status}`)
+        : err.kind
+      : 'unknown';
+    if (
+      isCitaError(err) &&
+      err.kind === 'problem' &&
+      err.code === 'cancellation_closed' &&
+      err.cancellableUntil
+    ) {
+      this.message = t.cancellationClosed(this.when(err.cancellableUntil));
+    } else if (code === 'not_found') this.message = t.bookingNotFound;
+    else if (code === 'network') this.message = t.networkError;
+    else if (code === 'timeout') this.message = t.timeoutError;
+    else this.message = t.genericError;
+    emit(this, 'cita-error', { code });
+  }
+
+  private when(instant: string): string {
+    return formatDateTime(instant, this.i18n.locale, this.timeZone || localTimeZone());
+  }
+
+  override render() {
+    const t = this.i18n.t;
+    const b = this.booking;
+    this.setState('loading', this.busy);
+    this.setState('cancelled', b?.status === 'cancelled');
+    const open = b?.cancellableUntil ? Date.now() < Date.parse(b.cancellableUntil) : true;
+    return html`<div part="base" aria-busy=${this.busy ? 'true' : 'false'}>
+      <h2 part="heading">${t.manageTitle}</h2>
+      ${
+        b
+          ? html`<dl part="summary">
+                <dt>${t.reference}</dt>
+                <dd>${b.reference}</dd>
+                <dt>${t.service}</dt>
+                <dd>${b.service.name}</dd>
+                <dt>${t.when}</dt>
+                <dd>${this.when(b.start)}</dd>
+                <dt>${t.with}</dt>
+                <dd>${b.staff.name}</dd>
+                <dt>${t.status}</dt>
+                <dd>${b.status === 'cancelled' ? t.statusCancelled : t.statusConfirmed}</dd>
+              </dl>
+              ${
+                b.status === 'confirmed' && b.cancellableUntil
+                  ? html`<p part="policy">
+                      ${open ? t.cancellableUntil(this.when(b.cancellableUntil)) : t.cancellationClosed(this.when(b.cancellableUntil))}
+                    </p>`
+                  : nothing
+              }
+              ${
+                b.status === 'confirmed' && open
+                  ? html`<div class="actions">
+                      ${
+                        this.confirming
+                          ? html`<button
+                                part="button"
+                                class="danger"
+                                ?disabled=${this.busy}
+                                @click=${this.cancel}
+                              >
+                                ${this.busy ? t.cancelling : t.cancelReally}
+                              </button>
+                              <button part="button" @click=${() => (this.confirming = false)}>
+                                ${t.keepBooking}
+                              </button>`
+                          : html`<button
+                              part="button"
+                              class="danger"
+                              @click=${() => (this.confirming = true)}
+                            >
+                              ${t.cancelBooking}
+                            </button>`
+                      }
+                    </div>`
+                  : nothing
+              }`
+          : this.busy
+            ? html`<p>${t.loading}</p>`
+            : nothing
+      }
+      <p part="message" role="status">${this.message}</p>
+    </div>`;
+  }
+}

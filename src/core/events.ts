@@ -1,0 +1,59 @@
+/**
+ * Cita's own DOM events: bubbling, composed, typed, and free of personal data (ids and codes only).
+ */
+
+export interface CitaReadyDetail {
+  business: string;
+}
+export interface CitaServiceSelectedDetail {
+  serviceId: string;
+}
+export interface CitaSlotSelectedDetail {
+  serviceId: string;
+  start: string;
+  end: string;
+  staffId?: string;
+}
+export interface CitaBookingSubmitDetail {
+  serviceId: string;
+  start: string;
+  staffId?: string;
+}
+export interface CitaBookingConfirmedDetail {
+  bookingId: string;
+  reference: string;
+}
+/** A stable error code: a problem code from the contract, or `network`, `timeout`, `contract`, `config`. */
+export interface CitaErrorDetail {
+  code: string;
+}
+
+export interface CitaEventMap {
+  'cita-ready': CitaReadyDetail;
+  'cita-service-selected': CitaServiceSelectedDetail;
+  'cita-slot-selected': CitaSlotSelectedDetail;
+  'cita-booking-submit': CitaBookingSubmitDetail;
+  'cita-booking-confirmed': CitaBookingConfirmedDetail;
+  'cita-error': CitaErrorDetail;
+}
+
+/** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */
+export function emit<K extends keyof CitaEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: CitaEventMap[K],
+  cancelable = false,
+): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'cita-ready': CustomEvent<CitaReadyDetail>;
+    'cita-service-selected': CustomEvent<CitaServiceSelectedDetail>;
+    'cita-slot-selected': CustomEvent<CitaSlotSelectedDetail>;
+    'cita-booking-submit': CustomEvent<CitaBookingSubmitDetail>;
+    'cita-booking-confirmed': CustomEvent<CitaBookingConfirmedDetail>;
+    'cita-error': CustomEvent<CitaErrorDetail>;
+  }
+}
