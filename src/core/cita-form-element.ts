@@ -71,11 +71,13 @@ export class CitaFormElement extends CitaElement {
   formResetCallback(): void {
     this.interacted = false;
     this.setState('user-invalid', false);
+    this.requestUpdate();
   }
 
   protected markInteracted(): void {
     this.interacted = true;
     this.syncUserInvalid();
+    this.requestUpdate();
   }
 
   /**

@@ -1,0 +1,64 @@
+/** Listening on a port (HTTP, or HTTPS when given a certificate), and the demo site's server. */
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { findFile, sendFile } from './static.js';
+
+export interface Listening {
+  server: ServerType;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  port: number;
+  hostname: string;
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+export function listen(fetch: (req: Request, env: unknown) => Response | Promise<Response>, options: ListenOptions): Promise<Listening> {
+  return new Promise((resolvePromise, reject) => {
+    const server = serve(
+      {
+        fetch,
+        port: options.port,
+        hostname: options.hostname,
+        ...(options.tls
+          ? { createServer: createHttpsServer, serverOptions: { cert: options.tls.cert, key: options.tls.key } }
+          : {}),
+      },
+      (info: AddressInfo) => {
+        server.off('error', reject);
+        resolvePromise({
+          server,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              // Idle keep-alive connections would hold close() open.
+              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        });
+      },
+    );
+    server.once('error', reject);
+  });
+}
+
+/**
+ * The demo "third-party site": static files from `root`, served on a different origin (port) from
+ * the API, as a site owner's page would be.
+ */
+export function createDemoApp(root: string): Hono {
+  const app = new Hono();
+  app.get('*', async (c) => {
+    const file = await findFile(root, c.req.path);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    c.header('Cache-Control', 'no-cache');
+    if (!file) return c.text('Not found', 404);
+    return sendFile(c, file);
+  });
+  return app;
+}
