@@ -18,14 +18,23 @@ export default async function availability(): Promise<BenchRow[]> {
   const input = scenario();
   const WARMUP = 200;
   const RUNS = 500;
+  const ROUNDS = 5;
 
   let slots = 0;
   for (let i = 0; i < WARMUP; i++) slots = computeSlots(input).length;
+  // ROUNDS rounds of RUNS: all samples give p50/p99; the quietest round's p99 shows what is left
+  // when the machine's other work (a shared CI box) is not preempting us.
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    computeSlots(input);
-    times.push(performance.now() - t0);
+  const roundP99: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      computeSlots(input);
+      round.push(performance.now() - t0);
+    }
+    roundP99.push(quantile(round, 0.99));
+    times.push(...round);
   }
   const withJson: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -47,11 +56,24 @@ export default async function availability(): Promise<BenchRow[]> {
 
   const p50 = quantile(times, 0.5);
   const p99 = quantile(times, 0.99);
+  const quiet = Math.min(...roundP99);
   const share = (v: number) => `${((v / 5) * 100).toFixed(0)}% of the 5 ms request budget`;
-  const shape = `31 days, 3 staff, ${input.busy.length} bookings, ${slots} slots; ${RUNS} runs after ${WARMUP} warm-up`;
+  const shape = `31 days, 3 staff, ${input.busy.length} bookings, ${slots} slots; ${ROUNDS}x${RUNS} runs after ${WARMUP} warm-up`;
   return [
-    { metric: 'computeSlots, a month (p50)', value: p50, unit: 'ms', budget: 5, note: `${share(p50)}; ${shape}` },
+    {
+      metric: 'computeSlots, a month (p50)',
+      value: p50,
+      unit: 'ms',
+      budget: 5,
+      note: `${share(p50)}; ${shape}`,
+    },
     { metric: 'computeSlots, a month (p99)', value: p99, unit: 'ms', budget: 5, note: share(p99) },
+    {
+      metric: 'computeSlots, a month (p99, quietest round)',
+      value: quiet,
+      unit: 'ms',
+      note: `per-round p99 ${roundP99.map((v) => v.toFixed(2)).join(' / ')} ms`,
+    },
     {
       metric: 'computeSlots + JSON.stringify, a month (p50)',
       value: quantile(withJson, 0.5),

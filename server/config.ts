@@ -108,13 +108,15 @@ export function isExactOrigin(value: string): boolean {
 const AllowedOrigin = z
   .string()
   .max(300)
-  .refine(isExactOrigin, {
-    message:
-      'An exact origin: scheme, host and optional port only, e.g. "https://salon.example" (no path, no trailing slash, no wildcard, lowercase host)',
-    abort: true,
-  })
-  .refine((o) => o.startsWith('https:') || LOOPBACK_HOSTS.has(new URL(o).hostname), {
-    message: 'http: is only allowed for localhost, 127.0.0.1 and [::1]; use https:',
+  .superRefine((o, ctx) => {
+    if (!isExactOrigin(o))
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'An exact origin: scheme, host and optional port only, e.g. "https://salon.example" (no path, no trailing slash, no wildcard, lowercase host)',
+      });
+    else if (!o.startsWith('https:') && !LOOPBACK_HOSTS.has(new URL(o).hostname))
+      ctx.addIssue({ code: 'custom', message: 'http: is only allowed for localhost, 127.0.0.1 and [::1]; use https:' });
   });
 
 const PolicyInput = z.strictObject({
@@ -183,9 +185,9 @@ const Business = z
     manageUrl: z
       .string()
       .max(500)
-      .refine((u) => u.includes('{id}') && u.includes('{token}'), { message: MANAGE_URL_HINT, abort: true })
       .refine(
         (u) => {
+          if (!u.includes('{id}') || !u.includes('{token}')) return false;
           try {
             const url = new URL(u.replace('{id}', 'x').replace('{token}', 'y'));
             return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
@@ -212,38 +214,51 @@ const Business = z
       .default({}),
     security: SecurityInput,
   })
-  .superRefine((b, ctx) => {
-    const dup = (list: { id: string }[], key: 'staff' | 'services') => {
-      const seen = new Set<string>();
-      list.forEach((x, i) => {
-        if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `"${x.id}" is used twice` });
-        seen.add(x.id);
-      });
-    };
-    dup(b.staff, 'staff');
-    dup(b.services, 'services');
-    const staffIds = new Set(b.staff.map((s) => s.id));
-    b.services.forEach((s, i) =>
-      s.staff.forEach((id, j) => {
-        if (!staffIds.has(id))
-          ctx.addIssue({ code: 'custom', path: ['services', i, 'staff', j], message: `No staff member "${id}"` });
-      }),
-    );
-    if (new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
-      ctx.addIssue({ code: 'custom', path: ['allowedOrigins'], message: 'An origin is listed twice' });
-    if (b.security.hipaa) {
-      if (b.security.twoFactor !== 'required')
-        ctx.addIssue({ code: 'custom', path: ['security', 'twoFactor'], message: 'HIPAA mode requires "required"' });
-      if (b.security.sessionIdleMinutes > 15)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['security', 'sessionIdleMinutes'],
-          message: 'HIPAA mode requires an idle timeout of at most 15 minutes',
+  // Cross-field checks run even when other fields are invalid (`when`), so one run reports
+  // everything; the value may then be partly unparsed, hence the defensive reads.
+  .superRefine(
+    (b, ctx) => {
+      const list = (v: unknown): Record<string, unknown>[] =>
+        Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object') : [];
+      const staff = list(b.staff);
+      const services = list(b.services);
+      const dup = (items: Record<string, unknown>[], key: 'staff' | 'services') => {
+        const seen = new Set<unknown>();
+        items.forEach((x, i) => {
+          if (typeof x.id === 'string' && seen.has(x.id))
+            ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `"${x.id}" is used twice` });
+          seen.add(x.id);
         });
-    }
-    if (b.security.password.minLength > b.security.password.maxLength)
-      ctx.addIssue({ code: 'custom', path: ['security', 'password', 'minLength'], message: 'Above maxLength' });
-  });
+      };
+      dup(staff, 'staff');
+      dup(services, 'services');
+      const staffIds = new Set(staff.map((s) => s.id));
+      services.forEach((s, i) => {
+        if (!Array.isArray(s.staff)) return;
+        s.staff.forEach((id: unknown, j: number) => {
+          if (typeof id === 'string' && !staffIds.has(id))
+            ctx.addIssue({ code: 'custom', path: ['services', i, 'staff', j], message: `No staff member "${id}"` });
+        });
+      });
+      if (Array.isArray(b.allowedOrigins) && new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
+        ctx.addIssue({ code: 'custom', path: ['allowedOrigins'], message: 'An origin is listed twice' });
+      const sec = b.security as Partial<BusinessInput['security']> | undefined;
+      if (sec?.hipaa === true) {
+        if (sec.twoFactor !== 'required')
+          ctx.addIssue({ code: 'custom', path: ['security', 'twoFactor'], message: 'HIPAA mode requires "required"' });
+        if (typeof sec.sessionIdleMinutes === 'number' && sec.sessionIdleMinutes > 15)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['security', 'sessionIdleMinutes'],
+            message: 'HIPAA mode requires an idle timeout of at most 15 minutes',
+          });
+      }
+      const pw = sec?.password;
+      if (pw && typeof pw.minLength === 'number' && typeof pw.maxLength === 'number' && pw.minLength > pw.maxLength)
+        ctx.addIssue({ code: 'custom', path: ['security', 'password', 'minLength'], message: 'Above maxLength' });
+    },
+    { when: () => true },
+  );
 
 /* ------------------------------------------------------------------------------------------------
  * The whole file
@@ -298,13 +313,18 @@ export const ConfigFile = z
     rateLimits: RateLimits,
     smtp: Smtp.optional(),
   })
-  .superRefine((c, ctx) => {
-    const seen = new Set<string>();
-    c.businesses.forEach((b, i) => {
-      if (seen.has(b.slug)) ctx.addIssue({ code: 'custom', path: ['businesses', i, 'slug'], message: `"${b.slug}" is used twice` });
-      seen.add(b.slug);
-    });
-  });
+  .superRefine(
+    (c, ctx) => {
+      if (!Array.isArray(c.businesses)) return;
+      const seen = new Set<unknown>();
+      c.businesses.forEach((b: { slug?: unknown } | null, i: number) => {
+        if (typeof b?.slug === 'string' && seen.has(b.slug))
+          ctx.addIssue({ code: 'custom', path: ['businesses', i, 'slug'], message: `"${b.slug}" is used twice` });
+        seen.add(b?.slug);
+      });
+    },
+    { when: () => true },
+  );
 
 export type ConfigFile = z.output<typeof ConfigFile>;
 export type BusinessInput = z.output<typeof Business>;
@@ -419,7 +439,6 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
 
 function describeIssue(i: z.core.$ZodIssue): string {
   if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (i.code === 'invalid_type' && i.input === undefined) return `required (${i.expected})`;
   return i.message;
 }
 

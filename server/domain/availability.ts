@@ -113,13 +113,15 @@ export function computeSlots(input: AvailabilityInput): ComputedSlot[] {
   if (firstDay > lastDay) return [];
   const zone = createZoneMap(input.timeZone, (firstDay - 2) * DAY, (lastDay + 3) * DAY);
 
-  const byStart = new Map<number, string[]>();
+  // One ascending list of free starts per staff member, then a merge of the lists.
+  const free: number[][] = [];
   for (const member of ctx.staff) {
     const busy = ctx.busy.get(member.id);
     const busyStart = busy?.start ?? EMPTY;
     const busyEnd = busy?.end ?? EMPTY;
     const nb = busyStart.length;
-    const id = member.id;
+    const out: number[] = [];
+    let sorted = true;
     for (let day = firstDay; day <= lastDay; day++) {
       const hours = hoursOn(member, day, ctx.closed);
       for (let h = 0; h < hours.length; h += 2) {
@@ -129,25 +131,36 @@ export function computeSlots(input: AvailabilityInput): ComputedSlot[] {
         let t = s;
         if (t < ctx.earliest) t += Math.ceil((ctx.earliest - t) / ctx.stepMs) * ctx.stepMs;
         if (t > lastStart) continue;
+        if (out.length > 0 && t <= out[out.length - 1]) sorted = false;
         let j = firstEndingAfter(busyEnd, t - ctx.beforeMs);
         for (; t <= lastStart; t += ctx.stepMs) {
           const blockStart = t - ctx.beforeMs;
           while (j < nb && busyEnd[j] <= blockStart) j++;
           if (j < nb && busyStart[j] < t + ctx.durationAfterMs) continue;
-          const list = byStart.get(t);
-          if (list === undefined) byStart.set(t, [id]);
-          else if (!list.includes(id)) list.push(id);
+          out.push(t);
         }
       }
     }
+    // Overlapping intervals (or an offset change at midnight) can repeat or reorder starts.
+    free.push(sorted ? out : Array.from(new Set(out)).sort((x, y) => x - y));
   }
 
-  const starts = Array.from(byStart.keys()).sort((a, b) => a - b);
-  const slots: ComputedSlot[] = new Array(starts.length);
+  const m = free.length;
+  const heads = new Array<number>(m).fill(0);
+  const slots: ComputedSlot[] = [];
   const isoInstant = isoFormatter();
-  for (let i = 0; i < starts.length; i++) {
-    const t = starts[i];
-    slots[i] = { start: isoInstant(t), end: isoInstant(t + ctx.durationMs), staff: byStart.get(t)! };
+  for (;;) {
+    let t = Infinity;
+    for (let k = 0; k < m; k++) if (heads[k] < free[k].length && free[k][heads[k]] < t) t = free[k][heads[k]];
+    if (t === Infinity) break;
+    const ids: string[] = [];
+    for (let k = 0; k < m; k++) {
+      if (heads[k] < free[k].length && free[k][heads[k]] === t) {
+        heads[k]++;
+        if (!ids.includes(ctx.staff[k].id)) ids.push(ctx.staff[k].id);
+      }
+    }
+    slots.push({ start: isoInstant(t), end: isoInstant(t + ctx.durationMs), staff: ids });
   }
   return slots;
 }

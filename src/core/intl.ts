@@ -26,21 +26,54 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+const HOUR = 3_600_000;
+const offsetCache = new Map<string, number>();
+
+/** The zone's UTC offset in minutes at an instant, straight from Intl. */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = dtf('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(ms);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The zone's UTC offset in minutes at an instant. Offsets are cached per UTC hour: when the
+ * offset is the same at both ends of the hour it holds for the whole hour (zones change at most
+ * once an hour); when they differ, the instant is asked of Intl directly.
+ */
+export function zoneOffset(instant: Date | number | string, timeZone: string): number {
+  const ms = new Date(instant).getTime();
+  const hour = Math.floor(ms / HOUR) * HOUR;
+  const key = `${timeZone}|${hour}`;
+  let cached = offsetCache.get(key);
+  if (cached === undefined) {
+    const a = offsetAt(hour, timeZone);
+    cached = a === offsetAt(hour + HOUR - 1000, timeZone) ? a : NaN;
+    if (offsetCache.size > 20_000) offsetCache.clear();
+    offsetCache.set(key, cached);
+  }
+  return Number.isNaN(cached) ? offsetAt(ms, timeZone) : cached;
+}
+
 /** The calendar day of an instant in a time zone. */
 export function ymdInZone(instant: Date | number | string, timeZone: string): YMD {
-  const parts = dtf('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(
-    new Date(instant),
-  );
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
+  const local = new Date(new Date(instant).getTime() + zoneOffset(instant, timeZone) * 60_000);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
 }
 
 /** The hour (0-23) of an instant in a time zone. */
 export function hourInZone(instant: Date | number | string, timeZone: string): number {
-  const h = dtf('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' })
-    .formatToParts(new Date(instant))
-    .find((p) => p.type === 'hour')!.value;
-  return Number(h) % 24;
+  return new Date(new Date(instant).getTime() + zoneOffset(instant, timeZone) * 60_000).getUTCHours();
 }
 
 export const ymdKey = ({ year, month, day }: YMD): string =>

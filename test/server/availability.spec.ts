@@ -100,6 +100,36 @@ describe('computeSlots: an ordinary week', () => {
     expect(late[2].end).toBe('2026-06-06T22:00:00Z');
   });
 
+  it('copes with unsorted and overlapping intervals (no duplicate starts)', () => {
+    const slots = computeSlots(
+      input({
+        from: '2026-06-01',
+        to: '2026-06-01',
+        rules: { ...input().rules, slotStepMinutes: 60 },
+        staff: [
+          {
+            id: 'ana',
+            weeklyHours: {
+              mon: [
+                ['14:00', '16:00'],
+                ['10:00', '12:00'],
+                ['09:00', '11:00'],
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    // 14:00 15:00 | 10:00 11:00 | 09:00 10:00 local -> 09, 10, 11, 14, 15 local = 07, 08, 09, 12, 13 Z.
+    expect(slots.map((s) => [s.start, s.staff])).toEqual([
+      ['2026-06-01T07:00:00Z', ['ana']],
+      ['2026-06-01T08:00:00Z', ['ana']],
+      ['2026-06-01T09:00:00Z', ['ana']],
+      ['2026-06-01T12:00:00Z', ['ana']],
+      ['2026-06-01T13:00:00Z', ['ana']],
+    ]);
+  });
+
   it('returns nothing for an empty or inverted range', () => {
     expect(computeSlots(input({ from: '2026-06-03', to: '2026-06-02' }))).toEqual([]);
     expect(computeSlots(input({ staff: [] }))).toEqual([]);
@@ -711,7 +741,7 @@ describe('cross-checks against a plain Temporal implementation', () => {
   ];
   for (const [tz, from, to] of cases) {
     it(`${tz} ${from}..${to}: same slots, and checkSlot says yes exactly at those starts`, () => {
-      for (let seed = 1; seed <= 4; seed++) {
+      for (let seed = 1; seed <= 3; seed++) {
         const inp = randomScenario(seed * 7919 + from.length, tz, from, to);
         const slots = computeSlots(inp);
         expect(slots).toEqual(reference(inp));
@@ -780,7 +810,7 @@ describe('createZoneMap matches Temporal', () => {
   };
 
   for (const tz of zones) {
-    it(`${tz}, 2026: every 30 min, and every minute of days with a change`, () => {
+    it(`${tz}, 2026: every hour, and every minute of days with a change`, () => {
       for (let month = 0; month < 12; month++) {
         // As computeSlots does for a month: dates firstDay..lastDay, map over [first - 2, last + 3] days.
         const firstDay = Date.UTC(2026, month, 1) / DAY;
@@ -794,7 +824,7 @@ describe('createZoneMap matches Temporal', () => {
           expect(startOfDay, `${tz} ${iso}`).toBe(
             Temporal.PlainDate.from(iso).toZonedDateTime(tz).epochMilliseconds,
           );
-          const step = changes ? 60_000 : 30 * 60_000;
+          const step = changes ? 60_000 : 60 * 60_000;
           for (let local = day * DAY; local < (day + 1) * DAY; local += step) {
             const want = temporalInstant(local, tz);
             const got = zone.toInstant(local);

@@ -1,0 +1,295 @@
+/**
+ * `cita-server`: the reference backend's command line. `npm start` runs `start --demo`.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { VERSION } from '../src/core/version.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase, type Database } from './db/index.js';
+import { migrate } from './db/migrations.js';
+import { purgeExpired } from './db/store.js';
+import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
+import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
+import { createApp } from './http/app.js';
+import { createDemoApp, listen, type Listening } from './http/server.js';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const HELP = `cita-server ${VERSION}: the Cita reference backend
+
+Usage: cita-server <command> [options]
+
+Commands:
+  start                  Start the API (and /cita.js) on one port
+  check                  Validate the configuration file, print every problem, and exit
+  help                   Show this help
+
+Options:
+  --config <file>        Configuration (.json, or a .js/.ts module exporting the object).
+                         Default: demo/config.json with --demo, else ./cita.config.json
+  --port <n>             API port (default 5173; 0 picks a free one)
+  --host <address>       Listen address (default 127.0.0.1)
+  --data-dir <dir>       Data directory: PGlite database in <dir>/pglite, emails in
+                         <dir>/outbox.log when no SMTP is configured (default .data)
+  --database-url <url>   Use PostgreSQL (postgres://user:pass@host:port/db) instead of PGlite.
+                         Default: the DATABASE_URL environment variable
+  --cert <file>          TLS certificate (PEM): serve HTTPS and send HSTS. Needs --key
+  --key <file>           TLS private key (PEM)
+  --trust-proxy[=<n>]    Trust X-Forwarded-For and X-Forwarded-Proto from <n> proxies in front
+                         (default 1 when given; otherwise never trusted)
+  --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default dist/)
+  --demo                 Also serve demo/ as a third-party site on another origin
+  --demo-port <n>        Port of the demo site (default 5174)
+  --migrate-only         Apply database migrations and exit
+  -h, --help             Show this help
+
+Environment: DATABASE_URL (as --database-url).
+`;
+
+interface Options {
+  config?: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  cert?: string;
+  key?: string;
+  trustProxy: number;
+  distDir: string;
+  demo: boolean;
+  demoPort: number;
+  migrateOnly: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`cita-server: ${message}\n`);
+  process.exit(1);
+}
+
+function parse(argv: string[]): { command: string; options: Options } {
+  const args = argv.map((a) => (a === '--trust-proxy' ? '--trust-proxy=1' : a));
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'dist-dir': { type: 'string' },
+        demo: { type: 'boolean' },
+        'demo-port': { type: 'string' },
+        'migrate-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    fail(`${(err as Error).message}\nRun "cita-server --help" for the options.`);
+  }
+  const v = parsed.values;
+  const port = (name: string, value: string | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`--${name}: not a port number: ${value}`);
+    return n;
+  };
+  const trust = v['trust-proxy'] === undefined ? 0 : Number(v['trust-proxy']);
+  if (!Number.isInteger(trust) || trust < 0 || trust > 10) fail('--trust-proxy: a number of proxies, 1 to 10');
+  if (Boolean(v.cert) !== Boolean(v.key)) fail('--cert and --key go together');
+  const command = v.help ? 'help' : (parsed.positionals[0] ?? 'start');
+  if (parsed.positionals.length > 1) fail(`unexpected argument: ${parsed.positionals[1]}`);
+  const databaseUrl = v['database-url'] ?? process.env.DATABASE_URL;
+  return {
+    command,
+    options: {
+      ...(v.config !== undefined ? { config: v.config } : {}),
+      port: port('port', v.port, 5173),
+      host: v.host ?? '127.0.0.1',
+      dataDir: resolve(v['data-dir'] ?? '.data'),
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(v.cert !== undefined ? { cert: v.cert } : {}),
+      ...(v.key !== undefined ? { key: v.key } : {}),
+      trustProxy: trust,
+      distDir: resolve(v['dist-dir'] ?? join(PACKAGE_ROOT, 'dist')),
+      demo: v.demo ?? false,
+      demoPort: port('demo-port', v['demo-port'], 5174),
+      migrateOnly: v['migrate-only'] ?? false,
+    },
+  };
+}
+
+/** postgres://user:***@host:port/db */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+/** One server per PGlite data directory: two processes on one directory would corrupt it. */
+function lockDataDir(dir: string): () => void {
+  const lockPath = join(dir, 'cita.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lockPath, 'utf8'));
+      let alive = false;
+      try {
+        if (Number.isInteger(pid) && pid > 0) {
+          process.kill(pid, 0);
+          alive = true;
+        }
+      } catch {
+        alive = false;
+      }
+      if (alive) fail(`another Cita server (pid ${pid}) is using ${dir}; stop it or pick another --data-dir`);
+      rmSync(lockPath, { force: true });
+    }
+  }
+  fail(`cannot lock ${dir}`);
+}
+
+const displayHost = (host: string) =>
+  ['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+
+async function start(o: Options, checkOnly: boolean): Promise<void> {
+  const configPath =
+    o.config ?? (o.demo ? join(PACKAGE_ROOT, 'demo', 'config.json') : existsSync('cita.config.json') ? 'cita.config.json' : undefined);
+  if (!configPath) fail('no configuration: pass --config <file> (see --help), or --demo');
+  let config;
+  try {
+    config = await loadConfig(configPath);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cita-server: invalid configuration ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (checkOnly) {
+    process.stdout.write(`${configPath}: valid (${[...config.businesses.keys()].join(', ')})\n`);
+    return;
+  }
+
+  const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
+  let unlock = () => {};
+  let db: Database;
+  let dbLabel: string;
+  if (o.databaseUrl) {
+    db = await openDatabase({ url: o.databaseUrl });
+    dbLabel = `PostgreSQL ${redactUrl(o.databaseUrl)}`;
+  } else {
+    const dir = join(o.dataDir, 'pglite');
+    mkdirSync(o.dataDir, { recursive: true });
+    unlock = lockDataDir(o.dataDir);
+    db = await openDatabase({ dataDir: dir });
+    dbLabel = `PGlite in ${dir}`;
+  }
+  const applied = await migrate(db);
+  if (applied.length) process.stdout.write(`Migrations applied: ${applied.join(', ')}\n`);
+  if (o.migrateOnly) {
+    process.stdout.write(`Database is up to date (${dbLabel}).\n`);
+    await db.close();
+    unlock();
+    return;
+  }
+
+  const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
+  const outbox = new OutboxWorker(db, mailer, () => new Date(), (line) => process.stderr.write(`${line}\n`));
+  outbox.start();
+  const housekeeping = setInterval(() => {
+    const now = Date.now();
+    purgeExpired(db, new Date(now - IDEMPOTENCY_TTL_MS), new Date(now - 3_600_000)).catch((err: unknown) =>
+      process.stderr.write(`housekeeping: ${(err as Error).message}\n`),
+    );
+  }, 600_000);
+  housekeeping.unref();
+
+  const app = createApp({
+    config,
+    db,
+    distDir: o.distDir,
+    trustProxy: o.trustProxy,
+    tls: Boolean(tls),
+    onEmailQueued: () => outbox.kick(),
+  });
+  const servers: Listening[] = [];
+  const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch((err: Error) =>
+    fail(`cannot listen on ${o.host}:${o.port}: ${err.message}`),
+  );
+  servers.push(api);
+  const scheme = tls ? 'https' : 'http';
+  const apiUrl = `${scheme}://${displayHost(o.host)}:${api.port}`;
+  const lines = [
+    `Cita ${VERSION}`,
+    `  API and script   ${apiUrl}   (${apiUrl}/cita.js, ${apiUrl}/v1/openapi.json)`,
+  ];
+  if (o.demo) {
+    const demo = await listen(createDemoApp(join(PACKAGE_ROOT, 'demo')).fetch, {
+      port: o.demoPort,
+      hostname: o.host,
+    }).catch((err: Error) => fail(`cannot listen on ${o.host}:${o.demoPort}: ${err.message}`));
+    servers.push(demo);
+    lines.push(`  Demo site        http://${displayHost(o.host)}:${demo.port}   (another origin, embeds the widget)`);
+  }
+  lines.push(
+    `  Businesses       ${[...config.businesses.keys()].join(', ')}`,
+    `  Database         ${dbLabel}`,
+    `  Email            ${mailer.description}`,
+  );
+  if (!existsSync(join(o.distDir, 'cita.js'))) lines.push(`  Warning          ${o.distDir}/cita.js is missing: run "npm run build"`);
+  lines.push(`Listening on ${scheme}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${api.port}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(housekeeping);
+    await Promise.all(servers.map((s) => s.close()));
+    await outbox.stop();
+    mailer.close?.();
+    await db.close();
+    unlock();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function main(): Promise<void> {
+  const { command, options } = parse(process.argv.slice(2));
+  switch (command) {
+    case 'help':
+      process.stdout.write(HELP);
+      return;
+    case 'start':
+      return start(options, false);
+    case 'check':
+      return start(options, true);
+    default:
+      fail(`unknown command "${command}"\nRun "cita-server --help" for the commands.`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cita-server: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
