@@ -2,6 +2,7 @@
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { misbehavingServer } from './test/support/misbehaving-server.mjs';
+import { citaServer } from './test/support/cita-server-plugin.mjs';
 
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const args = [
@@ -17,12 +18,19 @@ const args = [
 
 export default {
   files: ['test/**/*.test.ts'],
+  // A fixed origin for the test pages (listed in the fixture's allowedOrigins), other than the API's.
+  hostname: 'localhost',
+  port: 8765,
   nodeResolve: { exportConditions: ['production'] },
   // A deliberately misbehaving API under /__cita/ for test/client.test.ts.
   middleware: [misbehavingServer()],
   // The esbuild plugin reads tsconfig.json as raw text (no `extends`): it must stay flat so the
   // legacy decorator settings reach it.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    // The real Cita server (PGlite, fresh data directory) for test/booking-form.test.ts.
+    citaServer({ config: 'test/fixtures/wtr-config.json', port: 5199, host: '127.0.0.1' }),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -134,7 +134,12 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
       start: startMs,
       ...(req.staff !== undefined ? { staffId: req.staff } : {}),
     });
-    if (!slot.ok) throw new ProblemError(slot.reason);
+    if (!slot.ok) {
+      // A concurrent request with the same key may have taken this very slot since we looked.
+      const winner = slot.reason === 'slot_unavailable' && (await findIdempotencyKey(db, business.slug, keyHash, notBefore));
+      if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
+      throw new ProblemError(slot.reason);
+    }
 
     const id = randomUUID();
     const token = newManageToken();

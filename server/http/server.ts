@@ -17,7 +17,7 @@ export interface ListenOptions {
   tls?: { cert: Buffer; key: Buffer };
 }
 
-export function listen(fetch: (req: Request, env: unknown) => Response | Promise<Response>, options: ListenOptions): Promise<Listening> {
+export function listen(fetch: Parameters<typeof serve>[0]['fetch'], options: ListenOptions): Promise<Listening> {
   return new Promise((resolvePromise, reject) => {
     const server = serve(
       {

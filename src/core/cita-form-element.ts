@@ -23,15 +23,18 @@ export class CitaFormElement extends CitaElement {
   protected interacted = false;
   private customError = '';
 
+  /** The form the control belongs to. */
   get form(): HTMLFormElement | null {
     return this.internals.form;
   }
   get labels(): NodeList {
     return this.internals.labels;
   }
+  /** The control's validity flags, as on native inputs. */
   get validity(): ValidityState {
     return this.internals.validity;
   }
+  /** The message shown when the control is invalid, in the element's language. */
   get validationMessage(): string {
     return this.internals.validationMessage;
   }
@@ -43,15 +46,18 @@ export class CitaFormElement extends CitaElement {
     return this.disabled || this.formDisabled;
   }
 
+  /** True when the value is valid; otherwise fires `invalid` and returns false. */
   checkValidity(): boolean {
     return this.internals.checkValidity();
   }
 
+  /** Like `checkValidity()`, and shows the validation message to the user. */
   reportValidity(): boolean {
     this.markInteracted();
     return this.internals.reportValidity();
   }
 
+  /** Makes the control invalid with this message; an empty string clears it. */
   setCustomValidity(message: string): void {
     this.customError = message;
     this.requestUpdate();

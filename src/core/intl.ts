@@ -42,7 +42,14 @@ function offsetAt(ms: number, timeZone: string): number {
     second: 'numeric',
   }).formatToParts(ms);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  const local = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour') % 24,
+    get('minute'),
+    get('second'),
+  );
   return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
 }
 

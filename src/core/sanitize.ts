@@ -72,7 +72,12 @@ const HEADING_MAP: Readonly<Record<string, string>> = { h1: 'h2', h5: 'h4', h6: 
 const PARSED_ELEMENTS: readonly string[] = [...RICH_TEXT_ELEMENTS, ...Object.keys(HEADING_MAP)];
 
 const CONFIG = {
-  ALLOWED_TAGS: [...PARSED_ELEMENTS],
+  // `body` is the root DOMPurify parses into and is never part of the output (only its children
+  // are returned; the HTML parser never creates a second `body`, it merges attributes into the
+  // root, where they are sanitised like any other). Without it DOMPurify removes the root itself,
+  // cloning all of its raw children into `<html>` first: wasted work, and a cloned `<script>`
+  // raises a Trusted Types violation report on a strict host page.
+  ALLOWED_TAGS: [...PARSED_ELEMENTS, 'body'],
   ALLOWED_ATTR: ['href'],
   ALLOW_ARIA_ATTR: false,
   ALLOW_DATA_ATTR: false,

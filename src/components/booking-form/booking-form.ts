@@ -111,7 +111,10 @@ export class CitaBookingForm extends CitaElement {
   @property({ attribute: 'time-zone' }) timeZone = '';
   /** Colour scheme: `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
-  /** Manage link template; `{id}` and `{token}` are replaced. Default: this page with `#cita-manage={id}.{token}`. */
+  /**
+   * Manage link template; `{id}` and `{token}` are replaced. Default: this page with
+   * `#cita-manage={id}.{token}`, where the form then shows the booking and its cancel button.
+   */
   @property({ attribute: 'manage-url' }) manageUrl = '';
 
   @state() private step: BookingStep = 'service';
@@ -145,8 +148,17 @@ export class CitaBookingForm extends CitaElement {
   private icsUrl?: string;
   private icsFor?: string;
 
+  /** Set when the page address carries a manage link (`#cita-manage=...`): the manager is shown instead. */
+  @state() private manageMode = false;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    if (/(?:^#|&)cita-manage=/.test(location.hash)) {
+      // The confirmation's default manage link points back at this page: show the booking.
+      this.manageMode = true;
+      void import('../../define/booking-manager.js');
+      return;
+    }
     this.unsubscribe = onConfigure(() => this.start());
     this.start();
   }
@@ -541,6 +553,14 @@ export class CitaBookingForm extends CitaElement {
    * ------------------------------------------------------------------------------------------ */
 
   override render() {
+    if (this.manageMode) {
+      return html`<cita-booking-manager
+        endpoint=${this.endpoint || nothing}
+        business=${this.business || nothing}
+        time-zone=${this.timeZone || nothing}
+        theme=${this.theme}
+      ></cita-booking-manager>`;
+    }
     return html`
       <div part="base" class=${classMap({ base: true })}>
         ${this.renderProgress()} ${this.renderMessage()}

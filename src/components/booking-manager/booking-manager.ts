@@ -41,6 +41,15 @@ export class CitaBookingManager extends CitaElement {
         --_radius: var(--cita-radius, 0.5rem);
         display: block;
         max-inline-size: 40rem;
+        color-scheme: light dark;
+      }
+      :host([theme='light']) {
+        color-scheme: light;
+      }
+      :host([theme='dark']) {
+        color-scheme: dark;
+        --_accent: var(--cita-color-accent-dark, #93b4ff);
+        --_danger: var(--cita-color-danger-dark, #fca5a5);
       }
       [part='base'] {
         display: grid;
@@ -93,6 +102,8 @@ export class CitaBookingManager extends CitaElement {
   @property() business = '';
   /** Time zone for showing times; defaults to the viewer's. */
   @property({ attribute: 'time-zone' }) timeZone = '';
+  /** Colour scheme: `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
+  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
   /** Booking id (property only; by default read from the page address). */
   @property({ attribute: false }) bookingId = '';
   /** Manage token (property only; by default read from the page address). */

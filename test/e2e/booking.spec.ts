@@ -1,0 +1,243 @@
+/**
+ * End to end: the built script-tag bundle (dist/cita.js, run `npm run build` first) on a page
+ * served from another origin than the API, a real server (Hono on PGlite), a real Chromium.
+ * The customer books a slot; the booking and its consent proof are then read from the database.
+ * The page is served with a strict CSP and Trusted Types enforced; any violation fails the test.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { parseConfig } from '../../server/config.ts';
+import { openDatabase, type Database } from '../../server/db/index.ts';
+import { migrate } from '../../server/db/migrations.ts';
+import { createApp } from '../../server/http/app.ts';
+import { listen, type Listening } from '../../server/http/server.ts';
+import { launchChromium } from '../support/chromium.ts';
+
+const everyDay = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['07:00', '21:00']]]),
+);
+
+let api: Listening;
+let site: Server;
+let db: Database;
+let browser: Browser;
+let apiOrigin: string;
+let siteOrigin: string;
+const cspReports: unknown[] = [];
+
+function page(csp: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script type="module" src="${apiOrigin}/cita.js" data-business="e2e-shop"></script></head>
+<body><h1>A shop</h1>${body}</body></html><!-- ${csp.length} -->`;
+}
+
+beforeAll(async () => {
+  if (!existsSync('dist/cita.js')) throw new Error('dist/cita.js is missing: run `npm run build` first');
+  // The site first, so its origin can go into the business's allowlist.
+  const strictCsp = () =>
+    [
+      "default-src 'none'",
+      `script-src ${apiOrigin}`,
+      `connect-src ${apiOrigin}`,
+      "require-trusted-types-for 'script'",
+      'trusted-types lit-html cita-sanitize',
+      "base-uri 'none'",
+      "form-action 'none'",
+      'report-uri /csp-report',
+    ].join('; ');
+  site = createServer((req, res) => {
+    if (req.url === '/csp-report') {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        cspReports.push(JSON.parse(body || '{}'));
+        res.writeHead(204).end();
+      });
+      return;
+    }
+    const csp = strictCsp();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+    res.end(page(csp, '<cita-booking-form></cita-booking-form>'));
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+
+  const config = parseConfig(
+    {
+      businesses: [
+        {
+          slug: 'e2e-shop',
+          name: 'E2E Shop',
+          timeZone: 'Europe/Madrid',
+          locale: 'en-GB',
+          currency: 'EUR',
+          allowedOrigins: [siteOrigin],
+          customerFields: ['name', 'email', 'phone'],
+          rules: { slotStepMinutes: 30, minNoticeMinutes: 30, maxAdvanceDays: 60 },
+          staff: [{ id: 'eva', name: 'Eva', weeklyHours: everyDay }],
+          services: [
+            {
+              id: 'trim',
+              name: 'Trim',
+              description: '<p>A <strong>quick</strong> trim.</p>',
+              durationMinutes: 30,
+              priceMinor: 1500,
+              staff: ['eva'],
+            },
+          ],
+          policies: {
+            terms: { version: 't1', title: 'Terms', text: '<p>Be on time.</p>' },
+            privacy: {
+              version: 'p1',
+              title: 'Privacy policy',
+              text: '<p>We keep your data for the booking.</p>',
+            },
+            cancellation: {
+              version: 'c1',
+              title: 'Cancellation policy',
+              text: '<p>Cancel 24 h ahead.</p>',
+              cutoffHours: 24,
+            },
+          },
+        },
+      ],
+    },
+    'e2e config',
+  );
+  db = await openDatabase();
+  await migrate(db);
+  const app = createApp({ config, db, distDir: 'dist' });
+  api = await listen(app.fetch, { port: 0, hostname: '127.0.0.1' });
+  apiOrigin = `http://127.0.0.1:${api.port}`;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  site?.close();
+  await db?.close();
+});
+
+/** Watches a page for CSP violations (the report endpoint and the page's own event). */
+async function open(): Promise<{ page: Page; violations: string[]; errors: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Madrid' });
+  const p = await context.newPage();
+  const violations: string[] = [];
+  const errors: string[] = [];
+  await p.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+  await p.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
+    window.__cspViolation(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));`);
+  p.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(siteOrigin);
+  return { page: p, violations, errors };
+}
+
+describe('booking through the script tag on another origin', () => {
+  it('books a slot under a strict CSP with Trusted Types, and the database holds the booking and its consent proof', async () => {
+    const { page: p, violations, errors } = await open();
+    const form = p.locator('cita-booking-form');
+
+    await form.getByRole('button', { name: /Trim/ }).click();
+    await expect.poll(() => form.locator('.day.available').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The first day with free times (or next month when this one has none left).
+    if ((await form.locator('.day.available').count()) === 0)
+      await form.getByRole('button', { name: 'Next month' }).click();
+    await form.locator('.day.available').first().click();
+    await form.locator('[part~="slot"]').first().click();
+
+    await form.getByLabel('Name').fill('Ana García');
+    await form.getByLabel('Email').fill('ana@example.com');
+    await form.getByLabel('Phone').fill('+34 600 123 456');
+    for (const box of await form.locator('cita-consent-checkbox').all()) await box.locator('input').check();
+    // Open one policy text: rich text is sanitised and inserted under Trusted Types.
+    await form.locator('cita-consent-checkbox').first().getByRole('button', { name: /Read/ }).click();
+    await expect
+      .poll(() => form.locator('cita-consent-checkbox').first().locator('[part="text"]').textContent())
+      .toContain('Be on time');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await form.getByRole('button', { name: 'Confirm booking' }).click();
+
+    const reference = form.locator('.reference');
+    await expect
+      .poll(() => reference.textContent(), { timeout: 10_000 })
+      .toMatch(/^[A-Z]{2,8}-[0-9A-Z]{4,12}$/);
+    const ref = (await reference.textContent())!;
+    expect(await form.getByRole('heading', { level: 2 }).textContent()).toBe('Booking confirmed');
+
+    const rows = await db.query(
+      `SELECT b.id, b.status, b.customer_name, b.customer_email, b.customer_phone FROM bookings b WHERE b.reference = $1`,
+      [ref],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      status: 'confirmed',
+      customer_name: 'Ana García',
+      customer_email: 'ana@example.com',
+      customer_phone: '+34 600 123 456',
+    });
+    const consents = await db.query(
+      `SELECT policy, version, sha256, origin FROM consents WHERE booking_id = $1 ORDER BY policy`,
+      [rows[0]!.id],
+    );
+    expect(consents.map((c) => [c.policy, c.version, c.origin])).toEqual([
+      ['cancellation', 'c1', siteOrigin],
+      ['privacy', 'p1', siteOrigin],
+      ['terms', 't1', siteOrigin],
+    ]);
+    for (const c of consents) expect(c.sha256).toMatch(/^[a-f0-9]{64}$/);
+
+    // The business's public config serves the same hashes the consents recorded.
+    const business = (await (await fetch(`${apiOrigin}/v1/businesses/e2e-shop`)).json()) as {
+      policies: Record<string, { sha256: string }>;
+    };
+    for (const c of consents) expect(c.sha256).toBe(business.policies[c.policy as string]!.sha256);
+
+    expect(violations).toEqual([]);
+    expect(cspReports).toEqual([]);
+    expect(errors).toEqual([]);
+    await p.context().close();
+  }, 60_000);
+
+  it('opens the manage link in place, shows the booking and cancels it', async () => {
+    const { page: p, violations } = await open();
+    const form = p.locator('cita-booking-form');
+    await form.getByRole('button', { name: /Trim/ }).click();
+    await expect.poll(() => form.locator('.day.available').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The last free day, so the 24 h cancellation cutoff has not passed.
+    await form.locator('.day.available').last().click();
+    await form.locator('[part~="slot"]').last().click();
+    await form.getByLabel('Name').fill('Bea');
+    await form.getByLabel('Email').fill('bea@example.com');
+    await form.getByLabel('Phone').fill('+34 600 000 001');
+    for (const box of await form.locator('cita-consent-checkbox').all()) await box.locator('input').check();
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await form.getByRole('button', { name: 'Confirm booking' }).click();
+    const manage = form.getByRole('link', { name: 'Manage or cancel' });
+    const href = (await manage.getAttribute('href'))!;
+    expect(href.startsWith(`${siteOrigin}/#cita-manage=`)).toBe(true);
+
+    await p.goto(href);
+    await p.reload();
+    const manager = p.locator('cita-booking-manager');
+    await expect
+      .poll(() => manager.locator('[part="summary"]').textContent(), { timeout: 10_000 })
+      .toContain('Trim');
+    await manager.getByRole('button', { name: 'Cancel booking' }).click();
+    await manager.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await expect
+      .poll(() => manager.locator('[part="message"]').textContent())
+      .toContain('The booking is cancelled.');
+    const [id] = href.split('#cita-manage=')[1]!.split('.');
+    const [row] = await db.query(`SELECT status FROM bookings WHERE id = $1`, [id]);
+    expect(row!.status).toBe('cancelled');
+    expect(violations).toEqual([]);
+    await p.context().close();
+  }, 60_000);
+});
