@@ -31,6 +31,17 @@ export class CitaElement extends LitElement {
 
   protected readonly internals: ElementInternals = this.attachInternals();
 
+  /** Renders only once the string catalog of the element's language has loaded. */
+  protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
+    return this.i18n.ready && super.shouldUpdate(changed);
+  }
+
+  /** Also waits for the string catalog, so `await el.updateComplete` means "rendered". */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.i18n.loaded;
+    return super.getUpdateComplete();
+  }
+
   /** Sets or clears a custom state, so site CSS can use `:state(name)`. */
   protected setState(name: string, on: boolean): void {
     const states = this.internals.states;

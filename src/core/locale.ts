@@ -1,19 +1,37 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { en } from '../locales/en.js';
-import { es } from '../locales/es.js';
 import type { Strings } from '../locales/strings.js';
 
-const catalogs: Record<string, Strings> = { en, es };
+/**
+ * String catalogs are loaded on demand, so a page downloads only the language it shows.
+ * `registerStrings` adds a catalog synchronously (a site's own translation, or a test's).
+ */
+const catalogs: Record<string, Strings> = {};
+const loaders: Record<string, () => Promise<Strings>> = {
+  en: () => import('../locales/en.js').then((m) => m.en),
+  es: () => import('../locales/es.js').then((m) => m.es),
+};
+const loading: Record<string, Promise<Strings>> = {};
 
 /** Adds or replaces a catalog (e.g. `registerStrings('ca', ca)`); lookups fall back `xx-YY` -> `xx` -> `en`. */
 export function registerStrings(lang: string, strings: Strings): void {
   catalogs[lang.toLowerCase()] = strings;
+  hosts.forEach((h) => h.refresh());
 }
 
-/** The catalog for a BCP 47 tag: `es-MX` -> `es` -> `en`. */
-export function stringsFor(locale: string): Strings {
+/** The catalog key used for a BCP 47 tag: `es-MX` -> `es` -> `en`, among those known. */
+function catalogKey(locale: string): string {
   const tag = locale.toLowerCase();
-  return catalogs[tag] ?? catalogs[tag.split('-')[0]!] ?? en;
+  const base = tag.split('-')[0]!;
+  for (const key of [tag, base]) if (catalogs[key] || loaders[key]) return key;
+  return 'en';
+}
+
+/** The catalog for a locale, loading it first when needed. */
+export function loadStrings(locale: string): Promise<Strings> {
+  const key = catalogKey(locale);
+  const ready = catalogs[key];
+  if (ready) return Promise.resolve(ready);
+  return (loading[key] ??= loaders[key]!().then((s) => (catalogs[key] = s)));
 }
 
 /** The nearest `lang` from an element outwards, crossing shadow roots, then `<html lang>`. */
@@ -52,12 +70,20 @@ function watch(controller: LocaleController): void {
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
 }
 
-/** Resolves the locale of its host element and hands out the matching string catalog. */
+/**
+ * Resolves the locale of its host element and hands out the matching string catalog. Until the
+ * catalog has loaded, `ready` is false and `loaded` is pending; `CitaElement` waits for it
+ * before its first render.
+ */
 export class LocaleController implements ReactiveController {
   /** The resolved BCP 47 locale, e.g. `es-ES`. */
   locale = 'en';
-  /** The string catalog for `locale`. */
-  t: Strings = en;
+  /** The string catalog for `locale` (valid once `ready`). */
+  t!: Strings;
+  /** The catalog for the current locale is loaded. */
+  ready = false;
+  /** Resolves once a catalog is loaded for the current locale. */
+  loaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
@@ -72,12 +98,32 @@ export class LocaleController implements ReactiveController {
     hosts.delete(this);
   }
 
-  /** Re-resolves the locale; requests an update when it changed. */
+  /** Re-resolves the locale; requests an update when it or its catalog changed. */
   refresh(): void {
     const locale = canonical(resolveLang(this.host));
-    if (locale === this.locale && this.t === stringsFor(locale)) return;
+    const key = catalogKey(locale);
+    const cached = catalogs[key];
+    if (cached) {
+      if (locale === this.locale && cached === this.t) return;
+      this.locale = locale;
+      this.t = cached;
+      this.ready = true;
+      this.host.requestUpdate();
+      return;
+    }
     this.locale = locale;
-    this.t = stringsFor(locale);
+    this.loaded = loadStrings(locale).then(
+      () => this.refresh(),
+      (err: unknown) => {
+        console.error('[cita] could not load the strings for', locale, err);
+        if (key !== 'en') return loadStrings('en').then((s) => this.use(s));
+      },
+    );
+  }
+
+  private use(strings: Strings): void {
+    this.t = strings;
+    this.ready = true;
     this.host.requestUpdate();
   }
 }
