@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import { readdirSync } from 'node:fs';
-import { minifyLiterals } from './tools/minify-literals.ts';
+import { minifyLiterals, renameLitPolicy } from './tools/minify-literals.ts';
 
 /**
  * Two builds (`npm run build` runs both):
@@ -35,7 +35,7 @@ export default defineConfig(
         },
       }
     : {
-        plugins: [minifyLiterals()],
+        plugins: [minifyLiterals(), renameLitPolicy()],
         build: {
           outDir: 'dist',
           emptyOutDir: false,

@@ -24,3 +24,22 @@ export function minifyLiterals(): Plugin {
     },
   };
 }
+
+/**
+ * The script-tag bundle carries its own copy of Lit. Lit creates a Trusted Types policy named
+ * `lit-html` when it loads; on a page that already runs Lit (which created that name) and
+ * restricts policy names, a second `lit-html` policy throws and the widget would never start.
+ * The bundle's copy therefore uses its own name, `cita-lit`, which a strict page allows along
+ * with `cita-sanitize` (`trusted-types cita-lit cita-sanitize`).
+ */
+export function renameLitPolicy(): Plugin {
+  return {
+    name: 'cita-rename-lit-policy',
+    transform(code, id) {
+      if (!/\/node_modules\/lit-html\/(development\/)?lit-html\.js$/.test(id)) return null;
+      const out = code.replace(/createPolicy\((['"])lit-html\1/g, 'createPolicy("cita-lit"');
+      if (out === code) this.error('lit-html no longer calls createPolicy("lit-html"): update renameLitPolicy()');
+      return { code: out, map: null };
+    },
+  };
+}

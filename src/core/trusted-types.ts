@@ -22,10 +22,12 @@
  * ```
  *
  * `cita-sanitize` is the only policy Cita creates itself (the complete list is
- * {@link CITA_POLICY_NAMES}). `lit-html` is Lit's own policy, which Lit creates when it loads
- * (Lit renders templates through it); a host that already uses Lit has it listed already. If the
- * page loads Cita twice, the second copy's `cita-sanitize` is refused unless the directive also
- * has `'allow-duplicates'`; that copy then renders rich text through its fallback.
+ * {@link CITA_POLICY_NAMES}). `lit-html` is not ours: Lit creates it when its module loads (it
+ * renders templates through it) and has no fallback, so a host that restricts names must list it,
+ * and a host whose own copy of Lit already created it also needs `'allow-duplicates'` unless the
+ * Cita bundle renames Lit's policy. If the page loads Cita twice, the second copy's
+ * `cita-sanitize` is refused unless the directive has `'allow-duplicates'`; that copy then
+ * renders rich text through its fallback.
  */
 import type {
   TrustedTypePolicy,

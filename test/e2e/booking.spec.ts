@@ -43,7 +43,7 @@ beforeAll(async () => {
       `script-src ${apiOrigin}`,
       `connect-src ${apiOrigin}`,
       "require-trusted-types-for 'script'",
-      'trusted-types lit-html cita-sanitize',
+      'trusted-types cita-lit cita-sanitize',
       "base-uri 'none'",
       "form-action 'none'",
       'report-uri /csp-report',

@@ -202,8 +202,8 @@ export const styles = css`
     align-items: center;
     justify-content: space-between;
   }
-  .calendar-head h3 {
-    text-transform: capitalize;
+  .calendar-head h3::first-letter {
+    text-transform: uppercase;
   }
   .nav {
     min-inline-size: 2.5rem;
