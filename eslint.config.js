@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { configs as litConfigs } from 'eslint-plugin-lit';
 import litA11y from 'eslint-plugin-lit-a11y';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'dist-types/', 'custom-elements.json', '.data/', 'coverage/'] },
@@ -24,11 +25,18 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       // Components go through the client; the browser bundle never calls fetch directly.
-      'no-restricted-globals': ['error', { name: 'localStorage', message: 'Tier H keeps nothing on the host.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'localStorage', message: 'Tier H keeps nothing on the host.' },
+      ],
     },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['demo/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

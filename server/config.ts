@@ -102,7 +102,11 @@ export function isExactOrigin(value: string): boolean {
   } catch {
     return false;
   }
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  return (
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.origin === value &&
+    /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/.test(url.hostname)
+  );
 }
 
 const AllowedOrigin = z
@@ -213,52 +217,7 @@ const Business = z
       })
       .default({}),
     security: SecurityInput,
-  })
-  // Cross-field checks run even when other fields are invalid (`when`), so one run reports
-  // everything; the value may then be partly unparsed, hence the defensive reads.
-  .superRefine(
-    (b, ctx) => {
-      const list = (v: unknown): Record<string, unknown>[] =>
-        Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object') : [];
-      const staff = list(b.staff);
-      const services = list(b.services);
-      const dup = (items: Record<string, unknown>[], key: 'staff' | 'services') => {
-        const seen = new Set<unknown>();
-        items.forEach((x, i) => {
-          if (typeof x.id === 'string' && seen.has(x.id))
-            ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `"${x.id}" is used twice` });
-          seen.add(x.id);
-        });
-      };
-      dup(staff, 'staff');
-      dup(services, 'services');
-      const staffIds = new Set(staff.map((s) => s.id));
-      services.forEach((s, i) => {
-        if (!Array.isArray(s.staff)) return;
-        s.staff.forEach((id: unknown, j: number) => {
-          if (typeof id === 'string' && !staffIds.has(id))
-            ctx.addIssue({ code: 'custom', path: ['services', i, 'staff', j], message: `No staff member "${id}"` });
-        });
-      });
-      if (Array.isArray(b.allowedOrigins) && new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
-        ctx.addIssue({ code: 'custom', path: ['allowedOrigins'], message: 'An origin is listed twice' });
-      const sec = b.security as Partial<BusinessInput['security']> | undefined;
-      if (sec?.hipaa === true) {
-        if (sec.twoFactor !== 'required')
-          ctx.addIssue({ code: 'custom', path: ['security', 'twoFactor'], message: 'HIPAA mode requires "required"' });
-        if (typeof sec.sessionIdleMinutes === 'number' && sec.sessionIdleMinutes > 15)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['security', 'sessionIdleMinutes'],
-            message: 'HIPAA mode requires an idle timeout of at most 15 minutes',
-          });
-      }
-      const pw = sec?.password;
-      if (pw && typeof pw.minLength === 'number' && typeof pw.maxLength === 'number' && pw.minLength > pw.maxLength)
-        ctx.addIssue({ code: 'custom', path: ['security', 'password', 'minLength'], message: 'Above maxLength' });
-    },
-    { when: () => true },
-  );
+  });
 
 /* ------------------------------------------------------------------------------------------------
  * The whole file
@@ -303,8 +262,7 @@ const Smtp = z
       .regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name')
       .optional(),
     from: z.string().min(3).max(320),
-  })
-  .refine((s) => !(s.password && s.passwordEnv), { message: 'Give password or passwordEnv, not both', path: ['password'] });
+  });
 
 export const ConfigFile = z
   .strictObject({
@@ -312,19 +270,7 @@ export const ConfigFile = z
     businesses: z.array(Business).min(1, 'At least one business'),
     rateLimits: RateLimits,
     smtp: Smtp.optional(),
-  })
-  .superRefine(
-    (c, ctx) => {
-      if (!Array.isArray(c.businesses)) return;
-      const seen = new Set<unknown>();
-      c.businesses.forEach((b: { slug?: unknown } | null, i: number) => {
-        if (typeof b?.slug === 'string' && seen.has(b.slug))
-          ctx.addIssue({ code: 'custom', path: ['businesses', i, 'slug'], message: `"${b.slug}" is used twice` });
-        seen.add(b?.slug);
-      });
-    },
-    { when: () => true },
-  );
+  });
 
 export type ConfigFile = z.output<typeof ConfigFile>;
 export type BusinessInput = z.output<typeof Business>;
@@ -372,11 +318,76 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+interface CrossIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Checks across fields (references, duplicates, HIPAA rules), run on the raw input next to the
+ * schema rather than as refinements: zod skips refinements once a nested field has failed,
+ * and one run should report everything. Hence the defensive reads.
+ */
+function crossCheck(input: unknown): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const obj = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(obj) : []);
+  const root = obj(input);
+  const dup = (items: Record<string, unknown>[], key: string, prefix: (string | number)[], what = 'id') => {
+    const seen = new Set<unknown>();
+    items.forEach((x, i) => {
+      const v = x[what];
+      if (typeof v === 'string' && seen.has(v)) issues.push({ path: [...prefix, key, i, what], message: `"${v}" is used twice` });
+      seen.add(v);
+    });
+  };
+  const businesses = list(root.businesses);
+  dup(businesses, 'businesses', [], 'slug');
+  businesses.forEach((b, bi) => {
+    const at = ['businesses', bi];
+    const staff = list(b.staff);
+    const services = list(b.services);
+    dup(staff, 'staff', at);
+    dup(services, 'services', at);
+    const staffIds = new Set(staff.map((s) => s.id));
+    services.forEach((s, i) => {
+      if (!Array.isArray(s.staff)) return;
+      s.staff.forEach((id: unknown, j: number) => {
+        if (typeof id === 'string' && !staffIds.has(id))
+          issues.push({ path: [...at, 'services', i, 'staff', j], message: `No staff member "${id}"` });
+      });
+    });
+    if (Array.isArray(b.allowedOrigins) && new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
+      issues.push({ path: [...at, 'allowedOrigins'], message: 'An origin is listed twice' });
+    const sec = obj(b.security);
+    if (sec.hipaa === true) {
+      if (sec.twoFactor !== 'required')
+        issues.push({ path: [...at, 'security', 'twoFactor'], message: 'HIPAA mode requires "required"' });
+      const idle = sec.sessionIdleMinutes ?? DEFAULT_SECURITY.sessionIdleMinutes;
+      if (typeof idle === 'number' && idle > 15)
+        issues.push({
+          path: [...at, 'security', 'sessionIdleMinutes'],
+          message: 'HIPAA mode requires an idle timeout of at most 15 minutes',
+        });
+    }
+    const pw = { ...DEFAULT_SECURITY.password, ...obj(sec.password) };
+    if (typeof pw.minLength === 'number' && typeof pw.maxLength === 'number' && pw.minLength > pw.maxLength)
+      issues.push({ path: [...at, 'security', 'password', 'minLength'], message: 'Above maxLength' });
+  });
+  const smtp = obj(root.smtp);
+  if (smtp.password !== undefined && smtp.passwordEnv !== undefined)
+    issues.push({ path: ['smtp', 'password'], message: 'Give password or passwordEnv, not both' });
+  return issues;
+}
+
 /** Validate a configuration object. Throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, source = 'config'): ServerConfig {
   const result = ConfigFile.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => {
+  const cross = crossCheck(input);
+  if (!result.success || cross.length) {
+    const all = [...(result.error?.issues ?? []).map((i) => ({ path: i.path, message: describeIssue(i) })), ...cross];
+    const problems = all.map((i) => {
       const where = formatPath(i.path);
       // Name the business by slug where we can, so "businesses[1]" reads as something.
       const idx = i.path[0] === 'businesses' && typeof i.path[1] === 'number' ? i.path[1] : undefined;
@@ -384,11 +395,11 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
         idx !== undefined && input && typeof input === 'object'
           ? ((input as { businesses?: { slug?: unknown }[] }).businesses?.[idx]?.slug as unknown)
           : undefined;
-      return `${where}${typeof slug === 'string' ? ` (${slug})` : ''}: ${describeIssue(i)}`;
+      return `${where}${typeof slug === 'string' ? ` (${slug})` : ''}: ${i.message}`;
     });
     throw new ConfigError(source, problems);
   }
-  const c = result.data;
+  const c = result.data!;
   const businesses = new Map<string, Business>();
   const problems: string[] = [];
   c.businesses.forEach((b, i) => {

@@ -29,7 +29,9 @@ interface Decl extends Named {
   cssStates?: Named[];
 }
 
-const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as { modules: { declarations?: Decl[] }[] };
+const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as {
+  modules: { declarations?: Decl[] }[];
+};
 const elements = manifest.modules
   .flatMap((m) => m.declarations ?? [])
   .filter((d) => d.customElement && d.tagName)
@@ -54,7 +56,13 @@ for (const el of elements) {
   out += table(
     'Attributes',
     ['attribute', 'property', 'type', 'default', 'description'],
-    (el.attributes ?? []).map((a) => [`\`${a.name}\``, a.fieldName ?? '', a.type?.text ?? '', a.default ?? '', a.description ?? '']),
+    (el.attributes ?? []).map((a) => [
+      `\`${a.name}\``,
+      a.fieldName ?? '',
+      a.type?.text ?? '',
+      a.default ?? '',
+      a.description ?? '',
+    ]),
   );
   const props = (el.members ?? []).filter(
     (m) =>
@@ -71,18 +79,43 @@ for (const el of elements) {
     props.map((p) => [`\`${p.name}\``, p.type?.text ?? '', p.description ?? '']),
   );
   const methods = (el.members ?? []).filter(
-    (m) => m.kind === 'method' && !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && m.description,
+    (m) =>
+      m.kind === 'method' &&
+      !m.static &&
+      m.privacy !== 'private' &&
+      m.privacy !== 'protected' &&
+      m.description,
   );
-  out += table('Methods', ['method', 'description'], methods.map((m) => [`\`${m.name}()\``, m.description ?? '']));
-  out += table('Events', ['event', 'description'], (el.events ?? []).map((e) => [`\`${e.name}\``, e.description ?? '']));
-  out += table('Slots', ['slot', 'description'], (el.slots ?? []).map((s) => [s.name ? `\`${s.name}\`` : '(default)', s.description ?? '']));
-  out += table('CSS parts', ['part', 'description'], (el.cssParts ?? []).map((p) => [`\`::part(${p.name})\``, p.description ?? '']));
+  out += table(
+    'Methods',
+    ['method', 'description'],
+    methods.map((m) => [`\`${m.name}()\``, m.description ?? '']),
+  );
+  out += table(
+    'Events',
+    ['event', 'description'],
+    (el.events ?? []).map((e) => [`\`${e.name}\``, e.description ?? '']),
+  );
+  out += table(
+    'Slots',
+    ['slot', 'description'],
+    (el.slots ?? []).map((s) => [s.name ? `\`${s.name}\`` : '(default)', s.description ?? '']),
+  );
+  out += table(
+    'CSS parts',
+    ['part', 'description'],
+    (el.cssParts ?? []).map((p) => [`\`::part(${p.name})\``, p.description ?? '']),
+  );
   out += table(
     'CSS custom properties',
     ['property', 'description'],
     (el.cssProperties ?? []).map((p) => [`\`${p.name}\``, p.description ?? '']),
   );
-  out += table('Custom states', ['state', 'description'], (el.cssStates ?? []).map((s) => [`\`:state(${s.name})\``, s.description ?? '']));
+  out += table(
+    'Custom states',
+    ['state', 'description'],
+    (el.cssStates ?? []).map((s) => [`\`:state(${s.name})\``, s.description ?? '']),
+  );
 }
 
 const target = 'docs/elements.md';

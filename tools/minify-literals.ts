@@ -30,15 +30,21 @@ export function minifyLiterals(): Plugin {
  * `lit-html` when it loads; on a page that already runs Lit (which created that name) and
  * restricts policy names, a second `lit-html` policy throws and the widget would never start.
  * The bundle's copy therefore uses its own name, `cita-lit`, which a strict page allows along
- * with `cita-sanitize` (`trusted-types cita-lit cita-sanitize`).
+ * with `cita-sanitize` (`trusted-types cita-lit cita-sanitize`). Two copies of the bundle on one
+ * page share that one policy through a global symbol (its rule is the same identity function),
+ * since creating the name twice would throw as well.
  */
 export function renameLitPolicy(): Plugin {
   return {
     name: 'cita-rename-lit-policy',
     transform(code, id) {
       if (!/\/node_modules\/lit-html\/(development\/)?lit-html\.js$/.test(id)) return null;
-      const out = code.replace(/createPolicy\((['"])lit-html\1/g, 'createPolicy("cita-lit"');
-      if (out === code) this.error('lit-html no longer calls createPolicy("lit-html"): update renameLitPolicy()');
+      const out = code.replace(
+        /([\w$]+)\.createPolicy\((['"])lit-html\2,(\{createHTML:([\w$]+)=>\4\})\)/g,
+        '(globalThis[Symbol.for("cita.lit-policy")]??=$1.createPolicy("cita-lit",$3))',
+      );
+      if (out === code)
+        this.error('lit-html no longer calls createPolicy("lit-html"): update renameLitPolicy()');
       return { code: out, map: null };
     },
   };

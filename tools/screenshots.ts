@@ -17,7 +17,10 @@ mkdirSync(out, { recursive: true });
 const config = await loadConfig('demo/config.json');
 const db = await openDatabase();
 await migrate(db);
-const api = await listen(createApp({ config, db, distDir: 'dist' }).fetch, { port: 5173, hostname: '127.0.0.1' });
+const api = await listen(createApp({ config, db, distDir: 'dist' }).fetch, {
+  port: 5173,
+  hostname: '127.0.0.1',
+});
 const demo = await listen(createDemoApp('demo').fetch, { port: 5174, hostname: '127.0.0.1' });
 const browser = await launchChromium();
 try {

@@ -15,7 +15,8 @@ export function defineOnce(tag: string, ctor: CustomElementConstructor): void {
   }
   if (existing === ctor) return;
   const theirs = existing.version ?? 'unknown';
-  if (theirs !== VERSION) {
-    console.warn(`[cita] <${tag}> is already defined by Cita ${theirs}; this copy (${VERSION}) is not used.`);
+  const ours = (ctor as VersionedConstructor).version ?? VERSION;
+  if (theirs !== ours) {
+    console.warn(`[cita] <${tag}> is already defined by Cita ${theirs}; this copy (${ours}) is not used.`);
   }
 }

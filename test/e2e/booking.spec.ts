@@ -28,10 +28,19 @@ let apiOrigin: string;
 let siteOrigin: string;
 const cspReports: unknown[] = [];
 
-function page(csp: string, body: string): string {
+function page(path: string): string {
+  // /twice: a second copy of the bundle (another URL, so another module instance) on the page.
+  const second =
+    path === '/twice'
+      ? `<script type="module" src="${apiOrigin}/cita.js?copy=2" data-business="e2e-shop"></script>`
+      : '';
+  const form =
+    path === '/twice'
+      ? '<cita-booking-form service="trim"></cita-booking-form>'
+      : '<cita-booking-form></cita-booking-form>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<script type="module" src="${apiOrigin}/cita.js" data-business="e2e-shop"></script></head>
-<body><h1>A shop</h1>${body}</body></html><!-- ${csp.length} -->`;
+<script type="module" src="${apiOrigin}/cita.js" data-business="e2e-shop"></script>${second}</head>
+<body><h1>A shop</h1>${form}</body></html>`;
 }
 
 beforeAll(async () => {
@@ -58,9 +67,11 @@ beforeAll(async () => {
       });
       return;
     }
-    const csp = strictCsp();
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-    res.end(page(csp, '<cita-booking-form></cita-booking-form>'));
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': strictCsp(),
+    });
+    res.end(page(new URL(req.url!, 'http://x').pathname));
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -123,7 +134,7 @@ afterAll(async () => {
 });
 
 /** Watches a page for CSP violations (the report endpoint and the page's own event). */
-async function open(): Promise<{ page: Page; violations: string[]; errors: string[] }> {
+async function open(path = '/'): Promise<{ page: Page; violations: string[]; errors: string[] }> {
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Madrid' });
   const p = await context.newPage();
   const violations: string[] = [];
@@ -135,7 +146,7 @@ async function open(): Promise<{ page: Page; violations: string[]; errors: strin
     if (m.type() === 'error') errors.push(m.text());
   });
   p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(siteOrigin);
+  await p.goto(siteOrigin + path);
   return { page: p, violations, errors };
 }
 
@@ -237,6 +248,20 @@ describe('booking through the script tag on another origin', () => {
     const [id] = href.split('#cita-manage=')[1]!.split('.');
     const [row] = await db.query(`SELECT status FROM bookings WHERE id = $1`, [id]);
     expect(row!.status).toBe('cancelled');
+    expect(violations).toEqual([]);
+    await p.context().close();
+  }, 60_000);
+
+  it('survives a second copy of the bundle on the page and preselects the service', async () => {
+    const { page: p, violations, errors } = await open('/twice');
+    const form = p.locator('cita-booking-form');
+    // service="trim" skips the service step.
+    await expect.poll(() => form.locator('.day.available').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await form.getByRole('heading', { level: 2 }).textContent()).toBe('Day and time');
+    expect(
+      await p.evaluate(() => (window as unknown as { Cita?: { version: string } }).Cita?.version),
+    ).toMatch(/^\d+\.\d+\.\d+/);
+    expect(errors).toEqual([]);
     expect(violations).toEqual([]);
     await p.context().close();
   }, 60_000);

@@ -167,7 +167,7 @@ export function makeApp(db: Database, options: Partial<AppOptions> & { clock?: C
     config,
     business: config.businesses.get('test-salon')!,
     emailsQueued: 0,
-    request: (path, init, ip = '192.0.2.10') => app.request(path, init, { incoming: { socket: { remoteAddress: ip } } }),
+    request: async (path, init, ip = '192.0.2.10') => app.request(path, init, { incoming: { socket: { remoteAddress: ip } } }),
   };
   const app = createApp({ db, now: clock.now, onEmailQueued: () => t.emailsQueued++, ...options, config });
   return t;

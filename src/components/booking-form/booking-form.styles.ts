@@ -18,6 +18,17 @@ export const styles = css`
     background: var(--_surface);
     line-height: 1.45;
     color-scheme: light dark;
+    /* Resolved here, after the theme rules below, for the nested consent checkboxes. */
+    --_consent-accent: var(--_accent);
+    --_consent-danger: var(--_danger);
+  }
+  /*
+   * The consent checkboxes inside follow this form's palette (its dark theme, its accent hook)
+   * through the global tokens, so a site's own --cita-consent-* hooks still win.
+   */
+  cita-consent-checkbox {
+    --cita-color-accent: var(--_consent-accent);
+    --cita-color-danger: var(--_consent-danger);
   }
   :host([theme='light']) {
     color-scheme: light;
@@ -35,6 +46,8 @@ export const styles = css`
       --_accent: var(--cita-booking-form-accent, var(--cita-color-accent-dark, #93b4ff));
       --_on-accent: var(--cita-color-on-accent-dark, #0b1533);
       --_danger: var(--cita-color-danger-dark, #fca5a5);
+      --_surface: var(--cita-color-surface-dark, #15171c);
+      --_text: var(--cita-color-text-dark, #eceef2);
     }
   }
   .base {
@@ -255,7 +268,7 @@ export const styles = css`
   }
   .slot-group ul {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(5.5rem, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(6.5rem, 1fr));
     gap: 0.375rem;
     margin: 0;
     padding: 0;
@@ -263,6 +276,7 @@ export const styles = css`
   }
   .slot {
     inline-size: 100%;
+    white-space: nowrap;
   }
   .slot[aria-pressed='true'] {
     background: var(--_accent);

@@ -904,6 +904,7 @@ export class CitaBookingForm extends CitaElement {
           .policyTitle=${p.title}
           .policyText=${p.text}
           .cutoffHours=${k === 'cancellation' ? policies.cancellation!.cutoffHours : undefined}
+          ?checked=${this.accepted.has(k)}
           .checked=${this.accepted.has(k)}
           lang=${this.locale}
           @change=${this.onConsentChange}

@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+const rss = () => (process.memoryUsage().rss / 1048576).toFixed(0);
+console.log('base', rss());
+const opts = process.argv[2] ? JSON.parse(process.argv[2]) : {};
+const db = await PGlite.create({ extensions: { btree_gist }, ...opts });
+await db.exec('create extension if not exists btree_gist; create table t(x int)');
+console.log('after', rss());
+global.gc?.();
+await new Promise(r=>setTimeout(r,2000));
+console.log('rest', rss());
