@@ -25,7 +25,14 @@ const STAFF = 50;
 const day = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString().slice(0, 10);
 
 function benchConfig(): ServerConfig {
-  const allDay = { mon: [['08:00', '20:00']], tue: [['08:00', '20:00']], wed: [['08:00', '20:00']], thu: [['08:00', '20:00']], fri: [['08:00', '20:00']], sat: [['09:00', '14:00']] };
+  const allDay = {
+    mon: [['08:00', '20:00']],
+    tue: [['08:00', '20:00']],
+    wed: [['08:00', '20:00']],
+    thu: [['08:00', '20:00']],
+    fri: [['08:00', '20:00']],
+    sat: [['09:00', '14:00']],
+  };
   return parseConfig({
     rateLimits: {
       windowSeconds: 60,
@@ -42,10 +49,19 @@ function benchConfig(): ServerConfig {
         allowedOrigins: ['https://shop.example'],
         manageUrl: 'https://shop.example/#m={id}.{token}',
         rules: { slotStepMinutes: 15, minNoticeMinutes: 0, maxAdvanceDays: 365 },
-        staff: Array.from({ length: STAFF }, (_, i) => ({ id: `s${i}`, name: `Staff ${i}`, weeklyHours: allDay })),
+        staff: Array.from({ length: STAFF }, (_, i) => ({
+          id: `s${i}`,
+          name: `Staff ${i}`,
+          weeklyHours: allDay,
+        })),
         services: [
           { id: 'cut', name: 'Cut', durationMinutes: 30, bufferAfterMinutes: 10, staff: ['s0', 's1', 's2'] },
-          { id: 'any', name: 'Any', durationMinutes: 30, staff: Array.from({ length: STAFF }, (_, i) => `s${i}`) },
+          {
+            id: 'any',
+            name: 'Any',
+            durationMinutes: 30,
+            staff: Array.from({ length: STAFF }, (_, i) => `s${i}`),
+          },
         ],
         policies: {
           terms: { version: '1', title: 'Terms', text: '<p>Terms</p>' },
@@ -56,9 +72,15 @@ function benchConfig(): ServerConfig {
   });
 }
 
-async function withServer<T>(db: Database, fn: (base: string, config: ServerConfig) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  db: Database,
+  fn: (base: string, config: ServerConfig) => Promise<T>,
+): Promise<T> {
   const config = benchConfig();
-  const server = await listen(createApp({ config, db, now: () => NOW }).fetch, { port: 0, hostname: '127.0.0.1' });
+  const server = await listen(createApp({ config, db, now: () => NOW }).fetch, {
+    port: 0,
+    hostname: '127.0.0.1',
+  });
   try {
     return await fn(`http://127.0.0.1:${server.port}`, config);
   } finally {
@@ -66,7 +88,8 @@ async function withServer<T>(db: Database, fn: (base: string, config: ServerConf
   }
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 function bookingBody(config: ServerConfig, staff: string, start: Date, i: number) {
   const b = config.businesses.get('bench')!;
@@ -75,14 +98,22 @@ function bookingBody(config: ServerConfig, staff: string, start: Date, i: number
     staff,
     start: start.toISOString(),
     customer: { name: `Client ${i}`, email: `c${i}@example.com` },
-    consents: Object.entries(b.publicConfig.policies).map(([policy, p]) => ({ policy, version: p.version, sha256: p.sha256 })),
+    consents: Object.entries(b.publicConfig.policies).map(([policy, p]) => ({
+      policy,
+      version: p.version,
+      sha256: p.sha256,
+    })),
   });
 }
 
 async function post(base: string, body: string): Promise<number> {
   const res = await fetch(base + routes.bookings('bench'), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomBytes(16).toString('base64url'), Origin: 'https://shop.example' },
+    headers: {
+      'Content-Type': 'application/json',
+      'Idempotency-Key': randomBytes(16).toString('base64url'),
+      Origin: 'https://shop.example',
+    },
     body,
   });
   await res.arrayBuffer();
@@ -100,7 +131,8 @@ async function availability(db: Database): Promise<BenchRow[]> {
     }
     const url = `${base}${routes.availability('bench')}?service=cut&from=${day(1)}&to=${day(31)}`;
     let slots = 0;
-    for (let i = 0; i < 30; i++) slots = ((await (await fetch(url)).json()) as { slots: unknown[] }).slots.length;
+    for (let i = 0; i < 30; i++)
+      slots = ((await (await fetch(url)).json()) as { slots: unknown[] }).slots.length;
     const times: number[] = [];
     for (let i = 0; i < 400; i++) {
       const t0 = performance.now();
@@ -111,7 +143,13 @@ async function availability(db: Database): Promise<BenchRow[]> {
     times.sort((a, b) => a - b);
     const note = `PGlite, 3 staff, ${slots} slots, 400 requests`;
     return [
-      { metric: 'availability, one month over HTTP: p50', value: pct(times, 50), unit: 'ms', budget: 5, note },
+      {
+        metric: 'availability, one month over HTTP: p50',
+        value: pct(times, 50),
+        unit: 'ms',
+        budget: 5,
+        note,
+      },
       { metric: 'availability, one month over HTTP: p99', value: pct(times, 99), unit: 'ms', note },
     ];
   });
@@ -124,7 +162,9 @@ async function throughput(db: Database, label: string): Promise<BenchRow> {
     const clients = 50;
     // Warm-up (connections, JIT), on another day.
     await Promise.all(
-      Array.from({ length: clients }, (_, c) => post(base, bookingBody(config, `s${c}`, new Date(`${day(60)}T08:00:00Z`), c))),
+      Array.from({ length: clients }, (_, c) =>
+        post(base, bookingBody(config, `s${c}`, new Date(`${day(60)}T08:00:00Z`), c)),
+      ),
     );
     let ok = 0;
     const t0 = performance.now();
@@ -137,7 +177,8 @@ async function throughput(db: Database, label: string): Promise<BenchRow> {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
-    if (ok !== clients * perClient) throw new Error(`only ${ok} of ${clients * perClient} bookings succeeded`);
+    if (ok !== clients * perClient)
+      throw new Error(`only ${ok} of ${clients * perClient} bookings succeeded`);
     return {
       metric: `booking creation, 50 concurrent clients: ${label}`,
       value: ok / seconds,
@@ -148,13 +189,21 @@ async function throughput(db: Database, label: string): Promise<BenchRow> {
 }
 
 /** RSS of a started server (the CLI as a child process) after start-up, a few requests and 3 s idle. */
-async function restingMemory(env: NodeJS.ProcessEnv, label: string): Promise<BenchRow> {
-  const dir = mkdtempSync(join(tmpdir(), 'cita-bench-'));
+async function restingMemory(
+  env: NodeJS.ProcessEnv,
+  label: string,
+  dir = mkdtempSync(join(tmpdir(), 'cita-bench-')),
+  keep = false,
+): Promise<BenchRow> {
   const cli = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--demo', '--port', '0', '--demo-port', '0', '--data-dir', dir], {
-    env: { ...process.env, DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'start', '--demo', '--port', '0', '--demo-port', '0', '--data-dir', dir],
+    {
+      env: { ...process.env, DATABASE_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -166,15 +215,24 @@ async function restingMemory(env: NodeJS.ProcessEnv, label: string): Promise<Ben
       child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
     });
     for (let i = 0; i < 20; i++) await (await fetch(`${url}${routes.business('salon-rosa')}`)).arrayBuffer();
-    await (await fetch(`${url}${routes.availability('salon-rosa')}?service=corte-peinado&from=${new Date().toISOString().slice(0, 10)}&to=${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}`)).arrayBuffer();
+    await (
+      await fetch(
+        `${url}${routes.availability('salon-rosa')}?service=corte-peinado&from=${new Date().toISOString().slice(0, 10)}&to=${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}`,
+      )
+    ).arrayBuffer();
     await new Promise((r) => setTimeout(r, 3000));
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-    return { metric: `server resident memory at rest: ${label}`, value: kb / 1024, unit: 'MB', note: 'demo config, after 21 requests and 3 s idle' };
+    return {
+      metric: `server resident memory at rest: ${label}`,
+      value: kb / 1024,
+      unit: 'MB',
+      note: 'demo config, after 21 requests and 3 s idle',
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -219,7 +277,11 @@ export default async function server(): Promise<BenchRow[]> {
       note: 'skipped: set CITA_TEST_PG_URL or DATABASE_URL',
     });
   }
-  rows.push(await restingMemory({}, 'PGlite'));
+  {
+    const dir = mkdtempSync(join(tmpdir(), 'cita-bench-'));
+    rows.push(await restingMemory({}, 'PGlite, new data directory', dir, true));
+    rows.push(await restingMemory({}, 'PGlite, restarted on its data directory', dir));
+  }
   if (PG_URL) {
     // The child migrates its own fresh schema.
     const schema = `cita_bench_${randomBytes(6).toString('hex')}`;

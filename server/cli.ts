@@ -102,7 +102,8 @@ function parse(argv: string[]): { command: string; options: Options } {
     return n;
   };
   const trust = v['trust-proxy'] === undefined ? 0 : Number(v['trust-proxy']);
-  if (!Number.isInteger(trust) || trust < 0 || trust > 10) fail('--trust-proxy: a number of proxies, 1 to 10');
+  if (!Number.isInteger(trust) || trust < 0 || trust > 10)
+    fail('--trust-proxy: a number of proxies, 1 to 10');
   if (Boolean(v.cert) !== Boolean(v.key)) fail('--cert and --key go together');
   const command = v.help ? 'help' : (parsed.positionals[0] ?? 'start');
   if (parsed.positionals.length > 1) fail(`unexpected argument: ${parsed.positionals[1]}`);
@@ -167,11 +168,20 @@ function lockDataDir(dir: string): () => void {
 }
 
 const displayHost = (host: string) =>
-  ['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  ['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host)
+    ? 'localhost'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
 
 async function start(o: Options, checkOnly: boolean): Promise<void> {
   const configPath =
-    o.config ?? (o.demo ? join(PACKAGE_ROOT, 'demo', 'config.json') : existsSync('cita.config.json') ? 'cita.config.json' : undefined);
+    o.config ??
+    (o.demo
+      ? join(PACKAGE_ROOT, 'demo', 'config.json')
+      : existsSync('cita.config.json')
+        ? 'cita.config.json'
+        : undefined);
   if (!configPath) fail('no configuration: pass --config <file> (see --help), or --demo');
   let config;
   try {
@@ -212,7 +222,12 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }
 
   const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
-  const outbox = new OutboxWorker(db, mailer, () => new Date(), (line) => process.stderr.write(`${line}\n`));
+  const outbox = new OutboxWorker(
+    db,
+    mailer,
+    () => new Date(),
+    (line) => process.stderr.write(`${line}\n`),
+  );
   outbox.start();
   const housekeeping = setInterval(() => {
     const now = Date.now();
@@ -231,8 +246,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     onEmailQueued: () => outbox.kick(),
   });
   const servers: Listening[] = [];
-  const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch((err: Error) =>
-    fail(`cannot listen on ${o.host}:${o.port}: ${err.message}`),
+  const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch(
+    (err: Error) => fail(`cannot listen on ${o.host}:${o.port}: ${err.message}`),
   );
   servers.push(api);
   const scheme = tls ? 'https' : 'http';
@@ -247,14 +262,17 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
       hostname: o.host,
     }).catch((err: Error) => fail(`cannot listen on ${o.host}:${o.demoPort}: ${err.message}`));
     servers.push(demo);
-    lines.push(`  Demo site        http://${displayHost(o.host)}:${demo.port}   (another origin, embeds the widget)`);
+    lines.push(
+      `  Demo site        http://${displayHost(o.host)}:${demo.port}   (another origin, embeds the widget)`,
+    );
   }
   lines.push(
     `  Businesses       ${[...config.businesses.keys()].join(', ')}`,
     `  Database         ${dbLabel}`,
     `  Email            ${mailer.description}`,
   );
-  if (!existsSync(join(o.distDir, 'cita.js'))) lines.push(`  Warning          ${o.distDir}/cita.js is missing: run "npm run build"`);
+  if (!existsSync(join(o.distDir, 'cita.js')))
+    lines.push(`  Warning          ${o.distDir}/cita.js is missing: run "npm run build"`);
   lines.push(`Listening on ${scheme}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${api.port}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -13,7 +13,6 @@ import {
   BookingRules,
   BusinessConfig,
   Currency,
-  CustomerField,
   LocalDate,
   Locale,
   PolicyVersion,
@@ -34,12 +33,14 @@ import type { StaffSchedule } from './domain/availability.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const HHMM = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'A time of day as HH:MM, 00:00 to 24:00');
+const HHMM = z
+  .string()
+  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'A time of day as HH:MM, 00:00 to 24:00');
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-const Interval = z
-  .tuple([HHMM, HHMM])
-  .refine(([a, b]) => minutesOf(a) < minutesOf(b), { message: 'The start must be before the end, e.g. ["09:00", "14:00"]' });
+const Interval = z.tuple([HHMM, HHMM]).refine(([a, b]) => minutesOf(a) < minutesOf(b), {
+  message: 'The start must be before the end, e.g. ["09:00", "14:00"]',
+});
 
 const Intervals = z
   .array(Interval)
@@ -54,10 +55,12 @@ const Intervals = z
     }
   });
 
-const WeeklyHours = z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, Intervals.optional()])) as Record<
-  (typeof WEEKDAYS)[number],
-  z.ZodOptional<typeof Intervals>
->);
+const WeeklyHours = z.strictObject(
+  Object.fromEntries(WEEKDAYS.map((d) => [d, Intervals.optional()])) as Record<
+    (typeof WEEKDAYS)[number],
+    z.ZodOptional<typeof Intervals>
+  >,
+);
 
 const Staff = z.strictObject({
   id: Slug,
@@ -78,7 +81,8 @@ const Staff = z.strictObject({
     .superRefine((list, ctx) => {
       const seen = new Set<string>();
       list.forEach((e, i) => {
-        if (seen.has(e.date)) ctx.addIssue({ code: 'custom', path: [i, 'date'], message: `${e.date} is listed twice` });
+        if (seen.has(e.date))
+          ctx.addIssue({ code: 'custom', path: [i, 'date'], message: `${e.date} is listed twice` });
         seen.add(e.date);
       });
     }),
@@ -120,7 +124,10 @@ const AllowedOrigin = z
           'An exact origin: scheme, host and optional port only, e.g. "https://salon.example" (no path, no trailing slash, no wildcard, lowercase host)',
       });
     else if (!o.startsWith('https:') && !LOOPBACK_HOSTS.has(new URL(o).hostname))
-      ctx.addIssue({ code: 'custom', message: 'http: is only allowed for localhost, 127.0.0.1 and [::1]; use https:' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'http: is only allowed for localhost, 127.0.0.1 and [::1]; use https:',
+      });
   });
 
 const PolicyInput = z.strictObject({
@@ -132,7 +139,11 @@ const PolicyInput = z.strictObject({
 
 const CancellationPolicyInput = PolicyInput.extend({
   /** Free cancellation until this many hours before the start. */
-  cutoffHours: z.number().int().min(0).max(24 * 60),
+  cutoffHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
 });
 
 const ServiceInput = z.strictObject({
@@ -140,7 +151,11 @@ const ServiceInput = z.strictObject({
   name: text({ max: 120 }),
   /** Limited rich text; the widget renders it through its sanitiser. */
   description: z.optional(RichText),
-  durationMinutes: z.number().int().min(5).max(24 * 60),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60),
   /** Price in the currency's minor unit (cents), in the business's currency. */
   priceMinor: z.number().int().min(0).max(100_000_000).optional(),
   bufferBeforeMinutes: z.number().int().min(0).max(240).default(0),
@@ -157,67 +172,73 @@ export const DEFAULT_SECURITY = {
 } as const;
 
 /** Security settings with defaults filled in, field by field. */
-const SecurityInput = z.preprocess((v) => {
-  if (v === undefined) return structuredClone(DEFAULT_SECURITY);
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
-  const o = v as Record<string, unknown>;
-  const pw = o.password;
-  return {
-    ...DEFAULT_SECURITY,
-    ...o,
-    password:
-      pw === undefined
-        ? { ...DEFAULT_SECURITY.password }
-        : pw && typeof pw === 'object' && !Array.isArray(pw)
-          ? { ...DEFAULT_SECURITY.password, ...pw }
-          : pw,
-  };
-}, z.strictObject({ ...SecuritySettings.shape, password: z.strictObject(SecuritySettings.shape.password.shape) }));
+const SecurityInput = z.preprocess(
+  (v) => {
+    if (v === undefined) return structuredClone(DEFAULT_SECURITY);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    const pw = o.password;
+    return {
+      ...DEFAULT_SECURITY,
+      ...o,
+      password:
+        pw === undefined
+          ? { ...DEFAULT_SECURITY.password }
+          : pw && typeof pw === 'object' && !Array.isArray(pw)
+            ? { ...DEFAULT_SECURITY.password, ...pw }
+            : pw,
+    };
+  },
+  z.strictObject({
+    ...SecuritySettings.shape,
+    password: z.strictObject(SecuritySettings.shape.password.shape),
+  }),
+);
 
-const MANAGE_URL_HINT = 'A URL with {id} and {token}, e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
+const MANAGE_URL_HINT =
+  'A URL with {id} and {token}, e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
 
-const Business = z
-  .strictObject({
-    slug: Slug,
-    name: text({ max: 120 }),
-    timeZone: TimeZone,
-    locale: Locale,
-    currency: Currency,
-    /** Exact origins of the sites allowed to embed the widget (CORS allowlist). */
-    allowedOrigins: z.array(AllowedOrigin).min(1, 'At least one origin').max(50),
-    /** Link put in confirmation emails to manage a booking. */
-    manageUrl: z
-      .string()
-      .max(500)
-      .refine(
-        (u) => {
-          if (!u.includes('{id}') || !u.includes('{token}')) return false;
-          try {
-            const url = new URL(u.replace('{id}', 'x').replace('{token}', 'y'));
-            return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-          } catch {
-            return false;
-          }
-        },
-        { message: `${MANAGE_URL_HINT}; https: (http: only on localhost)` },
-      )
-      .optional(),
-    /** Customer fields asked for (all required when asked): name and email always. */
-    customerFields: withDefault(BusinessConfig.shape.customerFields, ['name', 'email']),
-    rules: BookingRules,
-    /** Days the whole business is closed (YYYY-MM-DD, in its time zone). */
-    closedDates: z.array(LocalDate).max(1000).default([]),
-    staff: z.array(Staff).min(1, 'At least one staff member'),
-    services: z.array(ServiceInput).min(1, 'At least one service'),
-    policies: z
-      .strictObject({
-        terms: PolicyInput.optional(),
-        privacy: PolicyInput.optional(),
-        cancellation: CancellationPolicyInput.optional(),
-      })
-      .default({}),
-    security: SecurityInput,
-  });
+const Business = z.strictObject({
+  slug: Slug,
+  name: text({ max: 120 }),
+  timeZone: TimeZone,
+  locale: Locale,
+  currency: Currency,
+  /** Exact origins of the sites allowed to embed the widget (CORS allowlist). */
+  allowedOrigins: z.array(AllowedOrigin).min(1, 'At least one origin').max(50),
+  /** Link put in confirmation emails to manage a booking. */
+  manageUrl: z
+    .string()
+    .max(500)
+    .refine(
+      (u) => {
+        if (!u.includes('{id}') || !u.includes('{token}')) return false;
+        try {
+          const url = new URL(u.replace('{id}', 'x').replace('{token}', 'y'));
+          return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+        } catch {
+          return false;
+        }
+      },
+      { message: `${MANAGE_URL_HINT}; https: (http: only on localhost)` },
+    )
+    .optional(),
+  /** Customer fields asked for (all required when asked): name and email always. */
+  customerFields: withDefault(BusinessConfig.shape.customerFields, ['name', 'email']),
+  rules: BookingRules,
+  /** Days the whole business is closed (YYYY-MM-DD, in its time zone). */
+  closedDates: z.array(LocalDate).max(1000).default([]),
+  staff: z.array(Staff).min(1, 'At least one staff member'),
+  services: z.array(ServiceInput).min(1, 'At least one service'),
+  policies: z
+    .strictObject({
+      terms: PolicyInput.optional(),
+      privacy: PolicyInput.optional(),
+      cancellation: CancellationPolicyInput.optional(),
+    })
+    .default({}),
+  security: SecurityInput,
+});
 
 /* ------------------------------------------------------------------------------------------------
  * The whole file
@@ -247,30 +268,28 @@ const RateLimits = z
     bookings: { ...DEFAULT_RATE_LIMITS.bookings },
   });
 
-const Smtp = z
-  .strictObject({
-    host: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535).default(587),
-    /** true: TLS from the start (port 465); false: STARTTLS, which is then required. */
-    secure: z.boolean().default(false),
-    user: z.string().max(255).optional(),
-    /** Prefer `passwordEnv` so the secret stays out of the file. */
-    password: z.string().max(1000).optional(),
-    /** Name of an environment variable holding the password. */
-    passwordEnv: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name')
-      .optional(),
-    from: z.string().min(3).max(320),
-  });
+const Smtp = z.strictObject({
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535).default(587),
+  /** true: TLS from the start (port 465); false: STARTTLS, which is then required. */
+  secure: z.boolean().default(false),
+  user: z.string().max(255).optional(),
+  /** Prefer `passwordEnv` so the secret stays out of the file. */
+  password: z.string().max(1000).optional(),
+  /** Name of an environment variable holding the password. */
+  passwordEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name')
+    .optional(),
+  from: z.string().min(3).max(320),
+});
 
-export const ConfigFile = z
-  .strictObject({
-    $schema: z.string().optional(),
-    businesses: z.array(Business).min(1, 'At least one business'),
-    rateLimits: RateLimits,
-    smtp: Smtp.optional(),
-  });
+export const ConfigFile = z.strictObject({
+  $schema: z.string().optional(),
+  businesses: z.array(Business).min(1, 'At least one business'),
+  rateLimits: RateLimits,
+  smtp: Smtp.optional(),
+});
 
 export type ConfigFile = z.output<typeof ConfigFile>;
 export type BusinessInput = z.output<typeof Business>;
@@ -301,7 +320,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -338,7 +359,8 @@ function crossCheck(input: unknown): CrossIssue[] {
     const seen = new Set<unknown>();
     items.forEach((x, i) => {
       const v = x[what];
-      if (typeof v === 'string' && seen.has(v)) issues.push({ path: [...prefix, key, i, what], message: `"${v}" is used twice` });
+      if (typeof v === 'string' && seen.has(v))
+        issues.push({ path: [...prefix, key, i, what], message: `"${v}" is used twice` });
       seen.add(v);
     });
   };
@@ -386,7 +408,10 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
   const result = ConfigFile.safeParse(input);
   const cross = crossCheck(input);
   if (!result.success || cross.length) {
-    const all = [...(result.error?.issues ?? []).map((i) => ({ path: i.path, message: describeIssue(i) })), ...cross];
+    const all = [
+      ...(result.error?.issues ?? []).map((i) => ({ path: i.path, message: describeIssue(i) })),
+      ...cross,
+    ];
     const problems = all.map((i) => {
       const where = formatPath(i.path);
       // Name the business by slug where we can, so "businesses[1]" reads as something.
@@ -449,7 +474,8 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
 }
 
 function describeIssue(i: z.core.$ZodIssue): string {
-  if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (i.code === 'unrecognized_keys')
+    return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
   return i.message;
 }
 
@@ -463,7 +489,9 @@ export async function loadConfig(path: string): Promise<ServerConfig> {
     try {
       source = await readFile(abs, 'utf8');
     } catch (err) {
-      throw new ConfigError(path, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+      throw new ConfigError(path, [
+        `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      ]);
     }
     try {
       raw = JSON.parse(source);
@@ -491,6 +519,9 @@ export function staffSchedule(s: StaffInput): StaffSchedule {
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => [k, v!.map(([a, b]) => [a, b] as [string, string])]),
     ) as StaffSchedule['weeklyHours'],
-    exceptions: s.exceptions.map((e) => ({ date: e.date, hours: e.hours.map(([a, b]) => [a, b] as [string, string]) })),
+    exceptions: s.exceptions.map((e) => ({
+      date: e.date,
+      hours: e.hours.map(([a, b]) => [a, b] as [string, string]),
+    })),
   };
 }

@@ -75,11 +75,15 @@ export async function insertBooking(q: Queryable, b: NewBooking): Promise<void> 
   );
 }
 
-export async function findBooking(q: Queryable, business: string, id: string): Promise<BookingRow | undefined> {
-  const rows = await q.query<BookingRow>(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND business = $2`, [
-    id,
-    business,
-  ]);
+export async function findBooking(
+  q: Queryable,
+  business: string,
+  id: string,
+): Promise<BookingRow | undefined> {
+  const rows = await q.query<BookingRow>(
+    `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND business = $2`,
+    [id, business],
+  );
   return rows[0];
 }
 
@@ -185,7 +189,11 @@ export async function findIdempotencyKey(
  * transaction: a concurrent request with the same key waits here and then fails with a unique
  * violation, and replays the winner's booking.
  */
-export async function insertIdempotencyKey(q: Queryable, row: IdempotencyRow, notBefore: Date): Promise<void> {
+export async function insertIdempotencyKey(
+  q: Queryable,
+  row: IdempotencyRow,
+  notBefore: Date,
+): Promise<void> {
   await q.query('DELETE FROM idempotency_keys WHERE business = $1 AND key_hash = $2 AND created_at <= $3', [
     row.business,
     row.key_hash,
@@ -244,7 +252,12 @@ export async function enqueueEmail(q: Queryable, m: OutboxMessage, at: Date): Pr
 }
 
 /** Claim up to `limit` due messages for `leaseSeconds`; other instances skip claimed ones. */
-export async function claimOutbox(db: Database, now: Date, limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
+export async function claimOutbox(
+  db: Database,
+  now: Date,
+  limit: number,
+  leaseSeconds: number,
+): Promise<OutboxRow[]> {
   const rows = await db.query<OutboxRow>(
     `UPDATE outbox SET locked_until = $2::timestamptz + make_interval(secs => $3), attempts = attempts + 1
       WHERE id IN (
@@ -260,18 +273,22 @@ export async function claimOutbox(db: Database, now: Date, limit: number, leaseS
 
 /** Mark sent and drop the body (it holds the manage link, a capability). */
 export async function markOutboxSent(db: Database, id: number, at: Date): Promise<void> {
-  await db.query(`UPDATE outbox SET sent_at = $2, body = '', locked_until = NULL, last_error = NULL WHERE id = $1`, [
-    id,
-    at,
-  ]);
+  await db.query(
+    `UPDATE outbox SET sent_at = $2, body = '', locked_until = NULL, last_error = NULL WHERE id = $1`,
+    [id, at],
+  );
 }
 
-export async function markOutboxFailed(db: Database, id: number, error: string, retryAt: Date): Promise<void> {
-  await db.query('UPDATE outbox SET last_error = $2, next_attempt_at = $3, locked_until = NULL WHERE id = $1', [
-    id,
-    error.slice(0, 500),
-    retryAt,
-  ]);
+export async function markOutboxFailed(
+  db: Database,
+  id: number,
+  error: string,
+  retryAt: Date,
+): Promise<void> {
+  await db.query(
+    'UPDATE outbox SET last_error = $2, next_attempt_at = $3, locked_until = NULL WHERE id = $1',
+    [id, error.slice(0, 500), retryAt],
+  );
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -279,7 +296,11 @@ export async function markOutboxFailed(db: Database, id: number, error: string, 
  * --------------------------------------------------------------------------------------------- */
 
 /** Delete expired idempotency records (and their sealed tokens) and old rate-limit windows. */
-export async function purgeExpired(db: Database, idempotencyBefore: Date, rateLimitBefore: Date): Promise<void> {
+export async function purgeExpired(
+  db: Database,
+  idempotencyBefore: Date,
+  rateLimitBefore: Date,
+): Promise<void> {
   await db.query('DELETE FROM idempotency_keys WHERE created_at <= $1', [idempotencyBefore]);
   await db.query('DELETE FROM rate_limits WHERE window_start < $1', [rateLimitBefore]);
 }
@@ -303,10 +324,14 @@ export async function tableCounts(q: Queryable): Promise<TableCounts> {
 
 /** Empty every data table (tests). */
 export async function truncateAll(db: Database): Promise<void> {
-  await db.exec('TRUNCATE bookings, consents, idempotency_keys, rate_limits, outbox RESTART IDENTITY CASCADE');
+  await db.exec(
+    'TRUNCATE bookings, consents, idempotency_keys, rate_limits, outbox RESTART IDENTITY CASCADE',
+  );
 }
 
 /** Outbox rows (tests and tools). */
 export async function listOutbox(q: Queryable): Promise<(OutboxRow & { sent_at: Date | null })[]> {
-  return q.query('SELECT id, booking_id, kind, recipient, subject, body, attempts, sent_at FROM outbox ORDER BY id');
+  return q.query(
+    'SELECT id, booking_id, kind, recipient, subject, body, attempts, sent_at FROM outbox ORDER BY id',
+  );
 }

@@ -23,7 +23,13 @@ import {
   type PolicyKind,
 } from '../../src/api/contract.js';
 import { staffSchedule, type Business } from '../config.js';
-import { PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode, type Database } from '../db/index.js';
+import {
+  PG_EXCLUSION_VIOLATION,
+  PG_UNIQUE_VIOLATION,
+  pgConstraint,
+  pgErrorCode,
+  type Database,
+} from '../db/index.js';
 import {
   cancelBooking as cancelBookingRow,
   enqueueEmail,
@@ -101,7 +107,10 @@ export interface CreateBookingResult {
   replayed: boolean;
 }
 
-export async function createBooking(deps: BookingDeps, input: CreateBookingInput): Promise<CreateBookingResult> {
+export async function createBooking(
+  deps: BookingDeps,
+  input: CreateBookingInput,
+): Promise<CreateBookingResult> {
   const { db } = deps;
   const { business, request: req, idempotencyKey } = input;
   const now = deps.now();
@@ -136,7 +145,9 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
     });
     if (!slot.ok) {
       // A concurrent request with the same key may have taken this very slot since we looked.
-      const winner = slot.reason === 'slot_unavailable' && (await findIdempotencyKey(db, business.slug, keyHash, notBefore));
+      const winner =
+        slot.reason === 'slot_unavailable' &&
+        (await findIdempotencyKey(db, business.slug, keyHash, notBefore));
       if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
       throw new ProblemError(slot.reason);
     }
@@ -184,7 +195,11 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
           },
           notBefore,
         );
-        await insertBooking(tx, { ...row, blocked_start: new Date(blocked.start), blocked_end: new Date(blocked.end) });
+        await insertBooking(tx, {
+          ...row,
+          blocked_start: new Date(blocked.start),
+          blocked_end: new Date(blocked.end),
+        });
         await insertConsents(
           tx,
           consents.map((c) => ({ booking_id: id, ...c, accepted_at: now, origin: input.origin })),
@@ -233,8 +248,10 @@ async function replay(
 function customerFields(business: Business, c: CreateBookingRequest['customer']) {
   const asked = new Set(business.customerFields);
   const errors: FieldError[] = [];
-  if (asked.has('phone') && !c.phone) errors.push({ field: 'customer.phone', message: 'Required', code: 'required' });
-  if (asked.has('notes') && !c.notes) errors.push({ field: 'customer.notes', message: 'Required', code: 'required' });
+  if (asked.has('phone') && !c.phone)
+    errors.push({ field: 'customer.phone', message: 'Required', code: 'required' });
+  if (asked.has('notes') && !c.notes)
+    errors.push({ field: 'customer.notes', message: 'Required', code: 'required' });
   if (errors.length) throw new ProblemError('validation_failed', { errors });
   return {
     customer_name: c.name,
@@ -273,7 +290,12 @@ async function authenticate(db: Database, business: Business, id: string, token:
   return row;
 }
 
-export async function getBooking(deps: BookingDeps, business: Business, id: string, token: string | undefined): Promise<Booking> {
+export async function getBooking(
+  deps: BookingDeps,
+  business: Business,
+  id: string,
+  token: string | undefined,
+): Promise<Booking> {
   return bookingView(await authenticate(deps.db, business, id, token));
 }
 
@@ -296,7 +318,12 @@ export async function cancelBooking(
     if (!updated) return undefined;
     await enqueueEmail(
       tx,
-      { booking_id: id, kind: 'cancellation', recipient: updated.customer_email, ...renderCancellation(business, updated) },
+      {
+        booking_id: id,
+        kind: 'cancellation',
+        recipient: updated.customer_email,
+        ...renderCancellation(business, updated),
+      },
       now,
     );
     return updated;

@@ -50,7 +50,11 @@ export async function loadBusy(
     from,
     to,
   );
-  return rows.map((r) => ({ staffId: r.staff, start: new Date(r.start).getTime(), end: new Date(r.end).getTime() }));
+  return rows.map((r) => ({
+    staffId: r.staff,
+    start: new Date(r.start).getTime(),
+    end: new Date(r.end).getTime(),
+  }));
 }
 
 export async function getAvailability(

@@ -46,7 +46,12 @@ const STRINGS = {
 
 function formatWhen(date: Date, locale: string, timeZone: string): string {
   const fmt = (loc: string) =>
-    new Intl.DateTimeFormat(loc, { dateStyle: 'full', timeStyle: 'short', timeZone, timeZoneName: undefined }).format(date);
+    new Intl.DateTimeFormat(loc, {
+      dateStyle: 'full',
+      timeStyle: 'short',
+      timeZone,
+      timeZoneName: undefined,
+    }).format(date);
   let text: string;
   try {
     text = fmt(locale);
@@ -68,7 +73,11 @@ export interface RenderedEmail {
   body: string;
 }
 
-export function renderConfirmation(business: Business, b: BookingRow, link: string | undefined): RenderedEmail {
+export function renderConfirmation(
+  business: Business,
+  b: BookingRow,
+  link: string | undefined,
+): RenderedEmail {
   const lang = emailLanguage(b.locale);
   const t = STRINGS[lang];
   const locale = lang === 'es' ? (b.locale.toLowerCase().startsWith('es') ? b.locale : 'es-ES') : b.locale;
@@ -84,7 +93,8 @@ export function renderConfirmation(business: Business, b: BookingRow, link: stri
   ];
   if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
     lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
-  if (b.cancellable_until) lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
+  if (b.cancellable_until)
+    lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
   if (link) lines.push('', t.manage, link, t.keepLink);
   lines.push('', t.bye, business.name);
   return { subject: t.confirmedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };

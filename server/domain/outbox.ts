@@ -109,9 +109,16 @@ export class OutboxWorker {
               sent++;
             } catch (err) {
               const retryIn =
-                m.attempts >= MAX_ATTEMPTS ? 100 * 365 * 86_400_000 : Math.min(3_600_000, 30_000 * 2 ** (m.attempts - 1));
+                m.attempts >= MAX_ATTEMPTS
+                  ? 100 * 365 * 86_400_000
+                  : Math.min(3_600_000, 30_000 * 2 ** (m.attempts - 1));
               // The message is about the transport; it never contains the email's body.
-              await markOutboxFailed(this.db, m.id, (err as Error).message ?? 'send failed', new Date(this.now().getTime() + retryIn));
+              await markOutboxFailed(
+                this.db,
+                m.id,
+                (err as Error).message ?? 'send failed',
+                new Date(this.now().getTime() + retryIn),
+              );
               this.log(`outbox: message ${m.id} not sent (attempt ${m.attempts}): ${(err as Error).message}`);
             }
           }

@@ -8,7 +8,14 @@
  *   alone cannot unseal it; a client retrying with the same key and body gets the same response,
  *   token included.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export const sha256Hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
@@ -41,11 +48,18 @@ export function newReference(): string {
 }
 
 function sealingKey(idempotencyKey: string, business: string, bookingId: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', idempotencyKey, 'cita/idempotency/v1', `${business}\u0000${bookingId}`, 32));
+  return Buffer.from(
+    hkdfSync('sha256', idempotencyKey, 'cita/idempotency/v1', `${business}\u0000${bookingId}`, 32),
+  );
 }
 
 /** base64url(iv | ciphertext | tag) */
-export function sealToken(token: string, idempotencyKey: string, business: string, bookingId: string): string {
+export function sealToken(
+  token: string,
+  idempotencyKey: string,
+  business: string,
+  bookingId: string,
+): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', sealingKey(idempotencyKey, business, bookingId), iv);
   cipher.setAAD(Buffer.from(bookingId));
@@ -67,7 +81,9 @@ export function unsealToken(
     const decipher = createDecipheriv('aes-256-gcm', sealingKey(idempotencyKey, business, bookingId), iv);
     decipher.setAAD(Buffer.from(bookingId));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
     return undefined;
   }

@@ -74,7 +74,11 @@ export function createApp(options: AppOptions): Hono<Env> {
   const now = options.now ?? (() => new Date());
   const trustProxy = options.trustProxy ?? 0;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const deps: BookingDeps = { db, now, ...(options.onEmailQueued ? { onEmailQueued: options.onEmailQueued } : {}) };
+  const deps: BookingDeps = {
+    db,
+    now,
+    ...(options.onEmailQueued ? { onEmailQueued: options.onEmailQueued } : {}),
+  };
   let openApiJson: string | undefined;
 
   const app = new Hono<Env>();
@@ -86,7 +90,10 @@ export function createApp(options: AppOptions): Hono<Env> {
     const h = c.res.headers;
     const path = c.req.path;
     h.set('X-Content-Type-Options', 'nosniff');
-    if (options.tls || (trustProxy > 0 && c.req.header('x-forwarded-proto')?.split(',').pop()?.trim() === 'https'))
+    if (
+      options.tls ||
+      (trustProxy > 0 && c.req.header('x-forwarded-proto')?.split(',').pop()?.trim() === 'https')
+    )
       h.set('Strict-Transport-Security', 'max-age=31536000');
     if (isBundlePath(path)) {
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -104,7 +111,10 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(c, err.code, err.extras);
     // Never the request, its headers or its body: they may hold personal data or tokens.
-    console.error(`internal error on ${c.req.method} ${c.req.path}:`, err instanceof Error ? (err.stack ?? err.message) : err);
+    console.error(
+      `internal error on ${c.req.method} ${c.req.path}:`,
+      err instanceof Error ? (err.stack ?? err.message) : err,
+    );
     return problemResponse(c, 'internal_error');
   });
   app.notFound((c) => problemResponse(c, 'not_found'));
@@ -158,7 +168,9 @@ export function createApp(options: AppOptions): Hono<Env> {
     }
     if (!business) return problemResponse(c, 'not_found');
     if (origin !== undefined && !allowed && c.req.method !== 'GET' && c.req.method !== 'HEAD')
-      return problemResponse(c, 'origin_not_allowed', { detail: 'Add this origin to the business\'s allowedOrigins' });
+      return problemResponse(c, 'origin_not_allowed', {
+        detail: "Add this origin to the business's allowedOrigins",
+      });
     c.set('business', business);
     c.set('origin', origin ?? null);
     await next();
@@ -189,7 +201,9 @@ export function createApp(options: AppOptions): Hono<Env> {
     const bizBucket = `${kind}:business:${business.slug}`;
     const hits = await hitRateLimits(db, [ipBucket, bizBucket], new Date(windowStart));
     if ((hits.get(ipBucket) ?? 0) > limits.perIp || (hits.get(bizBucket) ?? 0) > limits.perBusiness) {
-      throw new ProblemError('rate_limited', { retryAfter: Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000)) });
+      throw new ProblemError('rate_limited', {
+        retryAfter: Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000)),
+      });
     }
   };
 
@@ -209,7 +223,8 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.get(path(routes.availability), async (c) => {
     const parsed = AvailabilityQuery.safeParse(c.req.query());
-    if (!parsed.success) throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+    if (!parsed.success)
+      throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
     await rateLimit(c, 'availability');
     return c.json(await getAvailability(db, c.get('business'), parsed.data, now()));
   });
@@ -225,9 +240,12 @@ export function createApp(options: AppOptions): Hono<Env> {
     if (key === undefined || key === '') throw new ProblemError('idempotency_key_required');
     const keyParsed = IdempotencyKey.safeParse(key);
     if (!keyParsed.success)
-      throw new ProblemError('validation_failed', { errors: fieldErrors(keyParsed.error.issues, IDEMPOTENCY_HEADER) });
+      throw new ProblemError('validation_failed', {
+        errors: fieldErrors(keyParsed.error.issues, IDEMPOTENCY_HEADER),
+      });
     const parsed = CreateBookingRequest.safeParse(body);
-    if (!parsed.success) throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+    if (!parsed.success)
+      throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
     const business = c.get('business');
     const result = await createBooking(deps, {
       business,
@@ -260,7 +278,8 @@ export function createApp(options: AppOptions): Hono<Env> {
     const { id } = bookingParams(c);
     const body = await readJsonBody(c, bodyLimit, { optional: true });
     const parsed = CancelBookingRequest.safeParse(body);
-    if (!parsed.success) throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+    if (!parsed.success)
+      throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
     return c.json(await cancelBooking(deps, c.get('business'), id, bearer(c), parsed.data.reason));
   });
 

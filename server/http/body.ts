@@ -25,7 +25,8 @@ export async function readJsonBody(c: Context, limit: number, { optional = false
     throw new ProblemError('unsupported_media_type');
   }
   if (!isJsonMediaType(contentType)) throw new ProblemError('unsupported_media_type');
-  if (declared !== undefined && Number(declared) > limit) throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+  if (declared !== undefined && Number(declared) > limit)
+    throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
   const text = await readCapped(c, limit);
   try {
     return JSON.parse(text) as unknown;

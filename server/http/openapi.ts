@@ -29,7 +29,10 @@ import { PROBLEMS } from '../domain/problems.js';
 type JsonSchema = Record<string, unknown>;
 
 function schema(s: z.core.$ZodType): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -59,7 +62,13 @@ const ok = (description: string, name: string, status = '200') => ({
 });
 
 export function buildOpenApi(): Record<string, unknown> {
-  const slugParam = { name: 'slug', in: 'path', required: true, description: 'The business', schema: schema(Slug) };
+  const slugParam = {
+    name: 'slug',
+    in: 'path',
+    required: true,
+    description: 'The business',
+    schema: schema(Slug),
+  };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
   const query = schema(AvailabilityQuery) as { properties: Record<string, JsonSchema>; required?: string[] };
   const queryParams = Object.entries(query.properties).map(([name, s]) => ({
@@ -112,16 +121,21 @@ export function buildOpenApi(): Record<string, unknown> {
       [path(routes.bookings)]: {
         post: {
           operationId: 'createBooking',
-          summary: 'Book a slot. Safe to retry with the same Idempotency-Key (24 hours): the same booking comes back',
+          summary:
+            'Book a slot. Safe to retry with the same Idempotency-Key (24 hours): the same booking comes back',
           description: `The \`${HONEYPOT_FIELD}\` field must be absent or empty.`,
           parameters: [
             slugParam,
             { name: IDEMPOTENCY_HEADER, in: 'header', required: true, schema: schema(IdempotencyKey) },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateBookingRequest') } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('CreateBookingRequest') } },
+          },
           responses: {
             '201': {
-              description: 'Booked (or the replay of an earlier identical request: header `Idempotent-Replayed: true`)',
+              description:
+                'Booked (or the replay of an earlier identical request: header `Idempotent-Replayed: true`)',
               headers: { Location: { schema: { type: 'string' } } },
               content: { 'application/json': { schema: ref('CreatedBooking') } },
             },
@@ -162,7 +176,10 @@ export function buildOpenApi(): Record<string, unknown> {
           summary: 'Cancel a booking, by its manage token, before the cancellation cutoff',
           parameters: [slugParam, idParam],
           security: [{ manageToken: [] }],
-          requestBody: { required: false, content: { 'application/json': { schema: ref('CancelBookingRequest') } } },
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: ref('CancelBookingRequest') } },
+          },
           responses: {
             ...ok('The cancelled booking', 'Booking'),
             ...problems([

@@ -17,7 +17,10 @@ export interface ListenOptions {
   tls?: { cert: Buffer; key: Buffer };
 }
 
-export function listen(fetch: Parameters<typeof serve>[0]['fetch'], options: ListenOptions): Promise<Listening> {
+export function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  options: ListenOptions,
+): Promise<Listening> {
   return new Promise((resolvePromise, reject) => {
     const server = serve(
       {
@@ -25,7 +28,10 @@ export function listen(fetch: Parameters<typeof serve>[0]['fetch'], options: Lis
         port: options.port,
         hostname: options.hostname,
         ...(options.tls
-          ? { createServer: createHttpsServer, serverOptions: { cert: options.tls.cert, key: options.tls.key } }
+          ? {
+              createServer: createHttpsServer,
+              serverOptions: { cert: options.tls.cert, key: options.tls.key },
+            }
           : {}),
       },
       (info: AddressInfo) => {

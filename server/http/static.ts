@@ -27,7 +27,11 @@ export interface StaticFile {
 }
 
 /** A file under `root` for the URL path `urlPath` (already without its prefix), or undefined. */
-export async function findFile(root: string, urlPath: string, index = 'index.html'): Promise<StaticFile | undefined> {
+export async function findFile(
+  root: string,
+  urlPath: string,
+  index = 'index.html',
+): Promise<StaticFile | undefined> {
   let rel: string;
   try {
     rel = decodeURIComponent(urlPath);
@@ -48,7 +52,11 @@ export async function findFile(root: string, urlPath: string, index = 'index.htm
     if (!info.isFile()) return undefined;
     const type = TYPES[extname(path).toLowerCase()];
     if (!type) return undefined;
-    return { body: await readFile(path), type, etag: `W/"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"` };
+    return {
+      body: await readFile(path),
+      type,
+      etag: `W/"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`,
+    };
   } catch {
     return undefined;
   }

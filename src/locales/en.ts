@@ -33,6 +33,7 @@ export const en: Strings = {
   required: 'Required',
   invalidEmail: 'Enter a valid email address, e.g. ana@example.com',
   invalidPhone: 'Enter a number with its country code, e.g. +34 600 123 456',
+  invalidField: 'Check this field.',
   tooLong: (max) => `At most ${max} characters`,
   consents: 'Consents',
   acceptPolicy: (title) => `I accept the ${title}`,

@@ -33,6 +33,7 @@ export const es: Strings = {
   required: 'Obligatorio',
   invalidEmail: 'Escribe un correo válido, p. ej. ana@ejemplo.com',
   invalidPhone: 'Escribe el número con prefijo del país, p. ej. +34 600 123 456',
+  invalidField: 'Revisa este campo.',
   tooLong: (max) => `Como máximo ${max} caracteres`,
   consents: 'Consentimientos',
   acceptPolicy: (title) => `He leído y acepto: ${title}`,

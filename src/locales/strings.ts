@@ -36,6 +36,7 @@ export interface Strings {
   required: string;
   invalidEmail: string;
   invalidPhone: string;
+  invalidField: string;
   tooLong: (max: number) => string;
   // consents
   consents: string;

@@ -67,7 +67,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect(body.policies.cancellation?.cutoffHours).toBe(24);
       // SHA-256 of "<p>Condiciones del servicio.</p>" as UTF-8
       const { createHash } = await import('node:crypto');
-      expect(body.policies.terms?.sha256).toBe(createHash('sha256').update('<p>Condiciones del servicio.</p>').digest('hex'));
+      expect(body.policies.terms?.sha256).toBe(
+        createHash('sha256').update('<p>Condiciones del servicio.</p>').digest('hex'),
+      );
       expect(body.security.password.minLength).toBe(12);
     });
 
@@ -109,10 +111,16 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       const body = Availability.parse(await res.json());
       expect(body.timeZone).toBe('Europe/Madrid');
       const first = body.slots[0]!;
-      expect(first).toEqual({ start: '2026-03-04T08:00:00Z', end: '2026-03-04T08:30:00Z', staff: ['ana', 'ben'] });
+      expect(first).toEqual({
+        start: '2026-03-04T08:00:00Z',
+        end: '2026-03-04T08:30:00Z',
+        staff: ['ana', 'ben'],
+      });
 
       await book({ staff: 'ana' });
-      const after = Availability.parse(await (await t.request(url('service=cut&from=2026-03-04&to=2026-03-04'))).json());
+      const after = Availability.parse(
+        await (await t.request(url('service=cut&from=2026-03-04&to=2026-03-04'))).json(),
+      );
       const at = (iso: string) => after.slots.find((s) => s.start === iso);
       // 10:00 local booked for Ana with a 10-minute buffer after: Ben only from 09:30 to 10:30 local.
       expect(at('2026-03-04T09:00:00Z')?.staff).toEqual(['ben']);
@@ -123,15 +131,21 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
 
     it('respects minimum notice, closed dates, exceptions and the staff filter', async () => {
       t.clock.set('2026-03-04T08:20:00Z'); // 09:20 local; notice 60 min -> first slot 10:30 local
-      const body = Availability.parse(await (await t.request(url('service=cut&from=2026-03-04&to=2026-03-04'))).json());
+      const body = Availability.parse(
+        await (await t.request(url('service=cut&from=2026-03-04&to=2026-03-04'))).json(),
+      );
       expect(body.slots[0]!.start).toBe('2026-03-04T09:30:00Z');
-      const closed = Availability.parse(await (await t.request(url('service=cut&from=2026-03-19&to=2026-03-19'))).json());
+      const closed = Availability.parse(
+        await (await t.request(url('service=cut&from=2026-03-19&to=2026-03-19'))).json(),
+      );
       expect(closed.slots).toEqual([]);
       const exception = Availability.parse(
         await (await t.request(url('service=cut&from=2026-03-06&to=2026-03-06&staff=ana'))).json(),
       );
       expect(exception.slots).toEqual([]);
-      const ben = Availability.parse(await (await t.request(url('service=cut&from=2026-03-06&to=2026-03-06&staff=ben'))).json());
+      const ben = Availability.parse(
+        await (await t.request(url('service=cut&from=2026-03-06&to=2026-03-06&staff=ben'))).json(),
+      );
       expect(ben.slots.length).toBeGreaterThan(0);
       expect(ben.slots.every((s) => s.staff.join() === 'ben')).toBe(true);
     });
@@ -146,20 +160,41 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
     });
 
     it('rejects bad queries with field errors', async () => {
-      const p1 = await expectProblem(await t.request(url('service=cut&from=2026-03-10&to=2026-03-01')), 'validation_failed', 400);
+      const p1 = await expectProblem(
+        await t.request(url('service=cut&from=2026-03-10&to=2026-03-01')),
+        'validation_failed',
+        400,
+      );
       expect((p1.errors as { field: string }[]).map((e) => e.field)).toContain('to');
-      const p2 = await expectProblem(await t.request(url('service=cut&from=2026-13-01&to=2026-03-01')), 'validation_failed');
+      const p2 = await expectProblem(
+        await t.request(url('service=cut&from=2026-13-01&to=2026-03-01')),
+        'validation_failed',
+      );
       expect((p2.errors as { field: string }[]).map((e) => e.field)).toContain('from');
       await expectProblem(await t.request(url('from=2026-03-01&to=2026-03-02')), 'validation_failed');
-      await expectProblem(await t.request(url('service=cut&from=2026-03-01&to=2026-05-01')), 'validation_failed');
-      await expectProblem(await t.request(url('service=nope&from=2026-03-01&to=2026-03-02')), 'unknown_service', 422);
-      await expectProblem(await t.request(url('service=color&from=2026-03-01&to=2026-03-02&staff=ben')), 'unknown_staff', 422);
+      await expectProblem(
+        await t.request(url('service=cut&from=2026-03-01&to=2026-05-01')),
+        'validation_failed',
+      );
+      await expectProblem(
+        await t.request(url('service=nope&from=2026-03-01&to=2026-03-02')),
+        'unknown_service',
+        422,
+      );
+      await expectProblem(
+        await t.request(url('service=color&from=2026-03-01&to=2026-03-02&staff=ben')),
+        'unknown_staff',
+        422,
+      );
     });
   });
 
   describe('creating a booking', () => {
     it('books, returns the token once, stores consent proof and queues a Spanish email', async () => {
-      const res = await postBooking(t, bookingRequest(t.business, { customer: { name: 'Lucía Gómez', email: ' Lucia@Example.COM ' } }));
+      const res = await postBooking(
+        t,
+        bookingRequest(t.business, { customer: { name: 'Lucía Gómez', email: ' Lucia@Example.COM ' } }),
+      );
       expect(res.status).toBe(201);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const body = CreatedBooking.parse(await res.json());
@@ -194,7 +229,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect(mail!.recipient).toBe('lucia@example.com');
       expect(mail!.subject).toBe(`Reserva confirmada en Salón de Prueba (${body.reference})`);
       expect(mail!.body).toContain('miércoles, 4 de marzo de 2026, 10:00');
-      expect(mail!.body).toContain(`https://shop.example/reservas#cita-manage=${body.id}.${body.manageToken}`);
+      expect(mail!.body).toContain(
+        `https://shop.example/reservas#cita-manage=${body.id}.${body.manageToken}`,
+      );
 
       // The token itself is not stored: only its hash.
       const sent = memoryMailer();
@@ -230,7 +267,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect(await again.json()).toEqual(firstBody);
       expect(await counts()).toMatchObject({ bookings: 1, idempotency_keys: 1, outbox: 1 });
 
-      const other = await postBooking(t, bookingRequest(t.business, { start: '2026-03-04T11:00:00+01:00' }), { key });
+      const other = await postBooking(t, bookingRequest(t.business, { start: '2026-03-04T11:00:00+01:00' }), {
+        key,
+      });
       await expectProblem(other, 'idempotency_key_reused', 422);
       expect(await counts()).toMatchObject({ bookings: 1 });
 
@@ -242,7 +281,10 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
     it('refuses a second booking of an overlapping slot (buffers included)', async () => {
       await book({ staff: 'ana', start: SLOT });
       // 10:30 local: Ana is still in her 10-minute buffer.
-      const res = await postBooking(t, bookingRequest(t.business, { staff: 'ana', start: '2026-03-04T10:30:00+01:00' }));
+      const res = await postBooking(
+        t,
+        bookingRequest(t.business, { staff: 'ana', start: '2026-03-04T10:30:00+01:00' }),
+      );
       await expectProblem(res, 'slot_unavailable', 409);
       await book({ staff: 'ana', start: '2026-03-04T10:45:00+01:00' });
       expect(await counts()).toMatchObject({ bookings: 2 });
@@ -272,23 +314,49 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
     });
 
     describe('every bad input has its own problem and stores nothing', () => {
-      const cases: [string, () => Promise<Response>, string, number, ((p: Record<string, unknown>) => void)?][] = [
+      const cases: [
+        string,
+        () => Promise<Response>,
+        string,
+        number,
+        ((p: Record<string, unknown>) => void)?,
+      ][] = [
         [
           'wrong types',
-          () => postBooking(t, { ...bookingRequest(t.business), service: 42, customer: { name: ['x'], email: 'a@b.co' } }),
+          () =>
+            postBooking(t, {
+              ...bookingRequest(t.business),
+              service: 42,
+              customer: { name: ['x'], email: 'a@b.co' },
+            }),
           'validation_failed',
           400,
-          (p) => expect((p.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['customer.name', 'service']),
+          (p) =>
+            expect((p.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+              'customer.name',
+              'service',
+            ]),
         ],
         [
           'bad email',
-          () => postBooking(t, bookingRequest(t.business, { customer: { name: 'Ana', email: 'not-an-email' } })),
+          () =>
+            postBooking(t, bookingRequest(t.business, { customer: { name: 'Ana', email: 'not-an-email' } })),
           'validation_failed',
           400,
           (p) => expect(p.errors).toEqual([expect.objectContaining({ field: 'customer.email' })]),
         ],
-        ['unknown service', () => postBooking(t, bookingRequest(t.business, { service: 'massage' })), 'unknown_service', 422],
-        ['unknown staff', () => postBooking(t, bookingRequest(t.business, { service: 'color', staff: 'ben' })), 'unknown_staff', 422],
+        [
+          'unknown service',
+          () => postBooking(t, bookingRequest(t.business, { service: 'massage' })),
+          'unknown_service',
+          422,
+        ],
+        [
+          'unknown staff',
+          () => postBooking(t, bookingRequest(t.business, { service: 'color', staff: 'ben' })),
+          'unknown_staff',
+          422,
+        ],
         [
           'slot in the past',
           () => postBooking(t, bookingRequest(t.business, { start: '2026-03-02T08:00:00+01:00' })),
@@ -322,7 +390,12 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
         [
           'missing consent',
           () =>
-            postBooking(t, bookingRequest(t.business, { consents: consentsFor(t.business).filter((c) => c.policy !== 'privacy') })),
+            postBooking(
+              t,
+              bookingRequest(t.business, {
+                consents: consentsFor(t.business).filter((c) => c.policy !== 'privacy'),
+              }),
+            ),
           'consent_missing',
           422,
           (p) => expect(p.policies).toEqual(['privacy']),
@@ -333,7 +406,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
             postBooking(
               t,
               bookingRequest(t.business, {
-                consents: consentsFor(t.business).map((c) => (c.policy === 'terms' ? { ...c, version: '0' } : c)),
+                consents: consentsFor(t.business).map((c) =>
+                  c.policy === 'terms' ? { ...c, version: '0' } : c,
+                ),
               }),
             ),
           'consent_outdated',
@@ -346,7 +421,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
             postBooking(
               t,
               bookingRequest(t.business, {
-                consents: consentsFor(t.business).map((c) => (c.policy === 'cancellation' ? { ...c, sha256: 'a'.repeat(64) } : c)),
+                consents: consentsFor(t.business).map((c) =>
+                  c.policy === 'cancellation' ? { ...c, sha256: 'a'.repeat(64) } : c,
+                ),
               }),
             ),
           'consent_outdated',
@@ -365,7 +442,10 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
         ],
         [
           'non-JSON body',
-          () => postBooking(t, 'service=cut', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+          () =>
+            postBooking(t, 'service=cut', {
+              headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            }),
           'unsupported_media_type',
           415,
         ],
@@ -376,14 +456,24 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
           'origin_not_allowed',
           403,
         ],
-        ['"null" origin', () => postBooking(t, bookingRequest(t.business), { origin: 'null' }), 'origin_not_allowed', 403],
+        [
+          '"null" origin',
+          () => postBooking(t, bookingRequest(t.business), { origin: 'null' }),
+          'origin_not_allowed',
+          403,
+        ],
         [
           'filled honeypot',
           () => postBooking(t, { ...bookingRequest(t.business), website: 'http://spam.example' }),
           'bot_detected',
           400,
         ],
-        ['missing Idempotency-Key', () => postBooking(t, bookingRequest(t.business), { key: null }), 'idempotency_key_required', 400],
+        [
+          'missing Idempotency-Key',
+          () => postBooking(t, bookingRequest(t.business), { key: null }),
+          'idempotency_key_required',
+          400,
+        ],
         [
           'malformed Idempotency-Key',
           () => postBooking(t, bookingRequest(t.business), { key: 'short' }),
@@ -406,7 +496,11 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
         const key = newKey();
         await postBooking(t, bookingRequest(t.business), { key });
         const before = await counts();
-        const res = await postBooking(t, bookingRequest(t.business, { customer: { name: 'Otra', email: 'o@example.com' } }), { key });
+        const res = await postBooking(
+          t,
+          bookingRequest(t.business, { customer: { name: 'Otra', email: 'o@example.com' } }),
+          { key },
+        );
         await expectProblem(res, 'idempotency_key_reused', 422);
         expect(await counts()).toEqual(before);
       });
@@ -439,9 +533,17 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
 
   describe('reading and cancelling by manage token', () => {
     const get = (id: string, token?: string) =>
-      t.request(routes.booking('test-salon', id), token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+      t.request(
+        routes.booking('test-salon', id),
+        token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+      );
     /** `body: null` sends no body at all. */
-    const cancel = (id: string, token: string, body: unknown = { reason: 'No puedo ir' }, origin: string | null = ORIGIN) =>
+    const cancel = (
+      id: string,
+      token: string,
+      body: unknown = { reason: 'No puedo ir' },
+      origin: string | null = ORIGIN,
+    ) =>
       t.request(routes.cancel('test-salon', id), {
         method: 'POST',
         headers: {
@@ -468,7 +570,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       await expectProblem(await get('not-a-uuid', b.manageToken), 'not_found', 404);
       // Another business's path does not reach it.
       await expectProblem(
-        await t.request(routes.booking('test-clinic', b.id), { headers: { Authorization: `Bearer ${b.manageToken}` } }),
+        await t.request(routes.booking('test-clinic', b.id), {
+          headers: { Authorization: `Bearer ${b.manageToken}` },
+        }),
         'not_found',
         404,
       );
@@ -530,7 +634,13 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
     });
 
     it('gives a disallowed origin no CORS headers (reads are still answered)', async () => {
-      for (const origin of [OTHER_ORIGIN, 'null', 'https://shop.example.evil.example', 'https://sub.shop.example', 'http://shop.example']) {
+      for (const origin of [
+        OTHER_ORIGIN,
+        'null',
+        'https://shop.example.evil.example',
+        'https://sub.shop.example',
+        'http://shop.example',
+      ]) {
         const res = await t.request(routes.business('test-salon'), { headers: { Origin: origin } });
         expect(res.status).toBe(200);
         expect(res.headers.get('access-control-allow-origin')).toBeNull();
@@ -566,7 +676,11 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
     it('serves the OpenAPI document', async () => {
       const res = await t.request('/v1/openapi.json');
       expect(res.status).toBe(200);
-      const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: object } };
+      const doc = (await res.json()) as {
+        openapi: string;
+        paths: Record<string, unknown>;
+        components: { schemas: object };
+      };
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual([
         '/v1/businesses/{slug}',
@@ -594,8 +708,16 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect(res.headers.get('retry-after')).toBe('45');
       expect(p.retryAfter).toBe(45);
       // Another address still gets through (here to a refusal on the merits), until the business-wide limit.
-      await expectProblem(await postBooking(limited, at('14:00'), { ip: '198.51.100.2' }), 'outside_hours', 422);
-      await expectProblem(await postBooking(limited, at('12:00'), { ip: '198.51.100.3' }), 'rate_limited', 429);
+      await expectProblem(
+        await postBooking(limited, at('14:00'), { ip: '198.51.100.2' }),
+        'outside_hours',
+        422,
+      );
+      await expectProblem(
+        await postBooking(limited, at('12:00'), { ip: '198.51.100.3' }),
+        'rate_limited',
+        429,
+      );
       // The next window starts afresh.
       limited.clock.set('2026-03-02T08:01:00Z');
       expect((await postBooking(limited, at('12:00'), { ip: '198.51.100.1' })).status).toBe(201);

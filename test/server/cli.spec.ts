@@ -20,12 +20,28 @@ describe('cita-server command', () => {
   it('--help lists the commands and options', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const word of ['start', 'check', '--config', '--port', '--host', '--data-dir', '--database-url', '--cert', '--key', '--trust-proxy', '--demo', '--demo-port', '--migrate-only'])
+    for (const word of [
+      'start',
+      'check',
+      '--config',
+      '--port',
+      '--host',
+      '--data-dir',
+      '--database-url',
+      '--cert',
+      '--key',
+      '--trust-proxy',
+      '--demo',
+      '--demo-port',
+      '--migrate-only',
+    ])
       expect(stdout).toContain(word);
   });
 
   it('reports every configuration problem with its path and exits non-zero', async () => {
-    const bad = JSON.parse(readFileSync('demo/config.json', 'utf8')) as { businesses: Record<string, unknown>[] };
+    const bad = JSON.parse(readFileSync('demo/config.json', 'utf8')) as {
+      businesses: Record<string, unknown>[];
+    };
     bad.businesses[0]!.timeZone = 'Europe/Atlantis';
     bad.businesses[0]!.allowedOrigins = ['https://salon.example/path', '*'];
     bad.businesses[1]!.currency = 'euros';
@@ -54,7 +70,15 @@ describe('cita-server command', () => {
       writeFileSync(join(distDir, 'cita.js'), 'export const cita = 1;\n');
       writeFileSync(join(distDir, 'chunks', 'manager-AbC123.js'), 'export const m = 1;\n');
       writeFileSync(join(dir, 'secret.json'), '{}');
-      server = await startServer(['--demo', '--demo-port', '0', '--data-dir', dataDir, '--dist-dir', distDir]);
+      server = await startServer([
+        '--demo',
+        '--demo-port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--dist-dir',
+        distDir,
+      ]);
     }, 60_000);
     afterAll(async () => {
       await server?.stop();
@@ -63,7 +87,9 @@ describe('cita-server command', () => {
     it('prints both URLs and serves the API over a real socket', async () => {
       expect(server.output()).toMatch(/API and script\s+http:\/\/localhost:\d+/);
       expect(server.output()).toMatch(/Demo site\s+http:\/\/localhost:\d+/);
-      const res = await fetch(server.url + routes.business('salon-rosa'), { headers: { Origin: 'http://localhost:5174' } });
+      const res = await fetch(server.url + routes.business('salon-rosa'), {
+        headers: { Origin: 'http://localhost:5174' },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5174');
       expect(BusinessConfig.parse(await res.json()).name).toBe('Salón Rosa');
@@ -78,7 +104,9 @@ describe('cita-server command', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('cache-control')).toBe('public, max-age=300');
       expect(await res.text()).toBe('export const cita = 1;\n');
-      const again = await fetch(`${server.url}/cita.js`, { headers: { 'If-None-Match': res.headers.get('etag')! } });
+      const again = await fetch(`${server.url}/cita.js`, {
+        headers: { 'If-None-Match': res.headers.get('etag')! },
+      });
       expect(again.status).toBe(304);
       const chunk = await fetch(`${server.url}/chunks/manager-AbC123.js`);
       expect(chunk.status).toBe(200);
@@ -101,23 +129,39 @@ describe('cita-server command', () => {
       const today = new Date();
       const day = (n: number) => new Date(today.getTime() + n * 86_400_000).toISOString().slice(0, 10);
       const avail = Availability.parse(
-        await (await fetch(api(`${routes.availability('salon-rosa')}?service=corte-peinado&from=${day(0)}&to=${day(14)}`))).json(),
+        await (
+          await fetch(
+            api(`${routes.availability('salon-rosa')}?service=corte-peinado&from=${day(0)}&to=${day(14)}`),
+          )
+        ).json(),
       );
       const slot = avail.slots[0]!;
       const res = await fetch(api(routes.bookings('salon-rosa')), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'cli-test-key-0001', Origin: 'http://localhost:5174' },
+        headers: {
+          'Content-Type': 'application/json',
+          'Idempotency-Key': 'cli-test-key-0001',
+          Origin: 'http://localhost:5174',
+        },
         body: JSON.stringify({
           service: 'corte-peinado',
           start: slot.start,
           customer: { name: 'Marta Ruiz', email: 'marta@example.com', phone: '+34 600 111 222' },
-          consents: Object.entries(config.policies).map(([policy, p]) => ({ policy, version: p.version, sha256: p.sha256 })),
+          consents: Object.entries(config.policies).map(([policy, p]) => ({
+            policy,
+            version: p.version,
+            sha256: p.sha256,
+          })),
         }),
       });
       expect(res.status, await res.clone().text()).toBe(201);
       const booking = CreatedBooking.parse(await res.json());
       const log = join(dataDir, 'outbox.log');
-      for (let i = 0; i < 50 && !(existsSync(log) && readFileSync(log, 'utf8').includes(booking.reference)); i++)
+      for (
+        let i = 0;
+        i < 50 && !(existsSync(log) && readFileSync(log, 'utf8').includes(booking.reference));
+        i++
+      )
         await new Promise((r) => setTimeout(r, 100));
       const text = readFileSync(log, 'utf8');
       expect(text).toContain(`Subject: Reserva confirmada en Salón Rosa (${booking.reference})`);

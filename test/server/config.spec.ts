@@ -27,7 +27,9 @@ describe('configuration', () => {
     expect(salon.services.length).toBeGreaterThanOrEqual(3);
     expect(salon.staff).toHaveLength(2);
     const text = (demo().businesses[0]!.policies as { terms: { text: string } }).terms.text;
-    expect(salon.publicConfig.policies.terms!.sha256).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    expect(salon.publicConfig.policies.terms!.sha256).toBe(
+      createHash('sha256').update(text, 'utf8').digest('hex'),
+    );
     const clinic = config.businesses.get('clinica-norte')!;
     expect(clinic.security).toMatchObject({ hipaa: true, twoFactor: 'required' });
     expect(clinic.customerFields).toContain('phone');
@@ -65,17 +67,37 @@ describe('configuration', () => {
   it('accepts exact origins only', () => {
     expect(isExactOrigin('https://salon.example')).toBe(true);
     expect(isExactOrigin('https://salon.example:8443')).toBe(true);
-    for (const bad of ['https://salon.example/', 'https://salon.example/x', '*', 'https://*.example', 'null', 'salon.example', 'https://Salon.example', 'ftp://x.example'])
+    for (const bad of [
+      'https://salon.example/',
+      'https://salon.example/x',
+      '*',
+      'https://*.example',
+      'null',
+      'salon.example',
+      'https://Salon.example',
+      'ftp://x.example',
+    ])
       expect(isExactOrigin(bad), bad).toBe(false);
   });
 
   it('reports every problem at once, each with a path and a reason', () => {
     const raw = demo();
-    const salon = raw.businesses[0]! as Record<string, unknown> & { staff: Record<string, unknown>[]; services: Record<string, unknown>[] };
-    salon.allowedOrigins = ['https://salon.example/', 'http://salon.example', 'https://ok.example', 'https://ok.example'];
+    const salon = raw.businesses[0]! as Record<string, unknown> & {
+      staff: Record<string, unknown>[];
+      services: Record<string, unknown>[];
+    };
+    salon.allowedOrigins = [
+      'https://salon.example/',
+      'http://salon.example',
+      'https://ok.example',
+      'https://ok.example',
+    ];
     salon.locale = 'not a locale!';
     (salon.staff[0]!.weeklyHours as Record<string, unknown>).mon = [['10:00', '09:00']];
-    (salon.staff[0]!.weeklyHours as Record<string, unknown>).tue = [['09:00', '12:00'], ['11:00', '13:00']];
+    (salon.staff[0]!.weeklyHours as Record<string, unknown>).tue = [
+      ['09:00', '12:00'],
+      ['11:00', '13:00'],
+    ];
     (salon.staff[0]!.weeklyHours as Record<string, unknown>).funday = [];
     salon.services[0]!.staff = ['lucia', 'nobody'];
     salon.services[1]!.id = salon.services[0]!.id;
@@ -103,7 +125,11 @@ describe('configuration', () => {
       'businesses[1].security.twoFactor (salon-rosa): HIPAA mode requires "required"',
       'smtp.password: Give password or passwordEnv, not both',
     ];
-    for (const e of expected) expect(list.some((p) => p.startsWith(e)), `${e}\n in ${list.join('\n')}`).toBe(true);
+    for (const e of expected)
+      expect(
+        list.some((p) => p.startsWith(e)),
+        `${e}\n in ${list.join('\n')}`,
+      ).toBe(true);
     expect(list).toHaveLength(expected.length);
   });
 
@@ -112,7 +138,9 @@ describe('configuration', () => {
     delete raw.businesses[0]!.timeZone;
     raw.extra = true;
     const list = problems(raw);
-    expect(list).toContain('businesses[0].timeZone (salon-rosa): Invalid input: expected string, received undefined');
+    expect(list).toContain(
+      'businesses[0].timeZone (salon-rosa): Invalid input: expected string, received undefined',
+    );
     expect(list).toContain('(root): unknown field "extra"');
     expect(problems({})).toEqual(['businesses: Invalid input: expected array, received undefined']);
   });

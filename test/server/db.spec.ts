@@ -23,7 +23,10 @@ const at = (hhmm: string) => new Date(`2026-03-04T${hhmm}:00Z`);
 function booking(staff: string, from: string, to: string, business = 'b1'): NewBooking {
   return {
     id: randomUUID(),
-    reference: `CITA-${randomUUID().slice(0, 8).toUpperCase().replace(/[^0-9A-Z]/g, 'X')}`,
+    reference: `CITA-${randomUUID()
+      .slice(0, 8)
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, 'X')}`,
     business,
     service: 'cut',
     service_name: 'Cut',
@@ -57,7 +60,9 @@ describe.each(BACKENDS)('database on %s', (backend) => {
   beforeEach(() => truncateAll(tdb.db));
 
   it('records applied migrations and applies nothing twice', async () => {
-    const rows = await tdb.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    const rows = await tdb.db.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
     expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await migrate(tdb.db)).toEqual([]);
   });
@@ -85,7 +90,11 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     await insertBooking(tdb.db, booking('ana', '09:00', '10:00'));
     const err = await tdb.db
       .transaction(async (tx) => {
-        await enqueueEmail(tx, { booking_id: null, kind: 'x', recipient: 'a@example.com', subject: 's', body: 'b' }, at('08:00'));
+        await enqueueEmail(
+          tx,
+          { booking_id: null, kind: 'x', recipient: 'a@example.com', subject: 's', body: 'b' },
+          at('08:00'),
+        );
         await insertBooking(tx, booking('ana', '09:15', '09:45'));
       })
       .catch((e: unknown) => e);
@@ -96,7 +105,11 @@ describe.each(BACKENDS)('database on %s', (backend) => {
   it('the outbox worker sends due mail, retries failures later, and clears sent bodies', async () => {
     const now = { t: at('08:00') };
     for (const to of ['a@example.com', 'b@example.com'])
-      await enqueueEmail(tdb.db, { booking_id: null, kind: 'confirmation', recipient: to, subject: 'Hola', body: 'link' }, now.t);
+      await enqueueEmail(
+        tdb.db,
+        { booking_id: null, kind: 'confirmation', recipient: to, subject: 'Hola', body: 'link' },
+        now.t,
+      );
     let fail = true;
     const sent: string[] = [];
     const flaky: Mailer = {

@@ -8,7 +8,12 @@ import { parseConfig, type Business, type ServerConfig } from '../../server/conf
 import { openDatabase, type Database } from '../../server/db/index.js';
 import { migrate } from '../../server/db/migrations.js';
 import { createApp, type AppOptions } from '../../server/http/app.js';
-import { problemType, type Consent, type CreateBookingRequest, type ProblemCode } from '../../src/api/contract.js';
+import {
+  problemType,
+  type Consent,
+  type CreateBookingRequest,
+  type ProblemCode,
+} from '../../src/api/contract.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -87,7 +92,13 @@ export function rawConfig(): Record<string, unknown> {
           {
             id: 'ana',
             name: 'Ana Ruiz',
-            weeklyHours: { ...week([['09:00', '14:00'], ['16:00', '20:00']]), sat: [['10:00', '14:00']] },
+            weeklyHours: {
+              ...week([
+                ['09:00', '14:00'],
+                ['16:00', '20:00'],
+              ]),
+              sat: [['10:00', '14:00']],
+            },
             exceptions: [{ date: '2026-03-06', hours: [] }],
           },
           { id: 'ben', name: 'Ben Ortiz', weeklyHours: week([['09:00', '18:00']]) },
@@ -106,8 +117,17 @@ export function rawConfig(): Record<string, unknown> {
         ],
         policies: {
           terms: { version: '1', title: 'Condiciones', text: '<p>Condiciones del servicio.</p>' },
-          privacy: { version: '2026-01', title: 'Privacidad', text: '<p>Tratamos tus datos para gestionar la cita.</p>' },
-          cancellation: { version: '1', title: 'Cancelación', text: '<p>Cancela hasta 24 h antes.</p>', cutoffHours: 24 },
+          privacy: {
+            version: '2026-01',
+            title: 'Privacidad',
+            text: '<p>Tratamos tus datos para gestionar la cita.</p>',
+          },
+          cancellation: {
+            version: '1',
+            title: 'Cancelación',
+            text: '<p>Cancela hasta 24 h antes.</p>',
+            cutoffHours: 24,
+          },
         },
       },
       {
@@ -127,7 +147,9 @@ export function rawConfig(): Record<string, unknown> {
   };
 }
 
-export function testConfig(mutate?: (raw: ReturnType<typeof rawConfig> & { businesses: Record<string, unknown>[] }) => void): ServerConfig {
+export function testConfig(
+  mutate?: (raw: ReturnType<typeof rawConfig> & { businesses: Record<string, unknown>[] }) => void,
+): ServerConfig {
   const raw = rawConfig() as ReturnType<typeof rawConfig> & { businesses: Record<string, unknown>[] };
   mutate?.(raw);
   return parseConfig(raw, 'test config');
@@ -167,7 +189,8 @@ export function makeApp(db: Database, options: Partial<AppOptions> & { clock?: C
     config,
     business: config.businesses.get('test-salon')!,
     emailsQueued: 0,
-    request: async (path, init, ip = '192.0.2.10') => app.request(path, init, { incoming: { socket: { remoteAddress: ip } } }),
+    request: async (path, init, ip = '192.0.2.10') =>
+      app.request(path, init, { incoming: { socket: { remoteAddress: ip } } }),
   };
   const app = createApp({ db, now: clock.now, onEmailQueued: () => t.emailsQueued++, ...options, config });
   return t;
@@ -184,7 +207,10 @@ export function consentsFor(business: Business): Consent[] {
 /** Wednesday 4 March 2026, 10:00 in Madrid (09:00Z): Ana and Ben both work. */
 export const SLOT = '2026-03-04T10:00:00+01:00';
 
-export function bookingRequest(business: Business, over: Partial<CreateBookingRequest> = {}): CreateBookingRequest {
+export function bookingRequest(
+  business: Business,
+  over: Partial<CreateBookingRequest> = {},
+): CreateBookingRequest {
   return {
     service: 'cut',
     start: SLOT,
@@ -220,10 +246,20 @@ export function postBooking(t: TestApp, body: unknown, o: PostOptions = {}): Pro
 }
 
 /** Asserts a problem+json response with this code; returns its body. */
-export async function expectProblem(res: Response, code: ProblemCode, status?: number): Promise<Record<string, unknown>> {
+export async function expectProblem(
+  res: Response,
+  code: ProblemCode,
+  status?: number,
+): Promise<Record<string, unknown>> {
   const body = (await res.json()) as Record<string, unknown>;
-  if (res.headers.get('content-type') !== 'application/problem+json' || body.type !== problemType(code) || (status && res.status !== status)) {
-    throw new Error(`expected problem ${code}${status ? ` (${status})` : ''}, got ${res.status} ${JSON.stringify(body)}`);
+  if (
+    res.headers.get('content-type') !== 'application/problem+json' ||
+    body.type !== problemType(code) ||
+    (status && res.status !== status)
+  ) {
+    throw new Error(
+      `expected problem ${code}${status ? ` (${status})` : ''}, got ${res.status} ${JSON.stringify(body)}`,
+    );
   }
   return body;
 }

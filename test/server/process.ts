@@ -34,7 +34,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run
 }
 
 /** Start `cita-server start ...` and wait until it listens. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<ServerProcess> {
+export function startServer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], {
       env: { ...process.env, ...env },

@@ -64,11 +64,17 @@ describe.skipIf(!PG_URL)('two server processes on one PostgreSQL', () => {
 
   it('stores exactly one of many overlapping bookings sent to both at the same moment', async () => {
     const config = BusinessConfig.parse(await (await fetch(a.url + routes.business('test-salon'))).json());
-    const consents = Object.entries(config.policies).map(([policy, p]) => ({ policy, version: p.version, sha256: p.sha256 }));
+    const consents = Object.entries(config.policies).map(([policy, p]) => ({
+      policy,
+      version: p.version,
+      sha256: p.sha256,
+    }));
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     const avail = Availability.parse(
       await (
-        await fetch(a.url + `${routes.availability('test-salon')}?service=cut&staff=ana&from=${day(1)}&to=${day(15)}`)
+        await fetch(
+          a.url + `${routes.availability('test-salon')}?service=cut&staff=ana&from=${day(1)}&to=${day(15)}`,
+        )
       ).json(),
     );
     // Two grid starts 15 minutes apart: a 30-minute service with a 10-minute buffer overlaps both.

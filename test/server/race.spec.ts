@@ -7,7 +7,16 @@ import { problemType, routes } from '../../src/api/contract.js';
 import { tableCounts, truncateAll } from '../../server/db/store.js';
 import { createApp } from '../../server/http/app.js';
 import { listen, type Listening } from '../../server/http/server.js';
-import { BACKENDS, Clock, ORIGIN, bookingRequest, newKey, openTestDb, testConfig, type TestDb } from './helpers.js';
+import {
+  BACKENDS,
+  Clock,
+  ORIGIN,
+  bookingRequest,
+  newKey,
+  openTestDb,
+  testConfig,
+  type TestDb,
+} from './helpers.js';
 
 describe.each(BACKENDS)('concurrent bookings on %s', (backend) => {
   let tdb: TestDb;
@@ -18,7 +27,10 @@ describe.each(BACKENDS)('concurrent bookings on %s', (backend) => {
 
   beforeAll(async () => {
     tdb = await openTestDb(backend, 20);
-    server = await listen(createApp({ config, db: tdb.db, now: new Clock().now }).fetch, { port: 0, hostname: '127.0.0.1' });
+    server = await listen(createApp({ config, db: tdb.db, now: new Clock().now }).fetch, {
+      port: 0,
+      hostname: '127.0.0.1',
+    });
     base = `http://127.0.0.1:${server.port}`;
   });
   afterAll(async () => {
@@ -41,10 +53,15 @@ describe.each(BACKENDS)('concurrent bookings on %s', (backend) => {
 
   it('200 requests for one staff member and slot: exactly one booking', async () => {
     const results = await fire(200, (i) =>
-      bookingRequest(business, { staff: 'ana', customer: { name: `Cliente ${i}`, email: `c${i}@example.com` } }),
+      bookingRequest(business, {
+        staff: 'ana',
+        customer: { name: `Cliente ${i}`, email: `c${i}@example.com` },
+      }),
     );
     const created = results.filter((r) => r.status === 201);
-    const refused = results.filter((r) => r.status === 409 && r.body.type === problemType('slot_unavailable'));
+    const refused = results.filter(
+      (r) => r.status === 409 && r.body.type === problemType('slot_unavailable'),
+    );
     expect(created).toHaveLength(1);
     expect(refused).toHaveLength(199);
     expect(await tableCounts(tdb.db)).toEqual({ bookings: 1, consents: 3, idempotency_keys: 1, outbox: 1 });
@@ -67,7 +84,10 @@ describe.each(BACKENDS)('concurrent bookings on %s', (backend) => {
 
   it('without a chosen staff member, the slot is filled once per free staff member', async () => {
     const results = await fire(100, (i) =>
-      bookingRequest(business, { staff: undefined, customer: { name: `Cliente ${i}`, email: `c${i}@example.com` } }),
+      bookingRequest(business, {
+        staff: undefined,
+        customer: { name: `Cliente ${i}`, email: `c${i}@example.com` },
+      }),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     expect(results.filter((r) => r.status === 409)).toHaveLength(98);

@@ -33,13 +33,34 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
     dir = mkdtempSync(join(tmpdir(), 'cita-tls-'));
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     cert = readFileSync(join(dir, 'cert.pem'));
     const app = createApp({ config: testConfig(), db: noDb, tls: true });
-    server = await listen(app.fetch, { port: 0, hostname: '127.0.0.1', tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    server = await listen(app.fetch, {
+      port: 0,
+      hostname: '127.0.0.1',
+      tls: { cert, key: readFileSync(join(dir, 'key.pem')) },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -47,18 +68,26 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
   });
 
   it('serves HTTPS with Strict-Transport-Security', async () => {
-    const res = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port: server.port, path: '/v1/businesses/test-salon', ca: cert, servername: 'localhost' },
-        (r) => {
-          let body = '';
-          r.on('data', (d: Buffer) => (body += d.toString()));
-          r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const res = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/v1/businesses/test-salon',
+            ca: cert,
+            servername: 'localhost',
+          },
+          (r) => {
+            let body = '';
+            r.on('data', (d: Buffer) => (body += d.toString()));
+            r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
     expect(JSON.parse(res.body).slug).toBe('test-salon');

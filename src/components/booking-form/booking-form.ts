@@ -34,6 +34,7 @@ import {
 } from '../../core/intl.js';
 import { RichTextCache } from '../../core/rich-text.js';
 import { safeUrl } from '../../core/url.js';
+import type { Strings } from '../../locales/strings.js';
 import type { CitaConsentCheckbox } from '../consent-checkbox/consent-checkbox.js';
 import '../../define/consent-checkbox.js';
 import {
@@ -44,7 +45,13 @@ import {
   slotsByDay,
   weekdayOrder,
 } from './logic/calendar.js';
-import { maxLength, validateDetails, type DetailErrors, type DetailValues } from './logic/details.js';
+import {
+  detailMessage,
+  maxLength,
+  validateDetails,
+  type DetailErrors,
+  type DetailValues,
+} from './logic/details.js';
 import { buildIcs } from './logic/ics.js';
 import { styles } from './booking-form.styles.js';
 
@@ -52,6 +59,8 @@ export type BookingStep = 'service' | 'slot' | 'details' | 'review' | 'done';
 const STEPS: BookingStep[] = ['service', 'slot', 'details', 'review', 'done'];
 
 type Load = 'idle' | 'loading' | 'error';
+/** A text worded when rendered, so a language switch re-words what is on screen. */
+type Words = (t: Strings) => string;
 
 /**
  * @summary The whole booking flow inline: service, day and time, details, consents, review, confirmation.
@@ -131,11 +140,11 @@ export class CitaBookingForm extends CitaElement {
   @state() private selectedSlot?: Slot;
   @state() private values: DetailValues = {};
   @state() private errors: DetailErrors = {};
-  @state() private message = '';
+  @state() private message?: Words;
   @state() private messageKind: 'error' | 'notice' = 'error';
   @state() private canRetrySubmit = false;
   @state() private confirmed?: CreatedBooking;
-  @state() private announcement = '';
+  @state() private announcement?: Words;
 
   @query('[part~="heading"]') private headingEl?: HTMLElement;
 
@@ -182,13 +191,19 @@ export class CitaBookingForm extends CitaElement {
 
   /** Back to the first step with nothing selected or typed; keeps the loaded business data. */
   reset(): void {
+    this.slotsAbort?.abort();
+    this.slotsLoad = 'idle';
     this.attempt = undefined;
     this.selectedService = undefined;
     this.selectedSlot = undefined;
     this.selectedDay = undefined;
+    this.focusDay = undefined;
+    this.month = undefined;
     this.availability = undefined;
     this.values = {};
     this.errors = {};
+    this.accepted = new Set();
+    this.canRetrySubmit = false;
     this.confirmed = undefined;
     this.honeypot = '';
     this.clearMessage();
@@ -220,7 +235,7 @@ export class CitaBookingForm extends CitaElement {
     try {
       this.client = new CitaClient({ endpoint, business });
     } catch (err) {
-      this.fail(err, this.t.loadFailed);
+      this.fail(err, (t) => t.loadFailed);
       this.load = 'error';
       return;
     }
@@ -247,7 +262,7 @@ export class CitaBookingForm extends CitaElement {
     } catch (err) {
       if (abort.signal.aborted) return;
       this.load = 'error';
-      this.fail(err, this.t.loadFailed);
+      this.fail(err, (t) => t.loadFailed);
     }
   }
 
@@ -279,7 +294,7 @@ export class CitaBookingForm extends CitaElement {
     } catch (err) {
       if (abort.signal.aborted) return;
       this.slotsLoad = 'error';
-      this.fail(err, this.t.loadFailed);
+      this.fail(err, (t) => t.loadFailed);
     }
   }
 
@@ -300,12 +315,11 @@ export class CitaBookingForm extends CitaElement {
   private goTo(step: BookingStep): void {
     this.step = step;
     const n = STEPS.indexOf(step) + 1;
-    this.announcement = this.t.stepAnnouncement(n, STEPS.length, this.stepName(step));
+    this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.stepName(step, t));
     void this.updateComplete.then(() => this.headingEl?.focus());
   }
 
-  private stepName(step: BookingStep): string {
-    const t = this.t;
+  private stepName(step: BookingStep, t: Strings = this.t): string {
     return {
       service: t.stepService,
       slot: t.stepSlot,
@@ -349,14 +363,14 @@ export class CitaBookingForm extends CitaElement {
   private submitDetails(e: Event): void {
     e.preventDefault();
     const fields = this.businessConfig?.customerFields ?? ['name', 'email'];
-    const { errors } = validateDetails(this.values, fields, this.t);
+    const { errors } = validateDetails(this.values, fields);
     this.errors = errors;
     const boxes = this.consentBoxes();
     const badBoxes = boxes.filter((b) => !b.checkValidity());
     badBoxes.forEach((b) => b.reportValidity());
     const bad = Object.keys(errors).length + badBoxes.length;
     if (bad) {
-      this.showMessage(this.t.fixErrors(bad), 'error');
+      this.showMessage((t) => t.fixErrors(bad), 'error');
       void this.updateComplete.then(() => {
         const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]') ?? badBoxes[0];
         first?.focus();
@@ -403,7 +417,7 @@ export class CitaBookingForm extends CitaElement {
       return;
     }
     const fields = business.customerFields;
-    const { customer } = validateDetails(this.values, fields, this.t);
+    const { customer } = validateDetails(this.values, fields);
     if (!customer) {
       this.goTo('details');
       return;
@@ -430,7 +444,7 @@ export class CitaBookingForm extends CitaElement {
 
     this.submitting = true;
     this.canRetrySubmit = false;
-    this.showMessage(this.t.booking, 'notice');
+    this.showMessage((t) => t.booking, 'notice');
     try {
       const booking = await client.createBooking(request, { idempotencyKey: this.attempt.key });
       this.confirmed = booking;
@@ -446,7 +460,6 @@ export class CitaBookingForm extends CitaElement {
   }
 
   private onSubmitError(err: unknown): void {
-    const t = this.t;
     if (isCitaError(err) && err.kind === 'problem') {
       switch (err.code) {
         case 'slot_unavailable':
@@ -456,65 +469,72 @@ export class CitaBookingForm extends CitaElement {
           this.selectedSlot = undefined;
           this.attempt = undefined;
           this.goTo('slot');
-          this.fail(err, t.slotTaken);
+          this.fail(err, (t) => t.slotTaken);
           if (this.month) void this.loadMonth(this.month);
           return;
         case 'consent_outdated':
         case 'consent_missing':
           this.accepted = new Set();
           this.attempt = undefined;
-          void this.loadBusiness().then(() => this.goTo('details'));
-          this.fail(err, t.consentOutdated);
+          // Reloading clears messages: say why the customer is back on the consents afterwards.
+          void this.loadBusiness().then(() => {
+            if (!this.businessConfig) return;
+            this.goTo('details');
+            this.fail(err, (t) => t.consentOutdated);
+          });
           return;
         case 'validation_failed': {
+          // The server's own words are English only: say it with the local check's, in the page's language.
+          const local = validateDetails(this.values, CUSTOMER_ORDER).errors;
           const errors: DetailErrors = {};
           for (const fe of err.errors) {
             const f = fe.field.replace(/^customer\./, '') as CustomerField;
-            if (['name', 'email', 'phone', 'notes'].includes(f)) errors[f] = fe.message;
+            if (CUSTOMER_ORDER.includes(f)) errors[f] = local[f] ?? { kind: 'invalid' };
           }
-          if (Object.keys(errors).length) {
+          const n = Object.keys(errors).length;
+          if (n) {
             this.errors = errors;
             this.goTo('details');
-            this.fail(err, t.fixErrors(Object.keys(errors).length));
+            this.fail(err, (t) => t.fixErrors(n));
             return;
           }
           break;
         }
         case 'rate_limited':
           this.canRetrySubmit = true;
-          this.fail(err, t.rateLimited(Math.ceil(err.retryAfter ?? 30)));
+          this.fail(err, (t) => t.rateLimited(Math.ceil(err.retryAfter ?? 30)));
           return;
       }
       this.canRetrySubmit = err.status >= 500;
-      this.fail(err, err.status >= 500 ? t.genericError : t.serverRejected);
+      const server = err.status >= 500;
+      this.fail(err, (t) => (server ? t.genericError : t.serverRejected));
       return;
     }
     this.canRetrySubmit = true;
-    this.fail(err, t.genericError);
+    this.fail(err, (t) => t.genericError);
   }
 
   /** Shows a message for an error and reports its code in a `cita-error` event. */
-  private fail(err: unknown, fallback: string): void {
-    const t = this.t;
+  private fail(err: unknown, fallback: Words): void {
     let code = 'unknown';
-    let text = fallback;
+    let words = fallback;
     if (isCitaError(err)) {
       code = err.kind === 'problem' ? (err.code ?? `http_${err.status}`) : err.kind;
-      if (err.kind === 'network') text = t.networkError;
-      else if (err.kind === 'timeout') text = t.timeoutError;
+      if (err.kind === 'network') words = (t) => t.networkError;
+      else if (err.kind === 'timeout') words = (t) => t.timeoutError;
     }
-    this.showMessage(text, 'error');
+    this.showMessage(words, 'error');
     emit(this, 'cita-error', { code });
   }
 
-  private showMessage(text: string, kind: 'error' | 'notice'): void {
-    this.message = text;
+  private showMessage(words: Words, kind: 'error' | 'notice'): void {
+    this.message = words;
     this.messageKind = kind;
-    if (kind === 'error') this.announcement = text;
+    if (kind === 'error') this.announcement = words;
   }
 
   private clearMessage(): void {
-    this.message = '';
+    this.message = undefined;
   }
 
   /* ---------------------------------------------------------------------------------------------
@@ -565,7 +585,9 @@ export class CitaBookingForm extends CitaElement {
       <div part="base" class=${classMap({ base: true })}>
         ${this.renderProgress()} ${this.renderMessage()}
         <div class="step">${this.renderStep()}</div>
-        <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+        <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
+          ${this.announcement?.(this.t) ?? ''}
+        </div>
       </div>
     `;
   }
@@ -598,7 +620,7 @@ export class CitaBookingForm extends CitaElement {
       class="message ${this.messageKind}"
       role=${this.messageKind === 'error' ? 'alert' : 'status'}
     >
-      <span>${this.message}</span>
+      <span>${this.message(this.t)}</span>
       ${retry ? html`<button part="button" type="button" @click=${this.retry}>${this.t.retry}</button>` : nothing}
     </div>`;
   }
@@ -831,20 +853,21 @@ export class CitaBookingForm extends CitaElement {
     const value = (e.target as HTMLInputElement | HTMLTextAreaElement).value;
     this.values = { ...this.values, [f]: value };
     if (this.errors[f]) {
-      const { errors } = validateDetails(this.values, [f], this.t);
+      const { errors } = validateDetails(this.values, [f]);
       this.errors = { ...this.errors, [f]: errors[f] };
     }
   }
 
   private onBlur(f: CustomerField): void {
     if (!(this.values[f] ?? '')) return;
-    const { errors } = validateDetails(this.values, [f], this.t);
+    const { errors } = validateDetails(this.values, [f]);
     this.errors = { ...this.errors, [f]: errors[f] };
   }
 
   private renderField(f: CustomerField) {
     const id = `f-${f}`;
-    const error = this.errors[f];
+    const problem = this.errors[f];
+    const error = problem ? detailMessage(f, problem, this.t) : '';
     const common = {
       value: this.values[f] ?? '',
       describedby: [f === 'phone' ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' '),

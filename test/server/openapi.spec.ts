@@ -1,0 +1,45 @@
+/** The OpenAPI document: complete, every reference resolvable, and docs/openapi.json current. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApi } from '../../server/http/openapi.js';
+import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
+
+const doc = buildOpenApi() as {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+  components: { schemas: Record<string, unknown> };
+};
+
+function refs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => refs(n, out));
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refs(v, out);
+    }
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  it('has one path per route and resolvable references', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const expected = Object.values(routes).map((r) =>
+      decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')),
+    );
+    expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
+    for (const ref of refs(doc)) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas).toHaveProperty(ref.split('/').pop()!);
+    }
+  });
+
+  it('documents every problem code some operation can return', () => {
+    const text = JSON.stringify(doc.paths);
+    const missing = PROBLEM_CODES.filter((c) => !text.includes(`\`${c}\``) && c !== 'method_not_allowed');
+    expect(missing).toEqual([]);
+  });
+
+  it('docs/openapi.json is up to date (run `npm run openapi` after changing the contract)', () => {
+    expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+});
