@@ -222,10 +222,10 @@ export function createApp(options: AppOptions): Hono<Env> {
   });
 
   app.get(path(routes.availability), async (c) => {
+    await rateLimit(c, 'availability');
     const parsed = AvailabilityQuery.safeParse(c.req.query());
     if (!parsed.success)
       throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
-    await rateLimit(c, 'availability');
     return c.json(await getAvailability(db, c.get('business'), parsed.data, now()));
   });
 

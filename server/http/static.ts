@@ -55,7 +55,7 @@ export async function findFile(
     return {
       body: await readFile(path),
       type,
-      etag: `W/"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`,
+      etag: `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
     };
   } catch {
     return undefined;

@@ -32,12 +32,15 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
       dataDir = mkdtempSync(join(tmpdir(), 'cita-wtr-'));
       const args = ['--import', 'tsx', 'server/cli.ts', 'start'];
       args.push('--config', config, '--port', String(port), '--host', host, '--data-dir', dataDir);
-      child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+      // Always PGlite in the fresh directory: never a DATABASE_URL the developer happens to have set.
+      const env = { ...process.env };
+      delete env.DATABASE_URL;
+      child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
       const proc = child;
       // Never leave the server behind if the runner dies without calling serverStop.
       process.once('exit', () => proc.kill('SIGKILL'));
       let output = '';
-      await new Promise((resolve, reject) => {
+      const started = new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           proc.kill('SIGKILL');
           reject(new Error(`cita-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
@@ -55,13 +58,20 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
           reject(new Error(`cita-server exited (${signal ?? code}) before listening:\n${output}`));
         };
         proc.stdout.setEncoding('utf8').on('data', onData);
-        proc.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+        proc.stderr.setEncoding('utf8').on('data', onData);
         proc.once('exit', onExit);
       });
-      // Keep reporting what the server says on stderr (internal errors), never request data.
-      proc.stderr.on('data', (chunk) => logger?.log?.(`[cita-server] ${String(chunk).trimEnd()}`));
+      try {
+        await started;
+      } catch (err) {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw err;
+      }
       proc.stdout.removeAllListeners('data');
+      proc.stderr.removeAllListeners('data');
       proc.stdout.resume();
+      // Keep reporting what the server says on stderr (internal errors; it never logs request data).
+      proc.stderr.on('data', (chunk) => logger?.log?.(`[cita-server] ${String(chunk).trimEnd()}`));
     },
 
     async serverStop() {
