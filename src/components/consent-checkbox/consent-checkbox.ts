@@ -65,7 +65,19 @@ export class CitaConsentCheckbox extends CitaFormElement {
   /** Initial state, restored on form reset. The live state is the `checked` property. */
   @property({ type: Boolean, attribute: 'checked' }) defaultChecked = false;
   /** Whether the box is ticked (live value). */
-  @property({ type: Boolean, attribute: false }) checked = false;
+  @property({ type: Boolean, attribute: false })
+  get checked(): boolean {
+    return this._checked;
+  }
+  set checked(value: boolean) {
+    const old = this._checked;
+    this._checked = value;
+    this.checkedSet = true;
+    this.requestUpdate('checked', old);
+  }
+  private _checked = false;
+  /** `checked` was set (by the user, a property binding or code): the attribute default no longer applies. */
+  private checkedSet = false;
 
   @state() private expanded = false;
   @query('input') private input!: HTMLInputElement;
@@ -85,7 +97,7 @@ export class CitaConsentCheckbox extends CitaFormElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.hasUpdated) this.checked = this.defaultChecked;
+    if (!this.checkedSet) this._checked = this.defaultChecked;
   }
 
   override formResetCallback(): void {
