@@ -87,7 +87,12 @@ export default async function render(): Promise<BenchRow[]> {
     return [
       { metric: 'month of slots: data arrived -> rendered, p50', value: q(0.5), unit: 'ms', budget: 16 },
       { metric: 'month of slots: data arrived -> rendered, p95', value: q(0.95), unit: 'ms', budget: 16 },
-      { metric: 'month of slots: data arrived -> rendered, first (cold)', value: samples.length ? q(1) : 0, unit: 'ms', note: `max of ${RUNS}; ~900 slots per month` },
+      {
+        metric: 'month of slots: data arrived -> rendered, first (cold)',
+        value: samples.length ? q(1) : 0,
+        unit: 'ms',
+        note: `max of ${RUNS}; ~900 slots per month`,
+      },
     ];
   } finally {
     await browser.close();

@@ -43,6 +43,8 @@ console.log('\n| bench | metric | value | budget | within | note |\n|---|---|---
 for (const r of rows) {
   const within = r.budget === undefined ? '' : r.value <= r.budget ? 'yes' : 'NO';
   const budget = r.budget === undefined ? '' : `${fmt(r.budget)} ${r.unit}`;
-  console.log(`| ${r.bench} | ${r.metric} | ${fmt(r.value)} ${r.unit} | ${budget} | ${within} | ${r.note ?? ''} |`);
+  console.log(
+    `| ${r.bench} | ${r.metric} | ${fmt(r.value)} ${r.unit} | ${budget} | ${within} | ${r.note ?? ''} |`,
+  );
 }
 process.exit(failed ? 1 : 0);

@@ -122,8 +122,17 @@ describe('<cita-consent-checkbox>', () => {
   it('states the cancellation cutoff in words, in Spanish and English', async () => {
     const el = await fixture<CitaConsentCheckbox>(html`
       <div lang="es">
-        <cita-consent-checkbox policy="cancellation" cutoff-hours="24" policy-title="Política de cancelación"></cita-consent-checkbox>
-        <cita-consent-checkbox lang="en" policy="cancellation" cutoff-hours="48" policy-title="Cancellation policy"></cita-consent-checkbox>
+        <cita-consent-checkbox
+          policy="cancellation"
+          cutoff-hours="24"
+          policy-title="Política de cancelación"
+        ></cita-consent-checkbox>
+        <cita-consent-checkbox
+          lang="en"
+          policy="cancellation"
+          cutoff-hours="48"
+          policy-title="Cancellation policy"
+        ></cita-consent-checkbox>
       </div>
     `);
     const [es, en] = [...el.querySelectorAll('cita-consent-checkbox')];
@@ -138,7 +147,9 @@ describe('<cita-consent-checkbox>', () => {
   });
 
   it('follows a language change on the page', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div lang="en"><cita-consent-checkbox policy-title="Terms"></cita-consent-checkbox></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div lang="en"><cita-consent-checkbox policy-title="Terms"></cita-consent-checkbox></div>`,
+    );
     const box = wrapper.querySelector('cita-consent-checkbox')!;
     await box.updateComplete;
     const label = () => box.shadowRoot!.querySelector('[part="label"]')!.textContent!.trim();

@@ -16,7 +16,14 @@ function reference(ms: number, tz: string) {
 }
 
 describe('zone arithmetic for showing slots', () => {
-  const zones = ['Europe/Madrid', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+  const zones = [
+    'Europe/Madrid',
+    'America/Santiago',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'UTC',
+  ];
   it.each(zones)('matches Intl every 5 minutes across 2026 DST changes in %s', (tz) => {
     // Around both 2026 changes of each hemisphere: late March/early April and late Sept/October.
     for (const [from, to] of [

@@ -14,8 +14,18 @@ export const business: BusinessConfig = {
   currency: 'EUR',
   customerFields: ['name', 'email', 'phone'],
   policies: {
-    terms: { version: '2026-01', title: 'Términos y condiciones', text: '<p>Condiciones del servicio.</p>', sha256: SHA('1') },
-    privacy: { version: '2026-01', title: 'Política de privacidad', text: '<p>Tus datos.</p>', sha256: SHA('2') },
+    terms: {
+      version: '2026-01',
+      title: 'Términos y condiciones',
+      text: '<p>Condiciones del servicio.</p>',
+      sha256: SHA('1'),
+    },
+    privacy: {
+      version: '2026-01',
+      title: 'Política de privacidad',
+      text: '<p>Tus datos.</p>',
+      sha256: SHA('2'),
+    },
     cancellation: {
       version: '2026-01',
       title: 'Política de cancelación',
