@@ -3,18 +3,8 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { misbehavingServer } from './test/support/misbehaving-server.mjs';
 import { citaServer } from './test/support/cita-server-plugin.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-args.mjs';
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export default {
   files: ['test/**/*.test.ts'],
@@ -34,7 +24,7 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: { executablePath: CHROMIUM, headless: true, args },
+      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },
     }),
   ],
   concurrency: 2,

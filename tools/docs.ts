@@ -4,6 +4,7 @@
  * `--check` fails when the committed file is out of date (run by `npm test`).
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 
 interface Named {
   name: string;
@@ -119,6 +120,8 @@ for (const el of elements) {
 }
 
 const target = 'docs/elements.md';
+// Formatted as `prettier --check` expects, so the two checks agree.
+out = await format(out, { ...(await resolveConfig(target)), parser: 'markdown' });
 if (process.argv.includes('--check')) {
   if (!existsSync(target) || readFileSync(target, 'utf8') !== out) {
     console.error(`${target} is out of date: run \`npm run build && npm run docs\` and commit it.`);
