@@ -27,7 +27,9 @@ export function localTimeZone(): string {
 }
 
 const HOUR = 3_600_000;
-const offsetCache = new Map<string, number>();
+const DAY = 24 * HOUR;
+/** Per zone: UTC day or hour start -> offset in minutes (NaN: it changes inside that span). */
+const offsetCache = new Map<string, { days: Map<number, number>; hours: Map<number, number> }>();
 
 /** The zone's UTC offset in minutes at an instant, straight from Intl. */
 function offsetAt(ms: number, timeZone: string): number {
@@ -53,23 +55,32 @@ function offsetAt(ms: number, timeZone: string): number {
   return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
 }
 
+/** The offset over [start, start + span), or NaN when it is not the same at both ends. */
+function spanOffset(cache: Map<number, number>, start: number, span: number, timeZone: string): number {
+  let offset = cache.get(start);
+  if (offset === undefined) {
+    const a = offsetAt(start, timeZone);
+    offset = a === offsetAt(start + span - 1000, timeZone) ? a : NaN;
+    if (cache.size > 5_000) cache.clear();
+    cache.set(start, offset);
+  }
+  return offset;
+}
+
 /**
- * The zone's UTC offset in minutes at an instant. Offsets are cached per UTC hour: when the
- * offset is the same at both ends of the hour it holds for the whole hour (zones change at most
- * once an hour); when they differ, the instant is asked of Intl directly.
+ * The zone's UTC offset in minutes at an instant. Asking Intl is slow, so offsets are cached
+ * per UTC day: when the offset is the same at both ends of the day it holds all day (zones
+ * change at most once a day); on a day with a change, per UTC hour the same way; within the
+ * hour of a change, the instant is asked of Intl directly.
  */
 export function zoneOffset(instant: Date | number | string, timeZone: string): number {
   const ms = new Date(instant).getTime();
-  const hour = Math.floor(ms / HOUR) * HOUR;
-  const key = `${timeZone}|${hour}`;
-  let cached = offsetCache.get(key);
-  if (cached === undefined) {
-    const a = offsetAt(hour, timeZone);
-    cached = a === offsetAt(hour + HOUR - 1000, timeZone) ? a : NaN;
-    if (offsetCache.size > 20_000) offsetCache.clear();
-    offsetCache.set(key, cached);
-  }
-  return Number.isNaN(cached) ? offsetAt(ms, timeZone) : cached;
+  let cache = offsetCache.get(timeZone);
+  if (!cache) offsetCache.set(timeZone, (cache = { days: new Map(), hours: new Map() }));
+  const day = spanOffset(cache.days, Math.floor(ms / DAY) * DAY, DAY, timeZone);
+  if (!Number.isNaN(day)) return day;
+  const hour = spanOffset(cache.hours, Math.floor(ms / HOUR) * HOUR, HOUR, timeZone);
+  return Number.isNaN(hour) ? offsetAt(ms, timeZone) : hour;
 }
 
 /** The calendar day of an instant in a time zone. */

@@ -298,13 +298,21 @@ export class CitaBookingForm extends CitaElement {
     }
   }
 
-  /** Slots of the loaded month, by day in the viewer's zone, limited to that month. */
+  private daysMemo?: { availability: Availability; zone: string; prefix: string; days: Map<string, Slot[]> };
+
+  /** Slots of the loaded month, by day in the viewer's zone, limited to that month (computed once per response). */
   private monthDays(): Map<string, Slot[]> {
     const month = this.month;
-    if (!this.availability || !month) return new Map();
+    const availability = this.availability;
+    if (!availability || !month) return new Map();
     const prefix = ymdKey(month).slice(0, 7);
-    const days = slotsByDay(this.availability.slots, this.zone);
+    const zone = this.zone;
+    const memo = this.daysMemo;
+    if (memo && memo.availability === availability && memo.zone === zone && memo.prefix === prefix)
+      return memo.days;
+    const days = slotsByDay(availability.slots, zone);
     for (const key of days.keys()) if (!key.startsWith(prefix)) days.delete(key);
+    this.daysMemo = { availability, zone, prefix, days };
     return days;
   }
 

@@ -25,7 +25,11 @@ export function slotsByDay(slots: readonly Slot[], timeZone: string): Map<string
     if (list) list.push(slot);
     else days.set(key, [slot]);
   }
-  for (const list of days.values()) list.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  for (const list of days.values()) {
+    // Usually already in order (the server sorts them); sort only when not.
+    if (list.some((s, i) => i > 0 && Date.parse(s.start) < Date.parse(list[i - 1]!.start)))
+      list.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  }
   return days;
 }
 
