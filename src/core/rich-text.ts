@@ -1,6 +1,3 @@
-import { nothing } from 'lit';
-import { until } from 'lit/directives/until.js';
-
 type SanitizeModule = typeof import('./sanitize.js');
 let sanitizer: Promise<SanitizeModule> | undefined;
 
@@ -13,30 +10,24 @@ export function loadSanitizer(): Promise<SanitizeModule> {
 }
 
 /**
- * Rich text rendered for one element: each source is sanitised once into its own container
- * (a DOM node can only be in one place, so every element keeps its own cache).
+ * Rich text rendered for one element: each source gets its own container, returned at once
+ * (Lit inserts the node) and filled with the sanitised fragment as soon as the sanitiser has
+ * loaded. A DOM node can only be in one place, so every element keeps its own cache. Text the
+ * sanitiser refuses (too long) leaves the container empty.
  */
 export class RichTextCache {
-  private readonly nodes = new Map<string, Promise<HTMLElement | typeof nothing>>();
+  private readonly nodes = new Map<string, HTMLElement>();
 
-  /** A Lit value that shows the sanitised text as soon as the sanitiser has loaded. */
-  render(source: string): unknown {
+  render(source: string): HTMLElement {
     let node = this.nodes.get(source);
     if (!node) {
-      node = loadSanitizer().then(
-        ({ sanitizeToFragment }) => {
-          const div = document.createElement('div');
-          div.className = 'rich-text';
-          div.append(sanitizeToFragment(source));
-          return div;
-        },
-        () => nothing,
-      );
+      const div = (node = document.createElement('div'));
+      div.className = 'rich-text';
+      loadSanitizer()
+        .then(({ sanitizeToFragment }) => div.append(sanitizeToFragment(source)))
+        .catch((err: unknown) => console.error('[cita] rich text not shown:', err));
       this.nodes.set(source, node);
     }
-    return until(
-      node.catch(() => nothing),
-      nothing,
-    );
+    return node;
   }
 }

@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { classMap } from 'lit/directives/class-map.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { CitaClient, newIdempotencyKey } from '../../api/client.js';
 import { isCitaError } from '../../api/errors.js';
@@ -590,7 +589,7 @@ export class CitaBookingForm extends CitaElement {
       ></cita-booking-manager>`;
     }
     return html`
-      <div part="base" class=${classMap({ base: true })}>
+      <div part="base" class="base">
         ${this.renderProgress()} ${this.renderMessage()}
         <div class="step">${this.renderStep()}</div>
         <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
@@ -607,7 +606,7 @@ export class CitaBookingForm extends CitaElement {
       ${STEPS.slice(0, 4).map(
         (s, i) =>
           html`<li
-            class=${classMap({ current: i === current, past: i < current })}
+            class=${classes({ current: i === current, past: i < current })}
             aria-current=${i === current ? 'step' : 'false'}
           >
             ${this.stepName(s)}
@@ -804,7 +803,7 @@ export class CitaBookingForm extends CitaElement {
                     <button
                       part="day"
                       type="button"
-                      class=${classMap({ day: true, available: has, selected, today: key === today })}
+                      class=${classes({ day: true, available: has, selected, today: key === today })}
                       data-day=${key}
                       tabindex=${key === this.focusDay ? '0' : '-1'}
                       aria-label=${label}
@@ -1069,3 +1068,10 @@ export class CitaBookingForm extends CitaElement {
 }
 
 const CUSTOMER_ORDER: CustomerField[] = ['name', 'email', 'phone', 'notes'];
+
+/** The names whose flag is true, as a `class` attribute value. */
+function classes(flags: Record<string, boolean>): string {
+  return Object.keys(flags)
+    .filter((k) => flags[k])
+    .join(' ');
+}
