@@ -856,4 +856,26 @@ describe('<cita-booking-form> against the real server', () => {
     expect(primary.backgroundColor).to.equal(system('Highlight'));
     expect(primary.color).to.equal(system('HighlightText'));
   });
+
+  it('says it could not load, with a cita-error "config", when no business is configured', async () => {
+    const errors: string[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ code: string }>).detail.code);
+    document.addEventListener('cita-error', onError);
+    const consoleError = console.error;
+    console.error = () => {};
+    try {
+      const el = await fixture<CitaBookingForm>(html`<cita-booking-form lang="en"></cita-booking-form>`);
+      await waitUntil(() => el.shadowRoot!.querySelector('[part="message"]'), 'no message', {
+        timeout: 5000,
+      });
+      expect(el.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain(
+        'Could not load the booking information.',
+      );
+      expect(errors).to.deep.equal(['config']);
+      await expect(el).to.be.accessible();
+    } finally {
+      console.error = consoleError;
+      document.removeEventListener('cita-error', onError);
+    }
+  });
 });

@@ -155,6 +155,7 @@ export class CitaBookingForm extends CitaElement {
   private unsubscribe?: () => void;
   private icsUrl?: string;
   private icsFor?: string;
+  private configTimer?: ReturnType<typeof setTimeout>;
 
   /** Set when the page address carries a manage link (`#cita-manage=...`): the manager is shown instead. */
   @state() private manageMode = false;
@@ -174,6 +175,7 @@ export class CitaBookingForm extends CitaElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe?.();
+    clearTimeout(this.configTimer);
     this.abort?.abort();
     this.slotsAbort?.abort();
     if (this.icsUrl) URL.revokeObjectURL(this.icsUrl);
@@ -230,7 +232,19 @@ export class CitaBookingForm extends CitaElement {
     const config = getConfig();
     const endpoint = this.endpoint || config.endpoint;
     const business = this.business || config.business;
-    if (!endpoint || !business) return;
+    clearTimeout(this.configTimer);
+    if (!endpoint || !business) {
+      // Cita.configure() may still come; if it does not, say so instead of loading forever.
+      this.configTimer = setTimeout(() => {
+        console.error(
+          '[cita] <cita-booking-form> has no business: add data-business="..." to the script tag, ' +
+            'a business attribute, or call Cita.configure({ endpoint, business }).',
+        );
+        this.load = 'error';
+        this.fail(undefined, (t) => t.loadFailed, 'config');
+      }, 3000);
+      return;
+    }
     try {
       this.client = new CitaClient({ endpoint, business });
     } catch (err) {
@@ -522,8 +536,8 @@ export class CitaBookingForm extends CitaElement {
   }
 
   /** Shows a message for an error and reports its code in a `cita-error` event. */
-  private fail(err: unknown, fallback: Words): void {
-    let code = 'unknown';
+  private fail(err: unknown, fallback: Words, fallbackCode = 'unknown'): void {
+    let code = fallbackCode;
     let words = fallback;
     if (isCitaError(err)) {
       code = err.kind === 'problem' ? (err.code ?? `http_${err.status}`) : err.kind;
@@ -635,7 +649,8 @@ export class CitaBookingForm extends CitaElement {
   private retry(): void {
     if (this.step === 'review') void this.confirm();
     else if (this.step === 'slot' && this.month) void this.loadMonth(this.month);
-    else void this.loadBusiness();
+    else if (this.client) void this.loadBusiness();
+    else this.start();
   }
 
   private stepHeading(text: string) {
