@@ -1,0 +1,132 @@
+/**
+ * <cita-booking-manager> against the real server (started by test/support/cita-server-plugin.mjs):
+ * it shows a booking from its id and manage token, cancels it within the policy, refuses after
+ * the cutoff with the date in words, and says when a link is not valid.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/define/booking-manager.js';
+import type { CitaBookingManager } from '../src/components/booking-manager/booking-manager.js';
+import type { Availability, BusinessConfig, CreatedBooking } from '../src/api/contract.js';
+
+const API = 'http://127.0.0.1:5199';
+const SLUG = 'wtr-salon';
+const api = (path: string, init?: RequestInit) =>
+  fetch(`${API}/v1/businesses/${SLUG}${path}`, { cache: 'no-store', ...init });
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** Books the first free slot (soon: inside the 24 h cutoff) or the last one (weeks ahead). */
+async function book(which: 'first' | 'last'): Promise<CreatedBooking> {
+  const config = (await (await api('')).json()) as BusinessConfig;
+  const from = which === 'first' ? day(0) : day(30);
+  const availability = (await (
+    await api(`/availability?service=corte&from=${from}&to=${which === 'first' ? day(1) : day(35)}`)
+  ).json()) as Availability;
+  const slots = availability.slots;
+  const slot = which === 'first' ? slots[0]! : slots[slots.length - 1]!;
+  const res = await api('/bookings', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify({
+      service: 'corte',
+      start: slot.start,
+      staff: slot.staff[0],
+      customer: { name: 'Marta Gil', email: 'marta@example.com', phone: '+34 611 000 111' },
+      consents: (['terms', 'privacy', 'cancellation'] as const).map((policy) => ({
+        policy,
+        version: config.policies[policy]!.version,
+        sha256: config.policies[policy]!.sha256,
+      })),
+    }),
+  });
+  expect(res.status, await res.clone().text()).to.equal(201);
+  return res.json();
+}
+
+async function mount(booking: { id: string; manageToken: string }, lang = 'en') {
+  const el = await fixture<CitaBookingManager>(html`
+    <cita-booking-manager
+      lang=${lang}
+      endpoint=${API}
+      business=${SLUG}
+      time-zone="Europe/Madrid"
+      .bookingId=${booking.id}
+      .token=${booking.manageToken}
+    ></cita-booking-manager>
+  `);
+  await waitUntil(
+    () =>
+      !el.matches(':state(loading)') && el.shadowRoot!.querySelector('[part="message"], [part="summary"]'),
+    'loads',
+    { timeout: 5000 },
+  );
+  await el.updateComplete;
+  return el;
+}
+
+const text = (el: Element, selector: string) =>
+  (el.shadowRoot!.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const buttons = (el: Element) => [...el.shadowRoot!.querySelectorAll('button')];
+
+describe('<cita-booking-manager> against the real server', () => {
+  it('shows the booking and cancels it by keyboard after a confirmation step', async () => {
+    const booking = await book('last');
+    const el = await mount(booking);
+    await expect(el).to.be.accessible();
+    expect(text(el, '[part="summary"]')).to.contain(booking.reference);
+    expect(text(el, '[part="summary"]')).to.contain('Confirmed');
+    expect(text(el, '[part="policy"]')).to.match(/^Free cancellation until .+\.$/);
+
+    buttons(el)
+      .find((b) => b.textContent!.includes('Cancel booking'))!
+      .focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    // Nothing is cancelled until the customer confirms.
+    expect(
+      (
+        await (
+          await api(`/bookings/${booking.id}`, {
+            headers: { Authorization: `Bearer ${booking.manageToken}` },
+          })
+        ).json()
+      ).status,
+    ).to.equal('confirmed');
+    buttons(el)
+      .find((b) => b.textContent!.includes('Yes, cancel it'))!
+      .focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.matches(':state(cancelled)'), 'cancelled', { timeout: 5000 });
+    await el.updateComplete;
+    expect(text(el, '[part="message"]')).to.equal('The booking is cancelled.');
+    expect(text(el, '[part="summary"]')).to.contain('Cancelled');
+    expect(buttons(el)).to.have.length(0);
+    const stored = await (
+      await api(`/bookings/${booking.id}`, { headers: { Authorization: `Bearer ${booking.manageToken}` } })
+    ).json();
+    expect(stored.status).to.equal('cancelled');
+    await expect(el).to.be.accessible();
+  });
+
+  it('inside the cutoff, offers no cancel button and says until when it was free, in Spanish', async () => {
+    const booking = await book('first');
+    expect(Date.parse(booking.cancellableUntil!)).to.be.lessThan(Date.now());
+    const el = await mount(booking, 'es');
+    expect(text(el, '[part="policy"]')).to.match(
+      /^La cancelación gratuita terminó el .+\. Contacta con el negocio/,
+    );
+    expect(buttons(el)).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says a link is not valid when the token does not match, and sends cita-error not_found', async () => {
+    const booking = await book('last');
+    const codes: string[] = [];
+    document.addEventListener('cita-error', (e) => codes.push(e.detail.code), { once: true });
+    const el = await mount({ id: booking.id, manageToken: 'x'.repeat(43) });
+    expect(text(el, '[part="message"]')).to.equal('This booking link is not valid or has expired.');
+    expect(el.shadowRoot!.querySelector('[part="summary"]')).to.equal(null);
+    expect(codes).to.deep.equal(['not_found']);
+  });
+});
