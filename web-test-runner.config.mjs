@@ -5,7 +5,6 @@ import { misbehavingServer } from './test/support/misbehaving-server.mjs';
 import { citaServer } from './test/support/cita-server-plugin.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-args.mjs';
 
-
 export default {
   files: ['test/**/*.test.ts'],
   // A fixed origin for the test pages (listed in the fixture's allowedOrigins), other than the API's.
