@@ -24,10 +24,27 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: {
-      // Components go through the client; the browser bundle never calls fetch directly.
       'no-restricted-globals': [
         'error',
         { name: 'localStorage', message: 'Tier H keeps nothing on the host.' },
+        { name: 'sessionStorage', message: 'Tier H keeps nothing on the host.' },
+      ],
+    },
+  },
+  {
+    files: ['src/components/**/*.ts'],
+    rules: {
+      // Components go through CitaClient, which validates every response against the contract.
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Use CitaClient.' },
+        { name: 'localStorage', message: 'Tier H keeps nothing on the host.' },
+        { name: 'sessionStorage', message: 'Tier H keeps nothing on the host.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Rich text goes through RichTextCache (the sanitiser).' },
+        { property: 'outerHTML', message: 'Rich text goes through RichTextCache (the sanitiser).' },
       ],
     },
   },
