@@ -36,7 +36,17 @@ let apiOrigin: string;
 let siteOrigin: string;
 const cspReports: unknown[] = [];
 
+/** The API reached under another host name: another origin for `data-endpoint`. */
+const apiAlias = () => apiOrigin.replace('127.0.0.1', 'localhost');
+
 function page(path: string): string {
+  // /configure: no data-business; data-endpoint names the API under another origin, and the
+  // site's own script calls Cita.configure().
+  if (path === '/configure')
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script type="module" src="${apiOrigin}/cita.js" data-endpoint="${apiAlias()}"></script>
+<script type="module" src="/site.js"></script></head>
+<body><cita-booking-form></cita-booking-form></body></html>`;
   if (path === '/xss')
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <script type="module" src="${apiOrigin}/cita.js" data-business="xss-shop"></script></head>
@@ -79,11 +89,20 @@ beforeAll(async () => {
       });
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': strictCsp(),
-    });
-    res.end(page(new URL(req.url!, 'http://x').pathname));
+    if (req.url === '/site.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end("window.Cita.configure({ business: 'e2e-shop' });");
+      return;
+    }
+    const path = new URL(req.url!, 'http://x').pathname;
+    const csp =
+      path === '/configure'
+        ? strictCsp()
+            .replace(`script-src ${apiOrigin}`, `script-src ${apiOrigin} 'self'`)
+            .replace(`connect-src ${apiOrigin}`, `connect-src ${apiAlias()}`)
+        : strictCsp();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+    res.end(page(path));
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -384,4 +403,24 @@ describe('booking through the script tag on another origin', () => {
     );
     await p.context().close();
   }, 90_000);
+
+  it('talks to data-endpoint and takes the business from Cita.configure()', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const p = await context.newPage();
+    const apiCalls: string[] = [];
+    p.on('request', (r) => {
+      if (r.url().includes('/v1/')) apiCalls.push(new URL(r.url()).origin);
+    });
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`${siteOrigin}/configure`);
+    const form = p.locator('cita-booking-form');
+    await expect.poll(() => form.getByRole('button', { name: /Trim/ }).count(), { timeout: 10_000 }).toBe(1);
+    await form.getByRole('button', { name: /Trim/ }).click();
+    await expect.poll(() => form.locator('.day.available').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(apiCalls.length).toBeGreaterThan(2);
+    expect(new Set(apiCalls)).toEqual(new Set([apiAlias()]));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
