@@ -73,24 +73,29 @@ export interface RenderedEmail {
   body: string;
 }
 
-export function renderConfirmation(
-  business: Business,
-  b: BookingRow,
-  link: string | undefined,
-): RenderedEmail {
+/** The language, strings and locale of a booking's emails, and the lines every email opens with. */
+function opening(b: BookingRow, headline: (t: (typeof STRINGS)[keyof typeof STRINGS]) => string) {
   const lang = emailLanguage(b.locale);
   const t = STRINGS[lang];
   const locale = lang === 'es' ? (b.locale.toLowerCase().startsWith('es') ? b.locale : 'es-ES') : b.locale;
   const lines = [
     t.hello(b.customer_name),
     '',
-    t.confirmed(business.name),
+    headline(t),
     '',
     `${t.reference}: ${b.reference}`,
     `${t.service}: ${b.service_name}`,
-    `${t.with}: ${b.staff_name}`,
-    `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`,
   ];
+  return { t, locale, lines };
+}
+
+export function renderConfirmation(
+  business: Business,
+  b: BookingRow,
+  link: string | undefined,
+): RenderedEmail {
+  const { t, locale, lines } = opening(b, (t) => t.confirmed(business.name));
+  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
   if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
     lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
   if (b.cancellable_until)
@@ -101,20 +106,7 @@ export function renderConfirmation(
 }
 
 export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {
-  const lang = emailLanguage(b.locale);
-  const t = STRINGS[lang];
-  const locale = lang === 'es' ? (b.locale.toLowerCase().startsWith('es') ? b.locale : 'es-ES') : b.locale;
-  const lines = [
-    t.hello(b.customer_name),
-    '',
-    t.cancelled(business.name),
-    '',
-    `${t.reference}: ${b.reference}`,
-    `${t.service}: ${b.service_name}`,
-    `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`,
-    '',
-    t.bye,
-    business.name,
-  ];
+  const { t, locale, lines } = opening(b, (t) => t.cancelled(business.name));
+  lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, business.name);
   return { subject: t.cancelledSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
 }
