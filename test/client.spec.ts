@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from '../src/api/errors.js';
 import { problemType, type ProblemCode } from '../src/api/contract.js';
+import { business, services } from './support/api-fixtures.mjs';
 
 /* ------------------------------------------------------------------------------------------------
  * Fixtures (valid against the contract)
@@ -27,27 +28,6 @@ import { problemType, type ProblemCode } from '../src/api/contract.js';
 const BOOKING_ID = '3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e';
 const MANAGE_TOKEN = 'mt_0123456789abcdefghijklmnopqrstuvwxyz';
 const SENTINEL = 'Sentinel Secret Value 42';
-
-const business = (slug: string) => ({
-  slug,
-  name: 'Salón Rosa',
-  timeZone: 'Europe/Madrid',
-  locale: 'es-ES',
-  currency: 'EUR',
-  customerFields: ['name', 'email'],
-  policies: {},
-  rules: { slotStepMinutes: 15, minNoticeMinutes: 60, maxAdvanceDays: 90 },
-  security: {
-    twoFactor: 'off',
-    hipaa: false,
-    password: { minLength: 12, maxLength: 128, requireClasses: false },
-    sessionIdleMinutes: 15,
-  },
-});
-
-const services = {
-  services: [{ id: 'haircut', name: 'Haircut', durationMinutes: 45, staff: [{ id: 'rosa', name: 'Rosa' }] }],
-};
 
 const booking = (slug: string, status = 'confirmed') => ({
   id: BOOKING_ID,

@@ -47,13 +47,10 @@ export function emit<K extends keyof CitaEventMap>(
   return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
 }
 
+/** Cita's events as the DOM types them: `CustomEvent`s carrying the details above. */
+export type CitaEvents = { [K in keyof CitaEventMap]: CustomEvent<CitaEventMap[K]> };
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'cita-ready': CustomEvent<CitaReadyDetail>;
-    'cita-service-selected': CustomEvent<CitaServiceSelectedDetail>;
-    'cita-slot-selected': CustomEvent<CitaSlotSelectedDetail>;
-    'cita-booking-submit': CustomEvent<CitaBookingSubmitDetail>;
-    'cita-booking-confirmed': CustomEvent<CitaBookingConfirmedDetail>;
-    'cita-error': CustomEvent<CitaErrorDetail>;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface GlobalEventHandlersEventMap extends CitaEvents {}
 }

@@ -8,6 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { business, services } from './api-fixtures.mjs';
 
 const PREFIX = /^\/__cita\/([\w-]+)(\/.*)?$/;
 const API = /^\/v1\/businesses\/([a-z0-9-]+)(\/.*)?$/;
@@ -15,27 +16,6 @@ const PROBLEMS = 'https://cita.dev/problems/';
 
 /** Request logs by run id. Kept small: a run is one test. */
 const logs = new Map();
-
-const business = (slug) => ({
-  slug,
-  name: 'Salón Rosa',
-  timeZone: 'Europe/Madrid',
-  locale: 'es-ES',
-  currency: 'EUR',
-  customerFields: ['name', 'email'],
-  policies: {},
-  rules: { slotStepMinutes: 15, minNoticeMinutes: 60, maxAdvanceDays: 90 },
-  security: {
-    twoFactor: 'off',
-    hipaa: false,
-    password: { minLength: 12, maxLength: 128, requireClasses: false },
-    sessionIdleMinutes: 15,
-  },
-});
-
-const services = {
-  services: [{ id: 'haircut', name: 'Haircut', durationMinutes: 45, staff: [{ id: 'rosa', name: 'Rosa' }] }],
-};
 
 const problem = (code, status, extra = {}) => ({
   type: PROBLEMS + code,

@@ -1,0 +1,3 @@
+import type { BusinessConfig, ServiceList } from '../../src/api/contract.js';
+export declare const business: (slug: string) => BusinessConfig;
+export declare const services: ServiceList;
