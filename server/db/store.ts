@@ -42,7 +42,16 @@ const BOOKING_COLUMNS = `id, reference, business, service, service_name, staff, 
   customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
   cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason`;
 
+/**
+ * Inserts a live booking inside the caller's transaction. The exclusion constraint is what makes
+ * a double booking impossible; the transaction-scoped advisory lock per staff member only puts
+ * concurrent inserts for the same person in a queue. Without it, two inserters that each see the
+ * other's uncommitted row wait for each other, and PostgreSQL breaks every such cycle only after
+ * deadlock_timeout (1 s), so a burst of requests for one slot crawled for tens of seconds. In
+ * the queue, each insert meets committed rows only and fails at once.
+ */
 export async function insertBooking(q: Queryable, b: NewBooking): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cita-booking:${b.business}:${b.staff}`]);
   await q.query(
     `INSERT INTO bookings (id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at,
        blocked, customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
