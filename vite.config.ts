@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import { readdirSync } from 'node:fs';
-import { minifyLiterals, renameLitPolicy } from './tools/minify-literals.ts';
+import { collapseTemplateWhitespace, minifyLiterals, renameLitPolicy } from './tools/minify-literals.ts';
 
 /**
  * Two builds (`npm run build` runs both):
@@ -35,19 +35,30 @@ export default defineConfig(
         },
       }
     : {
-        plugins: [minifyLiterals(), renameLitPolicy()],
+        plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
         build: {
           outDir: 'dist',
           emptyOutDir: false,
           target: 'es2022',
           sourcemap: true,
-          minify: true,
+          minify: 'terser',
+          terserOptions: {
+            module: true,
+            ecma: 2020,
+            compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true },
+            format: { comments: false, wrap_func_args: false },
+          },
           lib: { entry: { cita: 'src/define/embed.ts' }, formats: ['es'] },
           rolldownOptions: {
             // Lets the entry export what the lazy chunks share with it, so the booking flow is one
             // file and a lazy chunk imports from it instead of a third shared chunk.
             preserveEntrySignatures: 'allow-extension',
-            output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
+            output: {
+              entryFileNames: '[name].js',
+              chunkFileNames: 'chunks/[name]-[hash].js',
+              minify: true,
+              comments: false,
+            },
           },
         },
       },

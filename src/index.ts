@@ -11,7 +11,7 @@ export { configure, getConfig, type CitaConfig } from './core/config.js';
 export { registerStrings } from './core/locale.js';
 export type { Strings } from './locales/strings.js';
 export type * from './core/events.js';
-export { CitaClient, newIdempotencyKey } from './api/client.js';
+export { BookingClient, CitaClient, newIdempotencyKey } from './api/client.js';
 export * from './api/errors.js';
 export * from './api/contract.js';
 export { normalizeText } from './core/text.js';

@@ -8,18 +8,24 @@ import {
   Availability,
   AvailabilityQuery,
   Booking,
+  BookingId,
   BusinessConfig,
   CancelBookingRequest,
   CreateBookingRequest,
   CreatedBooking,
+  ENUMS,
+  Email,
   HONEYPOT_FIELD,
   IDEMPOTENCY_HEADER,
   IdempotencyKey,
+  Instant,
+  LocalDate,
   PROBLEM_CODES,
   PROBLEM_TYPE_BASE,
   Problem,
   ServiceList,
   Slug,
+  isWholeNumber,
   routes,
   type ProblemCode,
 } from '../../src/api/contract.js';
@@ -28,10 +34,27 @@ import { PROBLEMS } from '../domain/problems.js';
 
 type JsonSchema = Record<string, unknown>;
 
+const FORMATS = new Map<unknown, string>([
+  [LocalDate, 'date'],
+  [Instant, 'date-time'],
+  [Email, 'email'],
+  [BookingId, 'uuid'],
+]);
+
 function schema(s: z.core.$ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
     io: 'input',
     unrepresentable: 'any',
+    // The contract checks whole numbers and formats with plain refinements and patterns, which
+    // keep the browser bundle small (see isWholeNumber): say what they are.
+    override: ({ zodSchema, jsonSchema }) => {
+      if ((zodSchema._zod.def as { checks?: unknown[] }).checks?.includes(isWholeNumber))
+        jsonSchema.type = 'integer';
+      const format = FORMATS.get(zodSchema);
+      if (format) jsonSchema.format = format;
+      const values = ENUMS.get(zodSchema as never);
+      if (values) Object.assign(jsonSchema, { type: 'string', enum: [...values] });
+    },
   }) as JsonSchema;
   return rest;
 }

@@ -132,17 +132,17 @@ export class ProblemError extends CitaError implements ProblemFields {
   readonly kind = 'problem' as const;
   override readonly name = 'ProblemError';
   readonly request: RequestSummary;
-  readonly status: number;
-  readonly type: string;
-  readonly code: ProblemCode | undefined;
-  readonly title: string;
-  readonly detail?: string;
-  readonly instance?: string;
-  readonly errors: FieldError[];
-  readonly retryAfter?: number;
-  readonly cancellableUntil?: string;
-  readonly policies?: PolicyKind[];
-  readonly synthetic: boolean;
+  declare readonly status: number;
+  declare readonly type: string;
+  declare readonly code: ProblemCode | undefined;
+  declare readonly title: string;
+  declare readonly detail?: string;
+  declare readonly instance?: string;
+  declare readonly errors: FieldError[];
+  declare readonly retryAfter?: number;
+  declare readonly cancellableUntil?: string;
+  declare readonly policies?: PolicyKind[];
+  declare readonly synthetic: boolean;
 
   constructor(request: RequestSummary, fields: ProblemFields) {
     const code = fields.code ?? fields.type;
@@ -150,17 +150,7 @@ export class ProblemError extends CitaError implements ProblemFields {
     const fieldList = fields.errors.length ? ` (${describeFieldErrors(fields.errors)})` : '';
     super(`${request.method} ${request.url} answered ${fields.status} ${code}${detail}${fieldList}`);
     this.request = request;
-    this.status = fields.status;
-    this.type = fields.type;
-    this.code = fields.code;
-    this.title = fields.title;
-    this.detail = fields.detail;
-    this.instance = fields.instance;
-    this.errors = fields.errors;
-    this.retryAfter = fields.retryAfter;
-    this.cancellableUntil = fields.cancellableUntil;
-    this.policies = fields.policies;
-    this.synthetic = fields.synthetic;
+    Object.assign(this, fields);
   }
 }
 

@@ -21,7 +21,7 @@ export class CitaFormElement extends CitaElement {
   protected formDisabled = false;
   /** The user has interacted with the control or tried to submit its form. */
   protected interacted = false;
-  private customError = '';
+  #customError = '';
 
   /** The form the control belongs to. */
   get form(): HTMLFormElement | null {
@@ -59,7 +59,7 @@ export class CitaFormElement extends CitaElement {
 
   /** Makes the control invalid with this message; an empty string clears it. */
   setCustomValidity(message: string): void {
-    this.customError = message;
+    this.#customError = message;
     this.requestUpdate();
   }
 
@@ -82,7 +82,7 @@ export class CitaFormElement extends CitaElement {
 
   protected markInteracted(): void {
     this.interacted = true;
-    this.syncUserInvalid();
+    this.#syncUserInvalid();
     this.requestUpdate();
   }
 
@@ -98,15 +98,15 @@ export class CitaFormElement extends CitaElement {
     state?: string,
   ): void {
     this.internals.setFormValue(value, state ?? value);
-    if (this.customError)
-      this.internals.setValidity({ ...flags, customError: true }, this.customError, anchor);
+    if (this.#customError)
+      this.internals.setValidity({ ...flags, customError: true }, this.#customError, anchor);
     else if (Object.values(flags).some(Boolean)) this.internals.setValidity(flags, message, anchor);
     else this.internals.setValidity({});
     this.setState('disabled', this.isDisabled);
-    this.syncUserInvalid();
+    this.#syncUserInvalid();
   }
 
-  private syncUserInvalid(): void {
+  #syncUserInvalid(): void {
     this.setState('user-invalid', this.interacted && !this.internals.validity.valid);
   }
 }

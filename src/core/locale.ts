@@ -116,12 +116,12 @@ export class LocaleController implements ReactiveController {
       () => this.refresh(),
       (err: unknown) => {
         console.error('[cita] could not load the strings for', locale, err);
-        if (key !== 'en') return loadStrings('en').then((s) => this.use(s));
+        if (key !== 'en') return loadStrings('en').then((s) => this.#use(s));
       },
     );
   }
 
-  private use(strings: Strings): void {
+  #use(strings: Strings): void {
     this.t = strings;
     this.ready = true;
     this.host.requestUpdate();

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { CitaElement } from '../../core/cita-element.js';
-import { CitaClient, newIdempotencyKey } from '../../api/client.js';
+import { BookingClient, newIdempotencyKey } from '../../api/booking-client.js';
 import { isCitaError } from '../../api/errors.js';
 import {
   HONEYPOT_FIELD,
@@ -145,17 +145,15 @@ export class CitaBookingForm extends CitaElement {
   @state() private confirmed?: CreatedBooking;
   @state() private announcement?: Words;
 
-  @query('[part~="heading"]') private headingEl?: HTMLElement;
-
-  private client?: CitaClient;
-  private abort?: AbortController;
-  private slotsAbort?: AbortController;
-  private attempt?: { key: string; body: string };
-  private honeypot = '';
-  private unsubscribe?: () => void;
-  private icsUrl?: string;
-  private icsFor?: string;
-  private configTimer?: ReturnType<typeof setTimeout>;
+  #client?: BookingClient;
+  #abort?: AbortController;
+  #slotsAbort?: AbortController;
+  #attempt?: { key: string; body: string };
+  #honeypot = '';
+  #unsubscribe?: () => void;
+  #icsUrl?: string;
+  #icsFor?: string;
+  #configTimer?: ReturnType<typeof setTimeout>;
 
   /** Set when the page address carries a manage link (`#cita-manage=...`): the manager is shown instead. */
   @state() private manageMode = false;
@@ -168,22 +166,22 @@ export class CitaBookingForm extends CitaElement {
       void import('../../define/booking-manager.js');
       return;
     }
-    this.unsubscribe = onConfigure(() => this.start());
-    this.start();
+    this.#unsubscribe = onConfigure(() => this.#start());
+    this.#start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    clearTimeout(this.configTimer);
-    this.abort?.abort();
-    this.slotsAbort?.abort();
-    if (this.icsUrl) URL.revokeObjectURL(this.icsUrl);
+    this.#unsubscribe?.();
+    clearTimeout(this.#configTimer);
+    this.#abort?.abort();
+    this.#slotsAbort?.abort();
+    if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('endpoint') || changed.has('business')) && this.hasUpdated) this.start();
-    if (changed.has('service') && this.hasUpdated && this.services.length) this.preselect();
+    if ((changed.has('endpoint') || changed.has('business')) && this.hasUpdated) this.#start();
+    if (changed.has('service') && this.hasUpdated && this.services.length) this.#preselect();
     this.setState('loading', this.load === 'loading' || this.slotsLoad === 'loading');
     this.setState('submitting', this.submitting);
     this.setState('error', !!this.message && this.messageKind === 'error');
@@ -192,9 +190,9 @@ export class CitaBookingForm extends CitaElement {
 
   /** Back to the first step with nothing selected or typed; keeps the loaded business data. */
   reset(): void {
-    this.slotsAbort?.abort();
+    this.#slotsAbort?.abort();
     this.slotsLoad = 'idle';
-    this.attempt = undefined;
+    this.#attempt = undefined;
     this.selectedService = undefined;
     this.selectedSlot = undefined;
     this.selectedDay = undefined;
@@ -206,21 +204,21 @@ export class CitaBookingForm extends CitaElement {
     this.accepted = new Set();
     this.canRetrySubmit = false;
     this.confirmed = undefined;
-    this.honeypot = '';
-    this.clearMessage();
-    this.goTo('service');
-    if (this.service) this.preselect();
+    this.#honeypot = '';
+    this.#clearMessage();
+    this.#goTo('service');
+    if (this.service) this.#preselect();
   }
 
-  private get zone(): string {
+  get #zone(): string {
     return this.timeZone || localTimeZone();
   }
 
-  private get t() {
+  get #t() {
     return this.i18n.t;
   }
 
-  private get locale() {
+  get #locale() {
     return this.i18n.locale;
   }
 
@@ -228,40 +226,40 @@ export class CitaBookingForm extends CitaElement {
    * Loading
    * ------------------------------------------------------------------------------------------ */
 
-  private start(): void {
+  #start(): void {
     const config = getConfig();
     const endpoint = this.endpoint || config.endpoint;
     const business = this.business || config.business;
-    clearTimeout(this.configTimer);
+    clearTimeout(this.#configTimer);
     if (!endpoint || !business) {
       // Cita.configure() may still come; if it does not, say so instead of loading forever.
-      this.configTimer = setTimeout(() => {
+      this.#configTimer = setTimeout(() => {
         console.error(
           '[cita] <cita-booking-form> has no business: add data-business="..." to the script tag, ' +
             'a business attribute, or call Cita.configure({ endpoint, business }).',
         );
         this.load = 'error';
-        this.fail(undefined, (t) => t.loadFailed, 'config');
+        this.#fail(undefined, (t) => t.loadFailed, 'config');
       }, 3000);
       return;
     }
     try {
-      this.client = new CitaClient({ endpoint, business });
+      this.#client = new BookingClient({ endpoint, business });
     } catch (err) {
-      this.fail(err, (t) => t.loadFailed);
+      this.#fail(err, (t) => t.loadFailed);
       this.load = 'error';
       return;
     }
-    void this.loadBusiness();
+    void this.#loadBusiness();
   }
 
-  private async loadBusiness(): Promise<void> {
-    const client = this.client;
+  async #loadBusiness(): Promise<void> {
+    const client = this.#client;
     if (!client) return;
-    this.abort?.abort();
-    const abort = (this.abort = new AbortController());
+    this.#abort?.abort();
+    const abort = (this.#abort = new AbortController());
     this.load = 'loading';
-    this.clearMessage();
+    this.#clearMessage();
     try {
       const [business, list] = await Promise.all([
         client.getBusiness({ signal: abort.signal }),
@@ -271,25 +269,25 @@ export class CitaBookingForm extends CitaElement {
       this.services = list.services;
       this.load = 'idle';
       emit(this, 'cita-ready', { business: business.slug });
-      if (this.service) this.preselect();
+      if (this.service) this.#preselect();
     } catch (err) {
       if (abort.signal.aborted) return;
       this.load = 'error';
-      this.fail(err, (t) => t.loadFailed);
+      this.#fail(err, (t) => t.loadFailed);
     }
   }
 
-  private preselect(): void {
+  #preselect(): void {
     const s = this.services.find((x) => x.id === this.service);
-    if (s && this.step === 'service') this.chooseService(s);
+    if (s && this.step === 'service') this.#chooseService(s);
   }
 
-  private async loadMonth(month: YMD): Promise<void> {
-    const client = this.client;
+  async #loadMonth(month: YMD): Promise<void> {
+    const client = this.#client;
     const service = this.selectedService;
     if (!client || !service) return;
-    this.slotsAbort?.abort();
-    const abort = (this.slotsAbort = new AbortController());
+    this.#slotsAbort?.abort();
+    const abort = (this.#slotsAbort = new AbortController());
     this.month = month;
     this.slotsLoad = 'loading';
     this.availability = undefined;
@@ -300,32 +298,32 @@ export class CitaBookingForm extends CitaElement {
       );
       this.availability = availability;
       this.slotsLoad = 'idle';
-      const days = this.monthDays();
+      const days = this.#monthDays();
       const first = [...days.keys()].sort()[0];
       if (this.selectedDay && !days.has(this.selectedDay)) this.selectedDay = undefined;
       this.focusDay = this.selectedDay ?? first ?? ymdKey(month);
     } catch (err) {
       if (abort.signal.aborted) return;
       this.slotsLoad = 'error';
-      this.fail(err, (t) => t.loadFailed);
+      this.#fail(err, (t) => t.loadFailed);
     }
   }
 
-  private daysMemo?: { availability: Availability; zone: string; prefix: string; days: Map<string, Slot[]> };
+  #daysMemo?: { availability: Availability; zone: string; prefix: string; days: Map<string, Slot[]> };
 
   /** Slots of the loaded month, by day in the viewer's zone, limited to that month (computed once per response). */
-  private monthDays(): Map<string, Slot[]> {
+  #monthDays(): Map<string, Slot[]> {
     const month = this.month;
     const availability = this.availability;
     if (!availability || !month) return new Map();
     const prefix = ymdKey(month).slice(0, 7);
-    const zone = this.zone;
-    const memo = this.daysMemo;
+    const zone = this.#zone;
+    const memo = this.#daysMemo;
     if (memo && memo.availability === availability && memo.zone === zone && memo.prefix === prefix)
       return memo.days;
     const days = slotsByDay(availability.slots, zone);
     for (const key of days.keys()) if (!key.startsWith(prefix)) days.delete(key);
-    this.daysMemo = { availability, zone, prefix, days };
+    this.#daysMemo = { availability, zone, prefix, days };
     return days;
   }
 
@@ -333,14 +331,16 @@ export class CitaBookingForm extends CitaElement {
    * Steps
    * ------------------------------------------------------------------------------------------ */
 
-  private goTo(step: BookingStep): void {
+  #goTo(step: BookingStep): void {
     this.step = step;
     const n = STEPS.indexOf(step) + 1;
-    this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.stepName(step, t));
-    void this.updateComplete.then(() => this.headingEl?.focus());
+    this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.#stepName(step, t));
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('[part~="heading"]')?.focus(),
+    );
   }
 
-  private stepName(step: BookingStep, t: Strings = this.t): string {
+  #stepName(step: BookingStep, t: Strings = this.#t): string {
     return {
       service: t.stepService,
       slot: t.stepSlot,
@@ -350,59 +350,59 @@ export class CitaBookingForm extends CitaElement {
     }[step];
   }
 
-  private chooseService(service: Service): void {
+  #chooseService(service: Service): void {
     this.selectedService = service;
     this.selectedSlot = undefined;
     this.selectedDay = undefined;
-    this.clearMessage();
+    this.#clearMessage();
     emit(this, 'cita-service-selected', { serviceId: service.id });
-    this.goTo('slot');
-    void this.loadMonth(this.month ?? { ...ymdInZone(Date.now(), this.zone), day: 1 });
+    this.#goTo('slot');
+    void this.#loadMonth(this.month ?? { ...ymdInZone(Date.now(), this.#zone), day: 1 });
   }
 
-  private chooseDay(key: string): void {
+  #chooseDay(key: string): void {
     this.selectedDay = key;
     this.focusDay = key;
   }
 
-  private chooseSlot(slot: Slot): void {
+  #chooseSlot(slot: Slot): void {
     this.selectedSlot = slot;
-    this.clearMessage();
+    this.#clearMessage();
     emit(this, 'cita-slot-selected', {
       serviceId: this.selectedService!.id,
       start: slot.start,
       end: slot.end,
       staffId: slot.staff.length === 1 ? slot.staff[0] : undefined,
     });
-    this.goTo('details');
+    this.#goTo('details');
   }
 
-  private consentBoxes(): CitaConsentCheckbox[] {
+  #consentBoxes(): CitaConsentCheckbox[] {
     return [...(this.renderRoot.querySelectorAll('cita-consent-checkbox') ?? [])];
   }
 
-  private submitDetails(e: Event): void {
+  #submitDetails(e: Event): void {
     e.preventDefault();
     const fields = this.businessConfig?.customerFields ?? ['name', 'email'];
     const { errors } = validateDetails(this.values, fields);
     this.errors = errors;
-    const boxes = this.consentBoxes();
+    const boxes = this.#consentBoxes();
     const badBoxes = boxes.filter((b) => !b.checkValidity());
     badBoxes.forEach((b) => b.reportValidity());
     const bad = Object.keys(errors).length + badBoxes.length;
     if (bad) {
-      this.showMessage((t) => t.fixErrors(bad), 'error');
+      this.#showMessage((t) => t.fixErrors(bad), 'error');
       void this.updateComplete.then(() => {
         const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]') ?? badBoxes[0];
         first?.focus();
       });
       return;
     }
-    this.clearMessage();
-    this.goTo('review');
+    this.#clearMessage();
+    this.#goTo('review');
   }
 
-  private consents(): Consent[] {
+  #consents(): Consent[] {
     const policies = this.businessConfig?.policies ?? {};
     return POLICY_KINDS.filter((k) => policies[k] && this.accepted.has(k)).map((k) => ({
       policy: k,
@@ -414,7 +414,7 @@ export class CitaBookingForm extends CitaElement {
   /** Policies the customer ticked in this attempt (kept across steps). */
   @state() private accepted = new Set<string>();
 
-  private onConsentChange(e: Event): void {
+  #onConsentChange(e: Event): void {
     const box = e.target as CitaConsentCheckbox;
     const next = new Set(this.accepted);
     if (box.checked) next.add(box.policy);
@@ -422,25 +422,25 @@ export class CitaBookingForm extends CitaElement {
     this.accepted = next;
   }
 
-  private allConsentsGiven(): boolean {
+  #allConsentsGiven(): boolean {
     const policies = this.businessConfig?.policies ?? {};
     return POLICY_KINDS.every((k) => !policies[k] || this.accepted.has(k));
   }
 
-  private async confirm(): Promise<void> {
-    const client = this.client;
+  async #confirm(): Promise<void> {
+    const client = this.#client;
     const service = this.selectedService;
     const slot = this.selectedSlot;
     const business = this.businessConfig;
     if (!client || !service || !slot || !business || this.submitting) return;
-    if (!this.allConsentsGiven()) {
-      this.goTo('details');
+    if (!this.#allConsentsGiven()) {
+      this.#goTo('details');
       return;
     }
     const fields = business.customerFields;
     const { customer } = validateDetails(this.values, fields);
     if (!customer) {
-      this.goTo('details');
+      this.#goTo('details');
       return;
     }
     const staff = slot.staff.length === 1 ? slot.staff[0] : undefined;
@@ -454,33 +454,33 @@ export class CitaBookingForm extends CitaElement {
       start: slot.start,
       ...(staff ? { staff } : {}),
       customer,
-      consents: this.consents(),
-      locale: this.locale,
-      timeZone: this.zone,
-      ...(this.honeypot ? { [HONEYPOT_FIELD]: this.honeypot } : {}),
+      consents: this.#consents(),
+      locale: this.#locale,
+      timeZone: this.#zone,
+      ...(this.#honeypot ? { [HONEYPOT_FIELD]: this.#honeypot } : {}),
     };
     // One key per booking attempt: a retry of the same request reuses it, so it can never book twice.
     const body = JSON.stringify(request);
-    if (!this.attempt || this.attempt.body !== body) this.attempt = { key: newIdempotencyKey(), body };
+    if (!this.#attempt || this.#attempt.body !== body) this.#attempt = { key: newIdempotencyKey(), body };
 
     this.submitting = true;
     this.canRetrySubmit = false;
-    this.showMessage((t) => t.booking, 'notice');
+    this.#showMessage((t) => t.booking, 'notice');
     try {
-      const booking = await client.createBooking(request, { idempotencyKey: this.attempt.key });
+      const booking = await client.createBooking(request, { idempotencyKey: this.#attempt.key });
       this.confirmed = booking;
-      this.attempt = undefined;
-      this.clearMessage();
+      this.#attempt = undefined;
+      this.#clearMessage();
       emit(this, 'cita-booking-confirmed', { bookingId: booking.id, reference: booking.reference });
-      this.goTo('done');
+      this.#goTo('done');
     } catch (err) {
-      this.onSubmitError(err);
+      this.#onSubmitError(err);
     } finally {
       this.submitting = false;
     }
   }
 
-  private onSubmitError(err: unknown): void {
+  #onSubmitError(err: unknown): void {
     if (isCitaError(err) && err.kind === 'problem') {
       switch (err.code) {
         case 'slot_unavailable':
@@ -488,20 +488,20 @@ export class CitaBookingForm extends CitaElement {
         case 'outside_hours':
         case 'outside_booking_window':
           this.selectedSlot = undefined;
-          this.attempt = undefined;
-          this.goTo('slot');
-          this.fail(err, (t) => t.slotTaken);
-          if (this.month) void this.loadMonth(this.month);
+          this.#attempt = undefined;
+          this.#goTo('slot');
+          this.#fail(err, (t) => t.slotTaken);
+          if (this.month) void this.#loadMonth(this.month);
           return;
         case 'consent_outdated':
         case 'consent_missing':
           this.accepted = new Set();
-          this.attempt = undefined;
+          this.#attempt = undefined;
           // Reloading clears messages: say why the customer is back on the consents afterwards.
-          void this.loadBusiness().then(() => {
+          void this.#loadBusiness().then(() => {
             if (!this.businessConfig) return;
-            this.goTo('details');
-            this.fail(err, (t) => t.consentOutdated);
+            this.#goTo('details');
+            this.#fail(err, (t) => t.consentOutdated);
           });
           return;
         case 'validation_failed': {
@@ -515,28 +515,28 @@ export class CitaBookingForm extends CitaElement {
           const n = Object.keys(errors).length;
           if (n) {
             this.errors = errors;
-            this.goTo('details');
-            this.fail(err, (t) => t.fixErrors(n));
+            this.#goTo('details');
+            this.#fail(err, (t) => t.fixErrors(n));
             return;
           }
           break;
         }
         case 'rate_limited':
           this.canRetrySubmit = true;
-          this.fail(err, (t) => t.rateLimited(Math.ceil(err.retryAfter ?? 30)));
+          this.#fail(err, (t) => t.rateLimited(Math.ceil(err.retryAfter ?? 30)));
           return;
       }
       this.canRetrySubmit = err.status >= 500;
       const server = err.status >= 500;
-      this.fail(err, (t) => (server ? t.genericError : t.serverRejected));
+      this.#fail(err, (t) => (server ? t.genericError : t.serverRejected));
       return;
     }
     this.canRetrySubmit = true;
-    this.fail(err, (t) => t.genericError);
+    this.#fail(err, (t) => t.genericError);
   }
 
   /** Shows a message for an error and reports its code in a `cita-error` event. */
-  private fail(err: unknown, fallback: Words, fallbackCode = 'unknown'): void {
+  #fail(err: unknown, fallback: Words, fallbackCode = 'unknown'): void {
     let code = fallbackCode;
     let words = fallback;
     if (isCitaError(err)) {
@@ -544,17 +544,17 @@ export class CitaBookingForm extends CitaElement {
       if (err.kind === 'network') words = (t) => t.networkError;
       else if (err.kind === 'timeout') words = (t) => t.timeoutError;
     }
-    this.showMessage(words, 'error');
+    this.#showMessage(words, 'error');
     emit(this, 'cita-error', { code });
   }
 
-  private showMessage(words: Words, kind: 'error' | 'notice'): void {
+  #showMessage(words: Words, kind: 'error' | 'notice'): void {
     this.message = words;
     this.messageKind = kind;
     if (kind === 'error') this.announcement = words;
   }
 
-  private clearMessage(): void {
+  #clearMessage(): void {
     this.message = undefined;
   }
 
@@ -562,31 +562,31 @@ export class CitaBookingForm extends CitaElement {
    * Calendar keyboard
    * ------------------------------------------------------------------------------------------ */
 
-  private onGridKey(e: KeyboardEvent): void {
+  #onGridKey(e: KeyboardEvent): void {
     if (!this.focusDay || !this.month) return;
-    const target = moveFocus(parseYmd(this.focusDay), e.key, this.locale);
+    const target = moveFocus(parseYmd(this.focusDay), e.key, this.#locale);
     if (!target) return;
     e.preventDefault();
     const key = ymdKey(target);
     this.focusDay = key;
     if (target.month !== this.month.month || target.year !== this.month.year) {
-      void this.loadMonth({ year: target.year, month: target.month, day: 1 }).then(() => {
+      void this.#loadMonth({ year: target.year, month: target.month, day: 1 }).then(() => {
         this.focusDay = key;
-        void this.updateComplete.then(() => this.focusGridDay());
+        void this.updateComplete.then(() => this.#focusGridDay());
       });
       return;
     }
-    void this.updateComplete.then(() => this.focusGridDay());
+    void this.updateComplete.then(() => this.#focusGridDay());
   }
 
-  private focusGridDay(): void {
+  #focusGridDay(): void {
     this.renderRoot.querySelector<HTMLElement>(`[data-day="${this.focusDay}"]`)?.focus();
   }
 
-  private changeMonth(delta: number): void {
+  #changeMonth(delta: number): void {
     if (!this.month) return;
     this.selectedDay = undefined;
-    void this.loadMonth(addMonths(this.month, delta));
+    void this.#loadMonth(addMonths(this.month, delta));
   }
 
   /* ---------------------------------------------------------------------------------------------
@@ -604,16 +604,16 @@ export class CitaBookingForm extends CitaElement {
     }
     return html`
       <div part="base" class="base">
-        ${this.renderProgress()} ${this.renderMessage()}
-        <div class="step">${this.renderStep()}</div>
+        ${this.#renderProgress()} ${this.#renderMessage()}
+        <div class="step">${this.#renderStep()}</div>
         <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
-          ${this.announcement?.(this.t) ?? ''}
+          ${this.announcement?.(this.#t) ?? ''}
         </div>
       </div>
     `;
   }
 
-  private renderProgress() {
+  #renderProgress() {
     if (this.step === 'done') return nothing;
     const current = STEPS.indexOf(this.step);
     return html`<ol part="progress" class="progress">
@@ -623,13 +623,13 @@ export class CitaBookingForm extends CitaElement {
             class=${classes({ current: i === current, past: i < current })}
             aria-current=${i === current ? 'step' : 'false'}
           >
-            ${this.stepName(s)}
+            ${this.#stepName(s)}
           </li>`,
       )}
     </ol>`;
   }
 
-  private renderMessage() {
+  #renderMessage() {
     if (!this.message) return nothing;
     const retry =
       this.messageKind === 'error' &&
@@ -641,58 +641,58 @@ export class CitaBookingForm extends CitaElement {
       class="message ${this.messageKind}"
       role=${this.messageKind === 'error' ? 'alert' : 'status'}
     >
-      <span>${this.message(this.t)}</span>
-      ${retry ? html`<button part="button" type="button" @click=${this.retry}>${this.t.retry}</button>` : nothing}
+      <span>${this.message(this.#t)}</span>
+      ${retry ? html`<button part="button" type="button" @click=${this.#retry}>${this.#t.retry}</button>` : nothing}
     </div>`;
   }
 
-  private retry(): void {
-    if (this.step === 'review') void this.confirm();
-    else if (this.step === 'slot' && this.month) void this.loadMonth(this.month);
-    else if (this.client) void this.loadBusiness();
-    else this.start();
+  #retry(): void {
+    if (this.step === 'review') void this.#confirm();
+    else if (this.step === 'slot' && this.month) void this.#loadMonth(this.month);
+    else if (this.#client) void this.#loadBusiness();
+    else this.#start();
   }
 
-  private stepHeading(text: string) {
+  #stepHeading(text: string) {
     return html`<h2 part="heading" tabindex="-1">${text}</h2>`;
   }
 
-  private renderStep(): TemplateResult | typeof nothing {
+  #renderStep(): TemplateResult | typeof nothing {
     if (this.load === 'loading' || (!this.businessConfig && this.load !== 'error'))
-      return this.renderSkeleton();
+      return this.#renderSkeleton();
     if (!this.businessConfig) return nothing;
     switch (this.step) {
       case 'service':
-        return this.renderServices();
+        return this.#renderServices();
       case 'slot':
-        return this.renderSlotStep();
+        return this.#renderSlotStep();
       case 'details':
-        return this.renderDetails();
+        return this.#renderDetails();
       case 'review':
-        return this.renderReview();
+        return this.#renderReview();
       case 'done':
-        return this.renderDone();
+        return this.#renderDone();
     }
   }
 
-  private renderSkeleton() {
-    return html`<div part="skeleton" class="skeleton" aria-busy="true" aria-label=${this.t.loading}>
+  #renderSkeleton() {
+    return html`<div part="skeleton" class="skeleton" aria-busy="true" aria-label=${this.#t.loading}>
       <span></span><span></span><span></span>
     </div>`;
   }
 
-  private price(service: Service) {
+  #price(service: Service) {
     if (!service.price) return nothing;
     return service.price.amountMinor === 0
-      ? this.t.free
-      : formatMoney(service.price.amountMinor, service.price.currency, this.locale);
+      ? this.#t.free
+      : formatMoney(service.price.amountMinor, service.price.currency, this.#locale);
   }
 
-  private renderServices() {
+  #renderServices() {
     if (!this.services.length)
-      return html`${this.stepHeading(this.t.chooseService)}
-        <p class="empty">${this.t.noServices}</p>`;
-    return html`${this.stepHeading(this.t.chooseService)}
+      return html`${this.#stepHeading(this.#t.chooseService)}
+        <p class="empty">${this.#t.noServices}</p>`;
+    return html`${this.#stepHeading(this.#t.chooseService)}
       <ul class="services">
         ${this.services.map(
           (s) =>
@@ -702,72 +702,72 @@ export class CitaBookingForm extends CitaElement {
                 type="button"
                 class="service"
                 aria-pressed=${this.selectedService?.id === s.id ? 'true' : 'false'}
-                @click=${() => this.chooseService(s)}
+                @click=${() => this.#chooseService(s)}
               >
                 <span class="service-name">${s.name}</span>
                 <span class="service-meta"
-                  >${formatDuration(s.durationMinutes, this.locale)}${s.price ? html` · ${this.price(s)}` : nothing}</span
+                  >${formatDuration(s.durationMinutes, this.#locale)}${s.price ? html` · ${this.#price(s)}` : nothing}</span
                 >
               </button>
-              ${s.description ? html`<div class="service-description">${this.richText(s.description)}</div>` : nothing}
+              ${s.description ? html`<div class="service-description">${this.#richText(s.description)}</div>` : nothing}
             </li>`,
         )}
       </ul>`;
   }
 
-  private readonly rich = new RichTextCache();
-  private richText(source: string): unknown {
-    return this.rich.render(source);
+  readonly #rich = new RichTextCache();
+  #richText(source: string): unknown {
+    return this.#rich.render(source);
   }
 
-  private renderSlotStep() {
-    const t = this.t;
+  #renderSlotStep() {
+    const t = this.#t;
     const month = this.month;
     const service = this.selectedService!;
-    const days = this.monthDays();
+    const days = this.#monthDays();
     const business = this.businessConfig!;
-    const zoneDiffers = !sameOffset(this.zone, business.timeZone);
-    return html`${this.stepHeading(t.stepSlot)}
+    const zoneDiffers = !sameOffset(this.#zone, business.timeZone);
+    return html`${this.#stepHeading(t.stepSlot)}
       <p class="chosen">
         <span>${service.name}</span>
-        <button part="button" type="button" class="link" @click=${() => this.goTo('service')}>
+        <button part="button" type="button" class="link" @click=${() => this.#goTo('service')}>
           ${t.change}
         </button>
       </p>
-      ${month ? this.renderCalendar(month, days) : nothing}
+      ${month ? this.#renderCalendar(month, days) : nothing}
       <p class="zone-note">
-        ${t.timesShownIn(zoneName(this.zone, this.locale))}
-        ${zoneDiffers ? html`<br />${t.businessTimeIs(zoneName(business.timeZone, this.locale))}` : nothing}
+        ${t.timesShownIn(zoneName(this.#zone, this.#locale))}
+        ${zoneDiffers ? html`<br />${t.businessTimeIs(zoneName(business.timeZone, this.#locale))}` : nothing}
       </p>
       ${
         this.slotsLoad === 'loading'
-          ? this.renderSkeleton()
+          ? this.#renderSkeleton()
           : this.slotsLoad === 'idle' && this.availability && days.size === 0
             ? html`<div class="empty">
                 <p>${t.noSlotsThisMonth}</p>
-                <button part="button" type="button" @click=${() => this.changeMonth(1)}>
+                <button part="button" type="button" @click=${() => this.#changeMonth(1)}>
                   ${t.showNextMonth}
                 </button>
               </div>`
             : this.selectedDay
-              ? this.renderSlots(this.selectedDay, days.get(this.selectedDay) ?? [])
+              ? this.#renderSlots(this.selectedDay, days.get(this.selectedDay) ?? [])
               : nothing
       }
       <div class="actions">
-        <button part="button" type="button" @click=${() => this.goTo('service')}>${t.back}</button>
+        <button part="button" type="button" @click=${() => this.#goTo('service')}>${t.back}</button>
       </div>`;
   }
 
-  private renderCalendar(month: YMD, days: Map<string, Slot[]>) {
-    const t = this.t;
-    const locale = this.locale;
+  #renderCalendar(month: YMD, days: Map<string, Slot[]>) {
+    const t = this.#t;
+    const locale = this.#locale;
     const rows = monthGrid(month.year, month.month, locale);
     const order = weekdayOrder(locale);
     // 2024-01-01 was a Monday: index i of the week is that date plus i days.
     const weekdayName = (i: number, style: 'short' | 'long') =>
       formatYmd({ year: 2024, month: 1, day: 1 + i }, locale, { weekday: style });
     const title = formatYmd(month, locale, { month: 'long', year: 'numeric' });
-    const today = ymdKey(ymdInZone(Date.now(), this.zone));
+    const today = ymdKey(ymdInZone(Date.now(), this.#zone));
     const loading = this.slotsLoad === 'loading';
     return html`<div class="calendar-head">
         <button
@@ -775,7 +775,7 @@ export class CitaBookingForm extends CitaElement {
           type="button"
           class="nav"
           aria-label=${t.previousMonth}
-          @click=${() => this.changeMonth(-1)}
+          @click=${() => this.#changeMonth(-1)}
         >
           ‹
         </button>
@@ -785,7 +785,7 @@ export class CitaBookingForm extends CitaElement {
           type="button"
           class="nav"
           aria-label=${t.nextMonth}
-          @click=${() => this.changeMonth(1)}
+          @click=${() => this.#changeMonth(1)}
         >
           ›
         </button>
@@ -797,7 +797,7 @@ export class CitaBookingForm extends CitaElement {
         role="grid"
         aria-labelledby="month-title"
         aria-busy=${loading ? 'true' : 'false'}
-        @keydown=${this.onGridKey}
+        @keydown=${this.#onGridKey}
       >
         <thead>
           <tr>
@@ -823,7 +823,7 @@ export class CitaBookingForm extends CitaElement {
                       tabindex=${key === this.focusDay ? '0' : '-1'}
                       aria-label=${label}
                       aria-disabled=${has ? 'false' : 'true'}
-                      @click=${() => has && this.chooseDay(key)}
+                      @click=${() => has && this.#chooseDay(key)}
                       @focus=${() => (this.focusDay = key)}
                     >
                       ${d.day}
@@ -836,13 +836,13 @@ export class CitaBookingForm extends CitaElement {
       </table>`;
   }
 
-  private renderSlots(day: string, slots: Slot[]) {
-    const t = this.t;
-    const label = formatYmd(parseYmd(day), this.locale, { weekday: 'long', day: 'numeric', month: 'long' });
+  #renderSlots(day: string, slots: Slot[]) {
+    const t = this.#t;
+    const label = formatYmd(parseYmd(day), this.#locale, { weekday: 'long', day: 'numeric', month: 'long' });
     if (!slots.length) return html`<p class="empty">${t.noSlotsThisDay}</p>`;
     return html`<section class="slots" aria-label=${t.slotsFor(label)}>
       <h3>${t.slotsFor(label)}</h3>
-      ${groupByPartOfDay(slots, this.zone).map(
+      ${groupByPartOfDay(slots, this.#zone).map(
         (g) =>
           html`<div class="slot-group" role="group" aria-label=${t[g.part]}>
             <h4>${t[g.part]}</h4>
@@ -855,9 +855,9 @@ export class CitaBookingForm extends CitaElement {
                       type="button"
                       class="slot"
                       aria-pressed=${this.selectedSlot?.start === s.start ? 'true' : 'false'}
-                      @click=${() => this.chooseSlot(s)}
+                      @click=${() => this.#chooseSlot(s)}
                     >
-                      ${formatTime(s.start, this.locale, this.zone)}
+                      ${formatTime(s.start, this.#locale, this.#zone)}
                     </button>
                   </li>`,
               )}
@@ -867,11 +867,11 @@ export class CitaBookingForm extends CitaElement {
     </section>`;
   }
 
-  private fieldLabel(f: CustomerField): string {
-    return { name: this.t.name, email: this.t.email, phone: this.t.phone, notes: this.t.notes }[f];
+  #fieldLabel(f: CustomerField): string {
+    return { name: this.#t.name, email: this.#t.email, phone: this.#t.phone, notes: this.#t.notes }[f];
   }
 
-  private onInput(f: CustomerField, e: Event): void {
+  #onInput(f: CustomerField, e: Event): void {
     const value = (e.target as HTMLInputElement | HTMLTextAreaElement).value;
     this.values = { ...this.values, [f]: value };
     if (this.errors[f]) {
@@ -880,16 +880,16 @@ export class CitaBookingForm extends CitaElement {
     }
   }
 
-  private onBlur(f: CustomerField): void {
+  #onBlur(f: CustomerField): void {
     if (!(this.values[f] ?? '')) return;
     const { errors } = validateDetails(this.values, [f]);
     this.errors = { ...this.errors, [f]: errors[f] };
   }
 
-  private renderField(f: CustomerField) {
+  #renderField(f: CustomerField) {
     const id = `f-${f}`;
     const problem = this.errors[f];
-    const error = problem ? detailMessage(f, problem, this.t) : '';
+    const error = problem ? detailMessage(f, problem, this.#t) : '';
     const common = {
       value: this.values[f] ?? '',
       describedby: [f === 'phone' ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' '),
@@ -906,8 +906,8 @@ export class CitaBookingForm extends CitaElement {
             aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${common.describedby || nothing}
             .value=${common.value}
-            @input=${(e: Event) => this.onInput(f, e)}
-            @blur=${() => this.onBlur(f)}
+            @input=${(e: Event) => this.#onInput(f, e)}
+            @blur=${() => this.#onBlur(f)}
           ></textarea>`
         : html`<input
             part="input"
@@ -921,23 +921,23 @@ export class CitaBookingForm extends CitaElement {
             aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${common.describedby || nothing}
             .value=${common.value}
-            @input=${(e: Event) => this.onInput(f, e)}
-            @blur=${() => this.onBlur(f)}
+            @input=${(e: Event) => this.#onInput(f, e)}
+            @blur=${() => this.#onBlur(f)}
           />`;
     return html`<div part="field" class="field">
-      <label for=${id}>${this.fieldLabel(f)}</label>
-      ${f === 'phone' ? html`<span class="hint" id="${id}-hint">${this.t.phoneHint}</span>` : nothing}
+      <label for=${id}>${this.#fieldLabel(f)}</label>
+      ${f === 'phone' ? html`<span class="hint" id="${id}-hint">${this.#t.phoneHint}</span>` : nothing}
       ${input}
       ${error ? html`<span part="field-error" class="field-error" id="${id}-error">${error}</span>` : nothing}
     </div>`;
   }
 
-  private renderConsents() {
+  #renderConsents() {
     const policies = this.businessConfig!.policies;
     const kinds = POLICY_KINDS.filter((k) => policies[k]);
     if (!kinds.length) return nothing;
     return html`<fieldset class="consents">
-      <legend>${this.t.consents}</legend>
+      <legend>${this.#t.consents}</legend>
       ${kinds.map((k) => {
         const p = policies[k]!;
         return html`<cita-consent-checkbox
@@ -951,48 +951,48 @@ export class CitaBookingForm extends CitaElement {
           .cutoffHours=${k === 'cancellation' ? policies.cancellation!.cutoffHours : undefined}
           ?checked=${this.accepted.has(k)}
           .checked=${this.accepted.has(k)}
-          lang=${this.locale}
-          @change=${this.onConsentChange}
+          lang=${this.#locale}
+          @change=${this.#onConsentChange}
         ></cita-consent-checkbox>`;
       })}
     </fieldset>`;
   }
 
-  private renderDetails() {
-    const t = this.t;
+  #renderDetails() {
+    const t = this.#t;
     const fields = this.businessConfig!.customerFields;
-    return html`${this.stepHeading(t.yourDetails)}
-      <form novalidate @submit=${this.submitDetails}>
-        ${CUSTOMER_ORDER.filter((f) => fields.includes(f)).map((f) => this.renderField(f))}
+    return html`${this.#stepHeading(t.yourDetails)}
+      <form novalidate @submit=${this.#submitDetails}>
+        ${CUSTOMER_ORDER.filter((f) => fields.includes(f)).map((f) => this.#renderField(f))}
         <div class="hp" aria-hidden="true">
           <label
             >Website<input
               name=${HONEYPOT_FIELD}
               tabindex="-1"
               autocomplete="off"
-              @input=${(e: Event) => (this.honeypot = (e.target as HTMLInputElement).value)}
+              @input=${(e: Event) => (this.#honeypot = (e.target as HTMLInputElement).value)}
           /></label>
         </div>
-        ${this.renderConsents()}
+        ${this.#renderConsents()}
         <div class="actions">
-          <button part="button" type="button" @click=${() => this.goTo('slot')}>${t.back}</button>
+          <button part="button" type="button" @click=${() => this.#goTo('slot')}>${t.back}</button>
           <button part="button primary" type="submit" class="primary">${t.next}</button>
         </div>
       </form>`;
   }
 
-  private renderReview() {
-    const t = this.t;
+  #renderReview() {
+    const t = this.#t;
     const service = this.selectedService!;
     const slot = this.selectedSlot!;
     const staffId = slot.staff.length === 1 ? slot.staff[0] : undefined;
     const staff = staffId ? service.staff.find((s) => s.id === staffId) : undefined;
-    return html`${this.stepHeading(t.review)}
+    return html`${this.#stepHeading(t.review)}
       <dl part="summary" class="summary">
         <dt>${t.service}</dt>
-        <dd>${service.name} (${formatDuration(service.durationMinutes, this.locale)})</dd>
+        <dd>${service.name} (${formatDuration(service.durationMinutes, this.#locale)})</dd>
         <dt>${t.when}</dt>
-        <dd>${formatDateTime(slot.start, this.locale, this.zone)}</dd>
+        <dd>${formatDateTime(slot.start, this.#locale, this.#zone)}</dd>
         ${
           staff
             ? html`<dt>${t.with}</dt>
@@ -1002,7 +1002,7 @@ export class CitaBookingForm extends CitaElement {
         ${
           service.price
             ? html`<dt>${t.price}</dt>
-                <dd>${this.price(service)}</dd>`
+                <dd>${this.#price(service)}</dd>`
             : nothing
         }
         <dt>${t.name}</dt>
@@ -1011,23 +1011,28 @@ export class CitaBookingForm extends CitaElement {
         <dd>${this.values.email}</dd>
       </dl>
       <div class="actions">
-        <button part="button" type="button" ?disabled=${this.submitting} @click=${() => this.goTo('details')}>
+        <button
+          part="button"
+          type="button"
+          ?disabled=${this.submitting}
+          @click=${() => this.#goTo('details')}
+        >
           ${t.back}
         </button>
         <button
           part="button primary"
           type="button"
           class="primary"
-          ?disabled=${this.submitting || !this.allConsentsGiven()}
+          ?disabled=${this.submitting || !this.#allConsentsGiven()}
           aria-busy=${this.submitting ? 'true' : 'false'}
-          @click=${this.confirm}
+          @click=${this.#confirm}
         >
           ${this.submitting ? t.booking : t.confirm}
         </button>
       </div>`;
   }
 
-  private manageLink(b: CreatedBooking): string | undefined {
+  #manageLink(b: CreatedBooking): string | undefined {
     const template = this.manageUrl || `${location.href.split('#')[0]}#cita-manage={id}.{token}`;
     const url = template
       .replace('{id}', encodeURIComponent(b.id))
@@ -1035,27 +1040,27 @@ export class CitaBookingForm extends CitaElement {
     return safeUrl(url, { allow: ['https:', 'mailto:', 'http-loopback'] });
   }
 
-  private calendarFile(b: CreatedBooking): string {
-    if (this.icsUrl && this.icsFor === b.id) return this.icsUrl;
-    if (this.icsUrl) URL.revokeObjectURL(this.icsUrl);
-    this.icsFor = b.id;
+  #calendarFile(b: CreatedBooking): string {
+    if (this.#icsUrl && this.#icsFor === b.id) return this.#icsUrl;
+    if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
+    this.#icsFor = b.id;
     const ics = buildIcs({
       uid: `${b.id}@cita`,
       start: b.start,
       end: b.end,
       summary: `${b.service.name} · ${this.businessConfig?.name ?? ''}`,
-      description: `${this.t.reference}: ${b.reference}`,
+      description: `${this.#t.reference}: ${b.reference}`,
     });
-    this.icsUrl = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
-    return this.icsUrl;
+    this.#icsUrl = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
+    return this.#icsUrl;
   }
 
-  private renderDone() {
-    const t = this.t;
+  #renderDone() {
+    const t = this.#t;
     const b = this.confirmed!;
-    const manage = this.manageLink(b);
+    const manage = this.#manageLink(b);
     return html`<div part="confirmation" class="confirmation">
-      ${this.stepHeading(t.confirmedTitle)}
+      ${this.#stepHeading(t.confirmedTitle)}
       <p>${t.confirmedText(this.values.email ?? '')}</p>
       <dl class="summary">
         <dt>${t.reference}</dt>
@@ -1063,7 +1068,7 @@ export class CitaBookingForm extends CitaElement {
         <dt>${t.service}</dt>
         <dd>${b.service.name}</dd>
         <dt>${t.when}</dt>
-        <dd>${formatDateTime(b.start, this.locale, this.zone)}</dd>
+        <dd>${formatDateTime(b.start, this.#locale, this.#zone)}</dd>
         ${
           b.staff
             ? html`<dt>${t.with}</dt>
@@ -1072,7 +1077,7 @@ export class CitaBookingForm extends CitaElement {
         }
       </dl>
       <div class="actions">
-        <a part="button" class="button" href=${this.calendarFile(b)} download="${b.reference}.ics"
+        <a part="button" class="button" href=${this.#calendarFile(b)} download="${b.reference}.ics"
           >${t.addToCalendar}</a
         >
         ${manage ? html`<a part="button" class="button" href=${manage} target="_top">${t.manageBooking}</a>` : nothing}

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { CitaFormElement } from '../../core/cita-form-element.js';
 import { RichTextCache } from '../../core/rich-text.js';
 import { safeUrl } from '../../core/url.js';
@@ -67,23 +67,25 @@ export class CitaConsentCheckbox extends CitaFormElement {
   /** Whether the box is ticked (live value). */
   @property({ type: Boolean, attribute: false })
   get checked(): boolean {
-    return this._checked;
+    return this.#_checked;
   }
   set checked(value: boolean) {
-    const old = this._checked;
-    this._checked = value;
-    this.checkedSet = true;
+    const old = this.#_checked;
+    this.#_checked = value;
+    this.#checkedSet = true;
     this.requestUpdate('checked', old);
   }
-  private _checked = false;
+  #_checked = false;
   /** `checked` was set (by the user, a property binding or code): the attribute default no longer applies. */
-  private checkedSet = false;
+  #checkedSet = false;
 
   @state() private expanded = false;
-  @query('input') private input!: HTMLInputElement;
+  get #input(): HTMLInputElement | null {
+    return this.renderRoot?.querySelector('input');
+  }
 
-  private readonly uid = `c${++nextId}`;
-  private readonly rich = new RichTextCache();
+  readonly #uid = `c${++nextId}`;
+  readonly #rich = new RichTextCache();
 
   /** The consent as the contract sends it, or null while unticked. */
   get consent(): Consent | null {
@@ -97,7 +99,7 @@ export class CitaConsentCheckbox extends CitaFormElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.checkedSet) this._checked = this.defaultChecked;
+    if (!this.#checkedSet) this.#_checked = this.defaultChecked;
   }
 
   override formResetCallback(): void {
@@ -111,11 +113,11 @@ export class CitaConsentCheckbox extends CitaFormElement {
   }
 
   override focus(options?: FocusOptions): void {
-    this.input?.focus(options);
+    this.#input?.focus(options);
   }
 
   override click(): void {
-    this.input?.click();
+    this.#input?.click();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -130,23 +132,23 @@ export class CitaConsentCheckbox extends CitaFormElement {
       this.checked ? this.value : null,
       { valueMissing: missing },
       this.i18n.t.consentRequired,
-      this.input,
+      this.#input ?? undefined,
       this.checked ? 'checked' : 'unchecked',
     );
     this.setState('checked', this.checked);
   }
 
-  private onChange(): void {
-    this.checked = this.input.checked;
+  #onChange(): void {
+    this.checked = this.#input!.checked;
     this.markInteracted();
     this.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
-  private toggle(): void {
+  #toggle(): void {
     this.expanded = !this.expanded;
   }
 
-  private hint(): string {
+  #hint(): string {
     if (this.policy !== 'cancellation' || this.cutoffHours === undefined || Number.isNaN(this.cutoffHours))
       return '';
     return this.cutoffHours > 0
@@ -159,7 +161,7 @@ export class CitaConsentCheckbox extends CitaFormElement {
     const title = this.policyTitle || this.policy;
     const link = this.href ? safeUrl(this.href) : undefined;
     const showError = this.interacted && !this.checked && this.required && !this.isDisabled;
-    const ids = `${this.uid}-hint ${this.uid}-error`;
+    const ids = `${this.#uid}-hint ${this.#uid}-error`;
     return html`
       <div part="base">
         <label>
@@ -171,11 +173,11 @@ export class CitaConsentCheckbox extends CitaFormElement {
             ?required=${this.required}
             aria-invalid=${showError ? 'true' : 'false'}
             aria-describedby=${ids}
-            @change=${this.onChange}
+            @change=${this.#onChange}
           />
           <span part="label"><slot>${this.label || t.acceptPolicy(title)}</slot></span>
         </label>
-        <div part="hint" id="${this.uid}-hint">${this.hint()}<slot name="hint"></slot></div>
+        <div part="hint" id="${this.#uid}-hint">${this.#hint()}<slot name="hint"></slot></div>
         ${
           link
             ? html`<a part="link" href=${link} target="_blank" rel="noopener noreferrer"
@@ -186,23 +188,23 @@ export class CitaConsentCheckbox extends CitaFormElement {
                     part="toggle"
                     type="button"
                     aria-expanded=${this.expanded ? 'true' : 'false'}
-                    aria-controls="${this.uid}-text"
-                    @click=${this.toggle}
+                    aria-controls="${this.#uid}-text"
+                    @click=${this.#toggle}
                   >
                     ${this.expanded ? t.hidePolicy(title) : t.readPolicy(title)}
                   </button>
                   <div
                     part="text"
-                    id="${this.uid}-text"
+                    id="${this.#uid}-text"
                     role="region"
                     aria-label=${title}
                     ?hidden=${!this.expanded}
                   >
-                    ${this.expanded ? this.rich.render(this.policyText) : nothing}
+                    ${this.expanded ? this.#rich.render(this.policyText) : nothing}
                   </div>`
               : nothing
         }
-        <div part="error" id="${this.uid}-error" aria-live="polite">
+        <div part="error" id="${this.#uid}-error" aria-live="polite">
           ${showError ? t.consentRequired : ''}
         </div>
       </div>
