@@ -766,28 +766,55 @@ describe('<cita-booking-form> against the real server', () => {
     expect(bookings).to.have.length(1);
   });
 
-  it('says "no free slots this month" and offers the next month', async () => {
-    const { el } = await mount({ lang: 'en' });
-    await chooseService(el, 'Corte de pelo');
-    const current = monthTitle(el);
-
-    // A month beyond the booking window (45 days) has nothing free.
-    for (let i = 0; i < 3; i++) await changeMonth(el, 'next');
+  it('says "no free slots this month", offers the next month, and stays inside the booking window', async () => {
+    // A business whose only staff member has no hours: every month is empty.
+    const wrapper = await fixture<HTMLDivElement>(html`
+      <div lang="en">
+        <cita-booking-form
+          endpoint=${API}
+          business="wtr-quiet"
+          service="consulta"
+          time-zone=${MADRID}
+        ></cita-booking-form>
+      </div>
+    `);
+    const el = wrapper.querySelector<CitaBookingForm>('cita-booking-form')!;
+    await waitUntil(() => onStep(el, 'slot'), 'the service is preselected', WAIT);
+    await calendarReady(el);
+    const [previous, next] = $$<HTMLButtonElement>(el, 'button.nav');
+    const first = monthTitle(el);
     expect(bookableDays(el)).to.deep.equal([]);
     expect(text($(el, '.empty p'))).to.equal('No free slots this month.');
-    const beyond = monthTitle(el);
-    button(el, 'See next month').click();
-    await calendarReady(el);
-    expect(monthTitle(el)).to.not.equal(beyond);
+    // Nothing before this month can be booked.
+    expect(previous!.disabled, 'previous month at the current month').to.equal(true);
     await expect(el).to.be.accessible();
 
-    // The month before this one is over: nothing free, and "next month" brings back this one.
-    for (let i = 0; i < 5; i++) await changeMonth(el, 'previous');
-    expect(bookableDays(el)).to.deep.equal([]);
+    // "See next month" leads through the booking window (45 days: one or two more months)...
+    const offer = () => $$<HTMLButtonElement>(el, 'button').find((b) => text(b) === 'See next month');
+    const titles = [first];
+    while (offer()) {
+      offer()!.click();
+      await calendarReady(el);
+      titles.push(monthTitle(el));
+      expect(titles.length, 'the window ends').to.be.below(4);
+    }
+    expect(new Set(titles).size).to.equal(titles.length);
+    expect(titles.length).to.be.within(2, 3);
+    // ...and stops at its end: no offer, the next-month button disabled, the message still there.
     expect(text($(el, '.empty p'))).to.equal('No free slots this month.');
-    button(el, 'See next month').click();
+    expect(next!.disabled, 'next month at the end of the window').to.equal(true);
+    expect(previous!.disabled).to.equal(false);
+
+    // The keyboard cannot leave the window either: PageDown stays on the last month.
+    const day = $<HTMLButtonElement>(el, '[part~="day"][tabindex="0"]')!;
+    day.focus();
+    await sendKeys({ press: 'PageDown' });
     await calendarReady(el);
-    expect(monthTitle(el)).to.equal(current);
+    expect(monthTitle(el)).to.equal(titles.at(-1));
+    // Back to the first month with the previous button, which then is disabled again.
+    for (let i = 1; i < titles.length; i++) await changeMonth(el, 'previous');
+    expect(monthTitle(el)).to.equal(first);
+    expect(previous!.disabled).to.equal(true);
   });
 
   it('passes axe contrast with theme="dark" and with a dark colour-scheme preference', async () => {

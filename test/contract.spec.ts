@@ -109,6 +109,23 @@ describe('Service and ServiceList', () => {
       'staff.0.name: Required',
     );
   });
+  it('holds whole numbers to their bounds, and enumerations to their values', () => {
+    for (const durationMinutes of [4, 1441, 30.5, Number.NaN, Infinity, '30'])
+      expect(issues(c.Service, { ...service, durationMinutes }), String(durationMinutes)).toEqual([
+        expect.stringMatching(/^durationMinutes: /),
+      ]);
+    expect(issues(c.Service, { ...service, durationMinutes: 2.5 })).toEqual([
+      'durationMinutes: A whole number from 5 to 1440',
+    ]);
+    for (const durationMinutes of [5, 1440])
+      expect(issues(c.Service, { ...service, durationMinutes })).toEqual([]);
+    expect(issues(c.PolicyKind, 'cookies')).toEqual([': One of: terms, privacy, cancellation']);
+    expect(issues(c.PolicyKind, 'terms')).toEqual([]);
+    expect(issues(c.Problem, { type: 'about:blank', title: 'x', status: 429, retryAfter: -1 })).toEqual([
+      'retryAfter: A number of at least 0',
+    ]);
+    expect(issues(c.Problem, { type: 'about:blank', title: 'x', status: 429, retryAfter: 1.5 })).toEqual([]);
+  });
 });
 
 describe('AvailabilityQuery and Availability', () => {

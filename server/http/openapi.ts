@@ -20,12 +20,12 @@ import {
   IdempotencyKey,
   Instant,
   LocalDate,
+  NUMBERS,
   PROBLEM_CODES,
   PROBLEM_TYPE_BASE,
   Problem,
   ServiceList,
   Slug,
-  isWholeNumber,
   routes,
   type ProblemCode,
 } from '../../src/api/contract.js';
@@ -45,15 +45,21 @@ function schema(s: z.core.$ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
     io: 'input',
     unrepresentable: 'any',
-    // The contract checks whole numbers and formats with plain refinements and patterns, which
-    // keep the browser bundle small (see isWholeNumber): say what they are.
+    // The contract checks numbers and enumerations with refinements, which keep the browser
+    // bundle small (see NUMBERS and ENUMS there), and formats with zod's own patterns: say
+    // what each one is.
     override: ({ zodSchema, jsonSchema }) => {
-      if ((zodSchema._zod.def as { checks?: unknown[] }).checks?.includes(isWholeNumber))
-        jsonSchema.type = 'integer';
+      const key = zodSchema as never;
+      const bounds = NUMBERS.get(key);
+      if (bounds) {
+        jsonSchema.type = bounds.whole ? 'integer' : 'number';
+        jsonSchema.minimum = bounds.min;
+        if (bounds.max !== undefined) jsonSchema.maximum = bounds.max;
+      }
+      const values = ENUMS.get(key);
+      if (values) Object.assign(jsonSchema, { type: 'string', enum: [...values] });
       const format = FORMATS.get(zodSchema);
       if (format) jsonSchema.format = format;
-      const values = ENUMS.get(zodSchema as never);
-      if (values) Object.assign(jsonSchema, { type: 'string', enum: [...values] });
     },
   }) as JsonSchema;
   return rest;

@@ -91,9 +91,8 @@ export interface CreateBookingOptions extends RequestOptions {
   idempotencyKey?: string;
 }
 
-const DEFAULTS = {
-  timeoutMs: 10_000,
-  retries: 2,
+const DEFAULTS = { timeoutMs: 10_000, retries: 2 };
+const DEFAULTS_RETRY: Required<RetryOptions> = {
   baseDelayMs: 300,
   maxDelayMs: 3_000,
   maxRetryAfterMs: 5_000,
@@ -144,21 +143,9 @@ export class BookingClient {
     this.retries = checkNumber('retries', options.retries ?? DEFAULTS.retries, 0, MAX_RETRIES);
     if (!Number.isInteger(this.retries)) throw new ConfigError('retries must be a whole number.');
     const retry = options.retry ?? {};
-    this.#retry = {
-      baseDelayMs: checkNumber(
-        'retry.baseDelayMs',
-        retry.baseDelayMs ?? DEFAULTS.baseDelayMs,
-        0,
-        MAX_TIMEOUT_MS,
-      ),
-      maxDelayMs: checkNumber('retry.maxDelayMs', retry.maxDelayMs ?? DEFAULTS.maxDelayMs, 0, MAX_TIMEOUT_MS),
-      maxRetryAfterMs: checkNumber(
-        'retry.maxRetryAfterMs',
-        retry.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
-        0,
-        MAX_TIMEOUT_MS,
-      ),
-    };
+    this.#retry = { ...DEFAULTS_RETRY };
+    for (const key of Object.keys(DEFAULTS_RETRY) as (keyof RetryOptions)[])
+      this.#retry[key] = checkNumber(`retry.${key}`, retry[key] ?? DEFAULTS_RETRY[key], 0, MAX_TIMEOUT_MS);
     if (options.fetch !== undefined && typeof options.fetch !== 'function') {
       throw new ConfigError('fetch must be a function.');
     }
@@ -449,17 +436,13 @@ function toProblemError(
     });
   }
   const p = parsed.data;
+  // The schema keeps only the contract's members: nothing else of the body reaches the error.
   return new ProblemError(request, {
+    ...p,
     status: response.status,
-    type: p.type,
     code: problemCode(p),
-    title: p.title,
-    detail: p.detail,
-    instance: p.instance,
     errors: p.errors ?? [],
     retryAfter: headerRetryAfter ?? p.retryAfter,
-    cancellableUntil: p.cancellableUntil,
-    policies: p.policies,
     synthetic: false,
   });
 }

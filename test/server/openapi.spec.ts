@@ -39,6 +39,21 @@ describe('OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
+  it('says integer, bounds, enumerations and formats where the contract checks them', () => {
+    type Obj = { properties: Record<string, unknown> };
+    const schemas = doc.components.schemas as Record<string, Obj>;
+    const list = schemas.ServiceList!.properties.services as { items: Obj };
+    const service = list.items.properties;
+    expect(service.durationMinutes).toEqual({ type: 'integer', minimum: 5, maximum: 1440 });
+    const booking = schemas.Booking!.properties;
+    expect(booking.status).toMatchObject({ type: 'string', enum: ['confirmed', 'cancelled'] });
+    expect(booking.id).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(booking.start).toMatchObject({ type: 'string', format: 'date-time' });
+    const problem = schemas.Problem!.properties;
+    expect(problem.retryAfter).toEqual({ type: 'number', minimum: 0 });
+    expect(problem.status).toEqual({ type: 'integer', minimum: 400, maximum: 599 });
+  });
+
   it('docs/openapi.json is up to date (run `npm run openapi` after changing the contract)', () => {
     expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(JSON.parse(JSON.stringify(doc)));
   });

@@ -568,8 +568,10 @@ export class CitaBookingForm extends CitaElement {
     if (!target) return;
     e.preventDefault();
     const key = ymdKey(target);
+    const otherMonth = target.month !== this.month.month || target.year !== this.month.year;
+    if (otherMonth && !this.#bookable(target)) return;
     this.focusDay = key;
-    if (target.month !== this.month.month || target.year !== this.month.year) {
+    if (otherMonth) {
       void this.#loadMonth({ year: target.year, month: target.month, day: 1 }).then(() => {
         this.focusDay = key;
         void this.updateComplete.then(() => this.#focusGridDay());
@@ -584,9 +586,19 @@ export class CitaBookingForm extends CitaElement {
   }
 
   #changeMonth(delta: number): void {
-    if (!this.month) return;
+    if (!this.month || !this.#bookable(addMonths(this.month, delta))) return;
     this.selectedDay = undefined;
     void this.#loadMonth(addMonths(this.month, delta));
+  }
+
+  /** Whether a month can hold slots: from this month to the end of the booking window (viewer's zone). */
+  #bookable(month: YMD): boolean {
+    const index = (d: YMD) => d.year * 12 + d.month;
+    const now = Date.now();
+    const last = now + (this.businessConfig?.rules.maxAdvanceDays ?? 730) * 86_400_000;
+    return (
+      index(month) >= index(ymdInZone(now, this.#zone)) && index(month) <= index(ymdInZone(last, this.#zone))
+    );
   }
 
   /* ---------------------------------------------------------------------------------------------
@@ -745,9 +757,13 @@ export class CitaBookingForm extends CitaElement {
           : this.slotsLoad === 'idle' && this.availability && days.size === 0
             ? html`<div class="empty">
                 <p>${t.noSlotsThisMonth}</p>
-                <button part="button" type="button" @click=${() => this.#changeMonth(1)}>
-                  ${t.showNextMonth}
-                </button>
+                ${
+                  month && this.#bookable(addMonths(month, 1))
+                    ? html`<button part="button" type="button" @click=${() => this.#changeMonth(1)}>
+                        ${t.showNextMonth}
+                      </button>`
+                    : nothing
+                }
               </div>`
             : this.selectedDay
               ? this.#renderSlots(this.selectedDay, days.get(this.selectedDay) ?? [])
@@ -775,6 +791,7 @@ export class CitaBookingForm extends CitaElement {
           type="button"
           class="nav"
           aria-label=${t.previousMonth}
+          ?disabled=${!this.#bookable(addMonths(month, -1))}
           @click=${() => this.#changeMonth(-1)}
         >
           ‹
@@ -785,6 +802,7 @@ export class CitaBookingForm extends CitaElement {
           type="button"
           class="nav"
           aria-label=${t.nextMonth}
+          ?disabled=${!this.#bookable(addMonths(month, 1))}
           @click=${() => this.#changeMonth(1)}
         >
           ›
