@@ -49,8 +49,8 @@ export interface EncodedFile {
 }
 
 export interface StaticFile {
-  /** The file itself (identity). */
-  body: Buffer;
+  /** The file itself (identity), read only when sent as is. */
+  path: string;
   type: string;
   etag: string;
   /** A compressible type: every response says `Vary: Accept-Encoding`. */
@@ -98,7 +98,7 @@ export async function findFile(
         }),
       );
     }
-    return { body: await readFile(path), type, etag: `W/"${tag}"`, compressible, encoded };
+    return { path, type, etag: `W/"${tag}"`, compressible, encoded };
   } catch {
     return undefined;
   }
@@ -117,17 +117,16 @@ export async function sendFile(c: Context, file: StaticFile): Promise<Response> 
     c.header('ETag', chosen?.etag ?? file.etag);
     return c.body(null, 304);
   }
-  let body = file.body;
+  let body: Buffer | undefined;
   let etag = file.etag;
   if (encoding && chosen) {
-    try {
-      body = await readFile(chosen.path);
+    body = await readFile(chosen.path).catch(() => undefined); // removed since findFile: send the file
+    if (body) {
       etag = chosen.etag;
       c.header('Content-Encoding', encoding);
-    } catch {
-      // Removed since findFile: the file itself is still right.
     }
   }
+  body ??= await readFile(file.path);
   c.header('ETag', etag);
   c.header('Content-Type', file.type);
   return c.body(new Uint8Array(body), 200);
