@@ -57,7 +57,8 @@ export function constraintViolation(
   err: unknown,
 ): { kind: 'exclusion' | 'unique'; constraint: string } | undefined {
   const code = pgErrorCode(err);
-  const kind = code === PG_EXCLUSION_VIOLATION ? 'exclusion' : code === PG_UNIQUE_VIOLATION ? 'unique' : undefined;
+  const kind =
+    code === PG_EXCLUSION_VIOLATION ? 'exclusion' : code === PG_UNIQUE_VIOLATION ? 'unique' : undefined;
   return kind ? { kind, constraint: pgConstraint(err) ?? '' } : undefined;
 }
 

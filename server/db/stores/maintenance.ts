@@ -36,4 +36,3 @@ export async function truncateAll(db: Database): Promise<void> {
     'TRUNCATE bookings, consents, idempotency_keys, rate_limits, outbox RESTART IDENTITY CASCADE',
   );
 }
-
