@@ -92,7 +92,6 @@ export const ENUMS = new Map<z.ZodMiniType, readonly string[]>();
 /** Hex SHA-256 digest (64 lowercase hex digits). */
 export const Sha256 = z.string().check(z.regex(/^[a-f0-9]{64}$/, 'A hex SHA-256 digest'));
 
-/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone). */
 /**
  * Years a date or an instant may name (UTC year for instants): far wider than any booking, narrow
  * enough that every value is a valid date on both sides and in the database.
@@ -102,12 +101,13 @@ export const MAX_YEAR = 2100;
 const inYears = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
 const yearsMessage = { message: `A year from ${MIN_YEAR} to ${MAX_YEAR}` };
 
+/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone), years 2000-2100. */
 export const LocalDate = z.string().check(
   z.regex(z.regexes.date, 'A date as YYYY-MM-DD'),
   z.refine((v) => inYears(Number(v.slice(0, 4))), yearsMessage),
 );
 
-/** An instant with an explicit offset (`Z` or `+02:00`). */
+/** An instant with an explicit offset (`Z` or `+02:00`), UTC years 2000-2100. */
 export const Instant = z.string().check(
   z.regex(
     z.regexes.datetime({ offset: true }),
