@@ -129,7 +129,9 @@ async function restingMemory(s: Server) {
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s[s.length - 1]! };
+  const mid = s.length / 2;
+  const median = s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { min: s[0]!, median, max: s[s.length - 1]! };
 };
 const mmm = (xs: number[], digits = 1) => {
   const { min, median, max } = stats(xs);
