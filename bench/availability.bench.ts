@@ -117,7 +117,10 @@ function staffScaling(): BenchRow[] {
     const runs = n === 200 ? 20 : 60;
     const tNew: number[] = [];
     const tOld: number[] = [];
-    for (let i = 0; i < 5; i++) (computeSlots(input), computeSlotsOld(input));
+    for (let i = 0; i < 5; i++) {
+      computeSlots(input);
+      computeSlotsOld(input);
+    }
     for (let i = 0; i < runs; i++) {
       let t0 = performance.now();
       computeSlots(input);

@@ -13,6 +13,14 @@
  *   reported separately.
  * - Cold start: from spawning the process to "Listening" (tsx's compile included).
  *
+ * The old bench's ECONNRESET in the PGlite throughput phase (not reproduced here; the likely
+ * cause): its client ran in the server's process, and PGlite blocks that process's event loop
+ * while it executes. A keep-alive socket's idle timer (Node's server closes idle sockets after
+ * 5 s) can then fire late, in the same turn as the next request's bytes arrive, and the server
+ * destroys a socket the client has just reused: the client sees ECONNRESET. Here client and server
+ * are separate processes, autocannon counts errors instead of failing the run, and any error,
+ * non-2xx or timeout is printed in the row's note.
+ *
  * Sections: CITA_BENCH_DB=pglite|postgres (default both when CITA_TEST_PG_URL is set).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
