@@ -92,18 +92,29 @@ export const ENUMS = new Map<z.ZodMiniType, readonly string[]>();
 /** Hex SHA-256 digest (64 lowercase hex digits). */
 export const Sha256 = z.string().check(z.regex(/^[a-f0-9]{64}$/, 'A hex SHA-256 digest'));
 
-/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone). */
-export const LocalDate = z.string().check(z.regex(z.regexes.date, 'A date as YYYY-MM-DD'));
+/**
+ * Years a date or an instant may name (UTC year for instants): far wider than any booking, narrow
+ * enough that every value is a valid date on both sides and in the database.
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+const inYears = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
+const yearsMessage = { message: `A year from ${MIN_YEAR} to ${MAX_YEAR}` };
 
-/** An instant with an explicit offset (`Z` or `+02:00`). */
-export const Instant = z
-  .string()
-  .check(
-    z.regex(
-      z.regexes.datetime({ offset: true }),
-      'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00',
-    ),
-  );
+/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone), years 2000-2100. */
+export const LocalDate = z.string().check(
+  z.regex(z.regexes.date, 'A date as YYYY-MM-DD'),
+  z.refine((v) => inYears(Number(v.slice(0, 4))), yearsMessage),
+);
+
+/** An instant with an explicit offset (`Z` or `+02:00`), UTC years 2000-2100. */
+export const Instant = z.string().check(
+  z.regex(
+    z.regexes.datetime({ offset: true }),
+    'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00',
+  ),
+  z.refine((v) => inYears(new Date(v).getUTCFullYear()), yearsMessage),
+);
 
 export const Email = z.string().check(
   z.overwrite((v) => normalizeText(v).toLowerCase()),
