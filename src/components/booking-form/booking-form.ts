@@ -33,9 +33,8 @@ import {
 } from '../../core/intl.js';
 import { RichTextCache } from '../../core/rich-text.js';
 import { safeUrl } from '../../core/url.js';
-import type { Strings } from '../../locales/strings.js';
+import type { Strings, Words } from '../../locales/strings.js';
 import type { CitaConsentCheckbox } from '../consent-checkbox/consent-checkbox.js';
-import '../../define/consent-checkbox.js';
 import {
   groupByPartOfDay,
   monthGrid,
@@ -58,8 +57,6 @@ export type BookingStep = 'service' | 'slot' | 'details' | 'review' | 'done';
 const STEPS: BookingStep[] = ['service', 'slot', 'details', 'review', 'done'];
 
 type Load = 'idle' | 'loading' | 'error';
-/** A text worded when rendered, so a language switch re-words what is on screen. */
-type Words = (t: Strings) => string;
 
 /**
  * @summary The whole booking flow inline: service, day and time, details, consents, review, confirmation.
