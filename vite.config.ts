@@ -36,6 +36,9 @@ export default defineConfig(
       }
     : {
         plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
+        // The contract's JSON Schema metadata (src/api/contract.ts) serves generators, not the
+        // browser: the script-tag bundle compiles it out, as Lit's production build drops dev mode.
+        define: { __CITA_JSON_SCHEMA__: 'false' },
         build: {
           outDir: 'dist',
           emptyOutDir: false,
