@@ -36,9 +36,9 @@ export default defineConfig(
       }
     : {
         plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
-        // The contract's JSON Schema metadata (src/api/contract.ts) serves generators, not the
-        // browser: the script-tag bundle compiles it out, as Lit's production build drops dev mode.
-        define: { __CITA_JSON_SCHEMA__: 'false' },
+        // Development-only code (src/core/dev.ts: the contract's JSON Schema metadata, checks of
+        // client options) is compiled out of the script-tag bundle, as Lit's production build does.
+        define: { __CITA_DEV__: 'false' },
         build: {
           outDir: 'dist',
           emptyOutDir: false,

@@ -9,6 +9,9 @@
 import * as z from 'zod/mini';
 import { codePointLength, normalizeText } from '../core/text.js';
 
+/** Development-only code is compiled out of the script-tag bundle (src/core/dev.ts). */
+const DEV = typeof __CITA_DEV__ === 'undefined' || __CITA_DEV__;
+
 /* ------------------------------------------------------------------------------------------------
  * Building blocks
  * --------------------------------------------------------------------------------------------- */
@@ -62,16 +65,12 @@ export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'A three-letter I
  * (server/http/openapi.ts) and anyone generating JSON Schema from this contract get it for free.
  *
  * The browser does not need those facts, so the script-tag build drops them the way Lit drops
- * its development mode: vite.config.ts defines `__CITA_JSON_SCHEMA__` as `false` there, and the
- * minifier removes the registration as dead code. Everywhere else (the npm build, the server,
- * tests) the constant is undefined and the facts are registered.
+ * its development mode (`DEV`, src/core/dev.ts); the npm build, the server and tests keep them.
  */
-declare const __CITA_JSON_SCHEMA__: boolean | undefined;
-const JSON_SCHEMA = typeof __CITA_JSON_SCHEMA__ === 'undefined' || __CITA_JSON_SCHEMA__;
 
 /** Records what JSON Schema should say about `schema` (compiled out of the script-tag bundle). */
 function jsonSchema<S extends z.ZodMiniType>(schema: S, facts: z.core.JSONSchemaMeta): S {
-  if (JSON_SCHEMA) z.globalRegistry.add(schema as z.core.$ZodType, facts);
+  if (DEV) z.globalRegistry.add(schema as z.core.$ZodType, facts);
   return schema;
 }
 
