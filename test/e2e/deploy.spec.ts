@@ -155,7 +155,8 @@ ${readFileSync(CADDYFILE, 'utf8')}`,
         const r = await call(routes.business('test-salon'), { from: '127.0.0.1' });
         if (r.status === 200) break;
       } catch (err) {
-        if (i > 100) throw new Error(`Caddy not ready: ${(err as Error).message}\n${caddyOut}`);
+        if (i > 100)
+          throw new Error(`Caddy not ready: ${(err as Error).message}\n${caddyOut}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 100));
     }
