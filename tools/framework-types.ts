@@ -69,7 +69,27 @@ generateJsxTypes(forJsx as unknown as Cem, {
 });
 // A DOM event without a detail (`change`) is a plain Event, not a CustomEvent<never>.
 const JSX_FILE = 'dist-types/jsx.d.ts';
-writeFileSync(JSX_FILE, readFileSync(JSX_FILE, 'utf8').replaceAll('CustomEvent<never>', 'Event'));
+// The generator repeats an import used by two elements, and a name that is both an attribute
+// (the default) and a property (the live value), e.g. `checked`: keep the first of each.
+function dedupeJsx(source: string): string {
+  const out: string[] = [];
+  let seen = new Set<string>();
+  for (const line of source.replaceAll('CustomEvent<never>', 'Event').split('\n')) {
+    if (/^\S.*\{$/.test(line)) seen = new Set();
+    const key = /^ {2}("[^"]+"|[\w$]+)\??:|^ {2}([\w$]+),$/.exec(line);
+    const name = key?.[1] ?? key?.[2];
+    if (name !== undefined) {
+      if (seen.has(name)) {
+        if (/^\s*\/\*\*.*\*\/$/.test(out.at(-1) ?? '')) out.pop();
+        continue;
+      }
+      seen.add(name);
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+}
+writeFileSync(JSX_FILE, dedupeJsx(readFileSync(JSX_FILE, 'utf8')));
 generateVsCodeCustomElementData(manifest as unknown as Cem, {
   ...quiet,
   outdir: 'dist',
