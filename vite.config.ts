@@ -14,7 +14,7 @@ const build = process.env.BUILD ?? 'bundle';
 
 const defineEntries = Object.fromEntries(
   readdirSync('src/define')
-    .filter((f) => f.endsWith('.ts') && f !== 'embed.ts')
+    .filter((f) => f.endsWith('.ts'))
     .map((f) => [`define/${f.replace(/\.ts$/, '')}`, `src/define/${f}`]),
 );
 

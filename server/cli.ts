@@ -2,7 +2,7 @@
  * `cita-server`: the reference backend's command line. `npm start` runs `start --demo`.
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../src/core/version.js';
@@ -17,7 +17,16 @@ import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
 import { createDemoApp, listen, type Listening } from './http/server.js';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The package's root: the nearest folder above this file holding a package.json. The same from
+ * the TypeScript source (server/cli.ts) and from the build (server/dist/cli.js).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const PACKAGE_ROOT = packageRoot();
 
 const HELP = `cita-server ${VERSION}: the Cita reference backend
 
@@ -28,6 +37,9 @@ Commands:
   check                  Validate the configuration file, print every problem, and exit
   maintenance            VACUUM (ANALYZE) the database and exit (PGlite: with the server stopped;
                          a running server does it every 6 hours)
+  conformance <endpoint> --business <slug>
+                         Run the contract's checks against any backend (e.g. your own) and
+                         print what passes; exit code 1 when a check fails
   help                   Show this help
 
 Options:
@@ -49,9 +61,16 @@ Options:
   --demo                 Also serve demo/ as a third-party site on another origin
   --demo-port <n>        Port of the demo site (default 5174)
   --migrate-only         Apply database migrations and exit
+  --shutdown-timeout <s> On SIGTERM, how long requests in flight may take to finish (default 10)
+  --business <slug>      conformance: the business to check (it books and cancels for real)
+  --origin <origin>      conformance: an origin the business allows (checks CORS positively)
+  --race <n>             conformance: concurrent creates racing for one slot (default 10)
+  -v, --version          Print the version
   -h, --help             Show this help
 
-Environment: DATABASE_URL (as --database-url).
+Environment (a flag given on the command line wins): PORT, HOST, DATABASE_URL, CITA_CONFIG,
+CITA_DATA_DIR, CITA_TRUST_PROXY, CITA_TLS_CERT, CITA_TLS_KEY, CITA_DIST_DIR,
+CITA_SHUTDOWN_TIMEOUT, as the options above.
 `;
 
 interface Options {
@@ -68,6 +87,11 @@ interface Options {
   demoPort: number;
   migrateOnly: boolean;
   allowOpenDataDir: boolean;
+  shutdownTimeoutMs: number;
+  business?: string;
+  endpoint?: string;
+  origin?: string;
+  race?: number;
 }
 
 function fail(message: string): never {
@@ -96,13 +120,32 @@ function parse(argv: string[]): { command: string; options: Options } {
         'demo-port': { type: 'string' },
         'migrate-only': { type: 'boolean' },
         'allow-open-data-dir': { type: 'boolean' },
+        'shutdown-timeout': { type: 'string' },
+        business: { type: 'string' },
+        origin: { type: 'string' },
+        race: { type: 'string' },
+        version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (err) {
     fail(`${(err as Error).message}\nRun "cita-server --help" for the options.`);
   }
-  const v = parsed.values;
+  // Flags win over the environment, which wins over the defaults. An empty variable is unset.
+  const env = (name: string) => (process.env[name] ? process.env[name] : undefined);
+  const v = {
+    ...parsed.values,
+    config: parsed.values.config ?? env('CITA_CONFIG'),
+    port: parsed.values.port ?? env('PORT'),
+    host: parsed.values.host ?? env('HOST'),
+    'data-dir': parsed.values['data-dir'] ?? env('CITA_DATA_DIR'),
+    'database-url': parsed.values['database-url'] ?? env('DATABASE_URL'),
+    cert: parsed.values.cert ?? env('CITA_TLS_CERT'),
+    key: parsed.values.key ?? env('CITA_TLS_KEY'),
+    'trust-proxy': parsed.values['trust-proxy'] ?? env('CITA_TRUST_PROXY'),
+    'dist-dir': parsed.values['dist-dir'] ?? env('CITA_DIST_DIR'),
+    'shutdown-timeout': parsed.values['shutdown-timeout'] ?? env('CITA_SHUTDOWN_TIMEOUT'),
+  };
   const port = (name: string, value: string | undefined, fallback: number) => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -113,9 +156,14 @@ function parse(argv: string[]): { command: string; options: Options } {
   if (!Number.isInteger(trust) || trust < 0 || trust > 10)
     fail('--trust-proxy: a number of proxies, 1 to 10');
   if (Boolean(v.cert) !== Boolean(v.key)) fail('--cert and --key go together');
-  const command = v.help ? 'help' : (parsed.positionals[0] ?? 'start');
-  if (parsed.positionals.length > 1) fail(`unexpected argument: ${parsed.positionals[1]}`);
-  const databaseUrl = v['database-url'] ?? process.env.DATABASE_URL;
+  const shutdown = v['shutdown-timeout'] === undefined ? 10 : Number(v['shutdown-timeout']);
+  if (!Number.isFinite(shutdown) || shutdown < 0 || shutdown > 3600)
+    fail('--shutdown-timeout: seconds, 0 to 3600');
+  const command = v.help ? 'help' : v.version ? 'version' : (parsed.positionals[0] ?? 'start');
+  const maxPositionals = command === 'conformance' ? 2 : 1;
+  if (parsed.positionals.length > maxPositionals)
+    fail(`unexpected argument: ${parsed.positionals[maxPositionals]}`);
+  const databaseUrl = v['database-url'];
   return {
     command,
     options: {
@@ -132,6 +180,11 @@ function parse(argv: string[]): { command: string; options: Options } {
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,
       allowOpenDataDir: v['allow-open-data-dir'] ?? false,
+      shutdownTimeoutMs: shutdown * 1000,
+      ...(v.business !== undefined ? { business: v.business } : {}),
+      ...(v.origin !== undefined ? { origin: v.origin } : {}),
+      ...(v.race !== undefined ? { race: Math.max(2, Math.min(500, Number(v.race) || 10)) } : {}),
+      ...(parsed.positionals[1] !== undefined ? { endpoint: parsed.positionals[1] } : {}),
     },
   };
 }
@@ -307,21 +360,33 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   lines.push(`Listening on ${scheme}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${api.port}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  // SIGTERM (systemd, a container runtime) or SIGINT (Ctrl-C): stop accepting, let requests in
+  // flight finish, send the emails they queued, close the database, exit 0. A second signal
+  // cuts the connections still open.
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      for (const s of servers) (s.server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      return;
+    }
     stopping = true;
+    process.stdout.write(`${signal}: finishing requests in flight, then stopping\n`);
     clearInterval(housekeeping);
     stopMaintenance();
-    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all(servers.map((s) => s.close(o.shutdownTimeoutMs)));
     await outbox.stop();
+    await Promise.race([
+      outbox.drain().catch((err: unknown) => process.stderr.write(`outbox: ${(err as Error).message}\n`)),
+      new Promise((r) => setTimeout(r, Math.max(1000, o.shutdownTimeoutMs)).unref()),
+    ]);
     mailer.close?.();
     await db.close();
     unlock();
+    process.stdout.write('Stopped.\n');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 async function main(): Promise<void> {
@@ -330,6 +395,22 @@ async function main(): Promise<void> {
     case 'help':
       process.stdout.write(HELP);
       return;
+    case 'version':
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    case 'conformance': {
+      if (!options.endpoint || !options.business)
+        fail('usage: cita-server conformance <endpoint> --business <slug>');
+      const { runConformance } = await import('./conformance/run.js');
+      process.exitCode = await runConformance({
+        endpoint: options.endpoint,
+        business: options.business,
+        ...(options.origin ? { origin: options.origin } : {}),
+        ...(options.race ? { race: options.race } : {}),
+        write: (line) => process.stdout.write(`${line}\n`),
+      });
+      return;
+    }
     case 'start':
       return start(options, false);
     case 'check':

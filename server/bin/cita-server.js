@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The `cita-server` command: runs server/cli.ts through tsx (TypeScript, no build step).
-import { spawn } from 'node:child_process';
+// The `cita-server` command: runs the compiled server (server/dist/cli.js, written by
+// `npm run build:server`, part of `npm run build`), in this process: no TypeScript at run time.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
-// Resolved from this package, so it works from any working directory.
-const tsx = import.meta.resolve('tsx');
-const child = spawn(process.execPath, ['--import', tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(cli))) {
+  process.stderr.write(
+    'cita-server: the server is not built (server/dist/cli.js): run "npm run build:server"\n',
+  );
+  process.exit(1);
+}
+await import(cli.href);

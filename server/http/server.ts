@@ -8,7 +8,17 @@ import { findFile, sendFile } from './static.js';
 export interface Listening {
   server: ServerType;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stop accepting connections, let requests in flight finish (each keep-alive connection is
+   * closed as soon as it is idle), and resolve once every connection is gone. Connections still
+   * busy after `graceMs` (default 10 s) are cut.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+interface ConnectionControl {
+  closeIdleConnections?: () => void;
+  closeAllConnections?: () => void;
 }
 
 export interface ListenOptions {
@@ -39,11 +49,19 @@ export function listen(
         resolvePromise({
           server,
           port: info.port,
-          close: () =>
+          close: (graceMs = 10_000) =>
             new Promise<void>((done) => {
-              server.close(() => done());
-              // Idle keep-alive connections would hold close() open.
-              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+              const control = server as ConnectionControl;
+              // A keep-alive connection becomes idle once its response is sent: close it then,
+              // never in the middle of a request.
+              const idle = setInterval(() => control.closeIdleConnections?.(), 50);
+              const cut = setTimeout(() => control.closeAllConnections?.(), graceMs);
+              server.close(() => {
+                clearInterval(idle);
+                clearTimeout(cut);
+                done();
+              });
+              control.closeIdleConnections?.();
             }),
         });
       },

@@ -37,7 +37,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run
 export function startServer(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], {
