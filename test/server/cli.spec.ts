@@ -79,7 +79,7 @@ describe('cita-server command', () => {
         '--dist-dir',
         distDir,
       ]);
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await server?.stop();
     });
