@@ -304,7 +304,8 @@ describe('<cita-booking-form> against the real server', () => {
     await emulateMedia({ forcedColors: 'none', colorScheme: 'light' });
   });
 
-  it('has no axe violation at any step: services, calendar and slots, details with errors, review, confirmation', async () => {
+  it('has no axe violation at any step: services, calendar and slots, details with errors, review, confirmation', async function () {
+    this.timeout(30_000); // five axe scans; a loaded 2-core machine needs more than the default
     const { el } = await mount({ lang: 'en' });
     await expect(el).to.be.accessible();
 
