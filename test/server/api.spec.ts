@@ -70,7 +70,7 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect(body.policies.terms?.sha256).toBe(
         createHash('sha256').update('<p>Condiciones del servicio.</p>').digest('hex'),
       );
-      expect(body.security.password.minLength).toBe(12);
+      expect(body.security.password.minLength).toBe(15);
     });
 
     it('GET services lists staff by name and prices in the business currency', async () => {
