@@ -6,15 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PG_EXCLUSION_VIOLATION, openDatabase, pgErrorCode } from '../../server/db/index.js';
 import { MIGRATIONS, migrate } from '../../server/db/migrations.js';
-import {
-  cancelBooking,
-  enqueueEmail,
-  insertBooking,
-  listOutbox,
-  tableCounts,
-  truncateAll,
-  type NewBooking,
-} from '../../server/db/store.js';
+import { cancelBooking, insertBooking, type NewBooking } from '../../server/db/stores/bookings.js';
+import { tableCounts, truncateAll } from '../../server/db/stores/maintenance.js';
+import { enqueueEmail, listOutbox } from '../../server/db/stores/outbox.js';
 import { OutboxWorker, memoryMailer, type Mailer } from '../../server/domain/outbox.js';
 import { BACKENDS, PG_URL, openTestDb, type TestDb } from './helpers.js';
 
