@@ -44,7 +44,7 @@ describe('cita-server users add', { timeout: 240_000 }, () => {
     const token = link.exec(second.stdout)![1]!;
     expect(token).not.toBe(oldToken);
 
-    const server = await startServer(['--config', config, '--data-dir', join(dir, 'data')]);
+    const server = await startServer(['--config', config, '--data-dir', join(dir, 'data')], {}, 120_000);
     try {
       // publicUrl is the public origin; the test reaches the server directly, so it says that origin.
       const post = (path: string, body: unknown) =>
