@@ -262,7 +262,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     unlock();
     return;
   }
-  await warmPasswordHashing();
+  // The dummy hash for unknown-email sign-ins, made in the background (the first one waits for it).
+  void warmPasswordHashing();
 
   const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
   const outbox = new OutboxWorker(
