@@ -263,7 +263,9 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     return;
   }
   // The dummy hash for unknown-email sign-ins, made in the background (the first one waits for it).
-  void warmPasswordHashing();
+  warmPasswordHashing().catch((err: unknown) =>
+    process.stderr.write(`password hashing: ${(err as Error).message}\n`),
+  );
 
   const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
   const outbox = new OutboxWorker(
