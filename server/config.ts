@@ -164,34 +164,88 @@ const ServiceInput = z.strictObject({
   staff: z.array(Slug).min(1, 'At least one staff member'),
 });
 
+/**
+ * Password length floors (NIST SP 800-63B rev. 4, section 3.1.1.2): 15 when a password alone
+ * can sign in, 8 when two-factor is required.
+ */
+export const MIN_PASSWORD_SINGLE_FACTOR = 15;
+export const MIN_PASSWORD_WITH_2FA = 8;
+
+export const DEFAULT_LOCKOUT = {
+  /** Failures (per account, counted whether or not it exists) within the window that lock it. */
+  threshold: 5,
+  windowMinutes: 15,
+  /** First lock; each further lock doubles, up to maxLockMinutes. A password reset unlocks. */
+  lockMinutes: 15,
+  maxLockMinutes: 24 * 60,
+  /** Failures from one client address (across accounts) within the window that block it. */
+  perAddressThreshold: 50,
+} as const;
+
 export const DEFAULT_SECURITY = {
   twoFactor: 'off',
   hipaa: false,
-  password: { minLength: 12, maxLength: 128, requireClasses: false },
+  password: { minLength: MIN_PASSWORD_SINGLE_FACTOR, maxLength: 128, requireClasses: false },
   sessionIdleMinutes: 30,
+  sessionAbsoluteHours: 12,
+  lockout: DEFAULT_LOCKOUT,
 } as const;
+
+const Lockout = z.strictObject({
+  // ASVS 6.3.1 / NIST 3.2.2: at most 100 consecutive failures.
+  threshold: z.number().int().min(1).max(100),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  lockMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  maxLockMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60),
+  perAddressThreshold: z.number().int().min(1).max(10_000),
+});
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Security settings with defaults filled in, field by field. */
 const SecurityInput = z.preprocess(
   (v) => {
-    if (v === undefined) return structuredClone(DEFAULT_SECURITY);
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
-    const o = v as Record<string, unknown>;
-    const pw = o.password;
+    if (v === undefined) v = {};
+    if (!isRecord(v)) return v;
+    const pw = v.password;
+    const minLength =
+      v.twoFactor === 'required' ? MIN_PASSWORD_WITH_2FA : DEFAULT_SECURITY.password.minLength;
+    const password = { ...DEFAULT_SECURITY.password, minLength };
     return {
-      ...DEFAULT_SECURITY,
-      ...o,
-      password:
-        pw === undefined
-          ? { ...DEFAULT_SECURITY.password }
-          : pw && typeof pw === 'object' && !Array.isArray(pw)
-            ? { ...DEFAULT_SECURITY.password, ...pw }
-            : pw,
+      ...structuredClone(DEFAULT_SECURITY),
+      ...v,
+      password: pw === undefined ? password : isRecord(pw) ? { ...password, ...pw } : pw,
+      lockout:
+        v.lockout === undefined
+          ? { ...DEFAULT_LOCKOUT }
+          : isRecord(v.lockout)
+            ? { ...DEFAULT_LOCKOUT, ...v.lockout }
+            : v.lockout,
     };
   },
   z.strictObject({
     ...SecuritySettings.shape,
     password: z.strictObject(SecuritySettings.shape.password.shape),
+    /** Absolute session lifetime (staff and customers), whatever the activity. */
+    sessionAbsoluteHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30),
+    lockout: Lockout,
   }),
 );
 
@@ -221,6 +275,27 @@ const Business = z.strictObject({
         }
       },
       { message: `${MANAGE_URL_HINT}; https: (http: only on localhost)` },
+    )
+    .optional(),
+  /**
+   * Link put in password-reset emails, with {token}: a page of the business's site holding
+   * `<cita-account>`, e.g. "https://salon.example/cuenta#cita-reset={token}". Default: the
+   * account frame on the server's own origin (`<publicUrl>/frame/<slug>/account#reset=<token>`).
+   */
+  resetUrl: z
+    .string()
+    .max(500)
+    .refine(
+      (u) => {
+        if (!u.includes('{token}')) return false;
+        try {
+          const url = new URL(u.replace('{token}', 'x'));
+          return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+        } catch {
+          return false;
+        }
+      },
+      { message: 'A URL with {token}; https: (http: only on localhost)' },
     )
     .optional(),
   /** Customer fields asked for (all required when asked): name and email always. */
@@ -286,6 +361,12 @@ const Smtp = z.strictObject({
 
 export const ConfigFile = z.strictObject({
   $schema: z.string().optional(),
+  /**
+   * The server's own public origin (e.g. "https://book.example.com"): the frames, the account
+   * API and /admin live there. Used in emailed links and to check `Origin` on account and admin
+   * requests. Default: the origin the request was made to.
+   */
+  publicUrl: AllowedOrigin.optional(),
   businesses: z.array(Business).min(1, 'At least one business'),
   rateLimits: RateLimits,
   smtp: Smtp.optional(),
@@ -310,6 +391,7 @@ export interface Business extends BusinessInput {
 }
 
 export interface ServerConfig {
+  publicUrl?: string;
   businesses: Map<string, Business>;
   rateLimits: RateLimitSettings;
   smtp?: SmtpSettings;
@@ -396,6 +478,15 @@ function crossCheck(input: unknown): CrossIssue[] {
     const pw = { ...DEFAULT_SECURITY.password, ...obj(sec.password) };
     if (typeof pw.minLength === 'number' && typeof pw.maxLength === 'number' && pw.minLength > pw.maxLength)
       issues.push({ path: [...at, 'security', 'password', 'minLength'], message: 'Above maxLength' });
+    if (
+      typeof pw.minLength === 'number' &&
+      pw.minLength < MIN_PASSWORD_SINGLE_FACTOR &&
+      sec.twoFactor !== 'required'
+    )
+      issues.push({
+        path: [...at, 'security', 'password', 'minLength'],
+        message: `At least ${MIN_PASSWORD_SINGLE_FACTOR} unless twoFactor is "required" (NIST SP 800-63B rev. 4, 3.1.1.2)`,
+      });
   });
   const smtp = obj(root.smtp);
   if (smtp.password !== undefined && smtp.passwordEnv !== undefined)
@@ -470,7 +561,32 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
     });
   });
   if (problems.length) throw new ConfigError(source, problems);
-  return { businesses, rateLimits: c.rateLimits, ...(c.smtp ? { smtp: c.smtp } : {}) };
+  return {
+    ...(c.publicUrl ? { publicUrl: c.publicUrl } : {}),
+    businesses,
+    rateLimits: c.rateLimits,
+    ...(c.smtp ? { smtp: c.smtp } : {}),
+  };
+}
+
+/**
+ * Settings that are valid but that the standards advise against: printed by `cita-server check`
+ * and at start.
+ */
+export function configWarnings(config: ServerConfig): string[] {
+  const out: string[] = [];
+  for (const b of config.businesses.values()) {
+    const pw = b.security.password;
+    if (pw.requireClasses)
+      out.push(
+        `${b.slug}: security.password.requireClasses is on; NIST SP 800-63B rev. 4 (3.1.1.2) says verifiers SHALL NOT impose composition rules (also ASVS 5.0 6.2.5)`,
+      );
+    if (pw.expiryDays !== undefined)
+      out.push(
+        `${b.slug}: security.password.expiryDays is set; NIST SP 800-63B rev. 4 (3.1.1.2) says verifiers SHALL NOT require periodic password changes (also ASVS 5.0 6.2.10)`,
+      );
+  }
+  return out;
 }
 
 function describeIssue(i: z.core.$ZodIssue): string {

@@ -104,6 +104,95 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'accounts',
+    sql: /* sql */ `
+      -- Customers and staff, each scoped to one business. Emails are stored lowercased (the
+      -- contract's Email schema); one account per business, kind and email.
+      CREATE TABLE accounts (
+        id                  uuid PRIMARY KEY,
+        business            text NOT NULL,
+        kind                text NOT NULL CHECK (kind IN ('customer', 'staff')),
+        role                text CHECK (role IN ('owner', 'staff')),
+        email               text NOT NULL CHECK (email = lower(email)),
+        name                text,
+        locale              text,
+        email_verified_at   timestamptz,
+        -- argon2id PHC string; null for staff until they follow their setup link
+        password_hash       text CHECK (password_hash LIKE '$argon2id$%'),
+        password_changed_at timestamptz,
+        created_at          timestamptz NOT NULL,
+        disabled_at         timestamptz,
+        CHECK ((kind = 'staff') = (role IS NOT NULL)),
+        CHECK (kind = 'staff' OR password_hash IS NOT NULL),
+        UNIQUE (business, kind, email)
+      );
+
+      -- Opaque sessions: only the SHA-256 of the token is stored.
+      CREATE TABLE sessions (
+        token_hash       text PRIMARY KEY CHECK (token_hash ~ '^[a-f0-9]{64}$'),
+        account_id       uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        created_at       timestamptz NOT NULL,
+        -- the last request carrying a user action (Cita-User-Activity: 1), not background reads
+        last_activity_at timestamptz NOT NULL,
+        idle_seconds     integer NOT NULL CHECK (idle_seconds > 0),
+        expires_at       timestamptz NOT NULL,
+        revoked_at       timestamptz
+      );
+      CREATE INDEX sessions_account ON sessions (account_id) WHERE revoked_at IS NULL;
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+
+      -- Single-use secrets: sign-up codes (6 digits, argon2id-hashed, few attempts), password
+      -- reset and staff setup tokens (256 bits, SHA-256).
+      CREATE TABLE one_time_secrets (
+        id          uuid PRIMARY KEY,
+        business    text NOT NULL,
+        purpose     text NOT NULL CHECK (purpose IN ('signup', 'reset', 'setup')),
+        email       text NOT NULL,
+        account_id  uuid REFERENCES accounts (id) ON DELETE CASCADE,
+        secret_hash text NOT NULL,
+        created_at  timestamptz NOT NULL,
+        expires_at  timestamptz NOT NULL,
+        attempts    integer NOT NULL DEFAULT 0,
+        used_at     timestamptz,
+        CHECK ((purpose = 'signup') = (account_id IS NULL))
+      );
+      CREATE INDEX one_time_secrets_lookup ON one_time_secrets (business, purpose, email) WHERE used_at IS NULL;
+      CREATE UNIQUE INDEX one_time_secrets_hash ON one_time_secrets (secret_hash) WHERE purpose <> 'signup';
+
+      -- Failed sign-in counters, shared by every instance: one row per key ("id:" + hashed
+      -- business, kind and email, whether or not the account exists; "ip:" + hashed client address).
+      CREATE TABLE login_throttle (
+        key          text PRIMARY KEY,
+        failures     integer NOT NULL DEFAULT 0,
+        window_start timestamptz NOT NULL,
+        locked_until timestamptz,
+        locks        integer NOT NULL DEFAULT 0,
+        updated_at   timestamptz NOT NULL
+      );
+      CREATE INDEX login_throttle_updated ON login_throttle (updated_at);
+
+      -- Append-only record of every authentication event. No personal data beyond the account
+      -- id, the client address and the user agent.
+      CREATE TABLE audit_log (
+        id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at             timestamptz NOT NULL,
+        business       text NOT NULL,
+        event          text NOT NULL,
+        account_id     uuid,
+        client_address text,
+        user_agent     text
+      );
+      CREATE INDEX audit_log_account ON audit_log (account_id, at);
+
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+      CREATE INDEX bookings_customer_email ON bookings (business, customer_email);
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

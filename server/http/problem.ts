@@ -30,6 +30,13 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   rate_limited: { status: 429, title: 'Too many requests' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   internal_error: { status: 500, title: 'Something went wrong on our side' },
+  invalid_credentials: { status: 401, title: 'The email or password is not right' },
+  unauthorized: { status: 401, title: 'Sign in to continue' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  code_invalid: { status: 400, title: 'The code is not right or has expired' },
+  token_invalid: { status: 400, title: 'This link has expired or was already used' },
+  password_rejected: { status: 422, title: 'Choose another password' },
+  frame_origin_not_allowed: { status: 403, title: 'This site may not embed this page' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -209,10 +209,17 @@ export const Policies = z.object({
 
 export const TwoFactorMode = oneOf(['off', 'optional', 'required']);
 
+/**
+ * The business's password policy, shown to the customer before they choose one. The default
+ * follows NIST SP 800-63B rev. 4: length (15, or 8 when two-factor is required) and a blocklist,
+ * no composition rules, no expiry. `requireClasses` (lower, upper, digit, symbol) and
+ * `expiryDays` exist for owners who insist; `cita-server check` warns about both.
+ */
 export const PasswordPolicy = z.object({
   minLength: int(8, 128),
   maxLength: int(64, 1024),
   requireClasses: z.boolean(),
+  expiryDays: z.optional(int(1, 3650)),
 });
 
 export const SecuritySettings = z.object({
@@ -417,6 +424,14 @@ export const PROBLEM_CODES = [
   'rate_limited',
   'method_not_allowed',
   'internal_error',
+  // accounts (src/api/account-contract.ts)
+  'invalid_credentials',
+  'unauthorized',
+  'forbidden',
+  'code_invalid',
+  'token_invalid',
+  'password_rejected',
+  'frame_origin_not_allowed',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

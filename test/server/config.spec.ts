@@ -46,10 +46,19 @@ describe('configuration', () => {
     expect(salon.security).toEqual({
       twoFactor: 'off',
       hipaa: false,
-      password: { minLength: 12, maxLength: 128, requireClasses: false },
+      password: { minLength: 15, maxLength: 128, requireClasses: false },
       sessionIdleMinutes: 30,
+      sessionAbsoluteHours: 12,
+      lockout: {
+        threshold: 5,
+        windowMinutes: 15,
+        lockMinutes: 15,
+        maxLockMinutes: 1440,
+        perAddressThreshold: 50,
+      },
     });
-    expect(config.businesses.get('test-clinic')!.security.password.minLength).toBe(12);
+    // NIST SP 800-63B rev. 4: 15 for a password alone, 8 when two-factor is required.
+    expect(config.businesses.get('test-clinic')!.security.password.minLength).toBe(8);
     expect(config.rateLimits.windowSeconds).toBe(60);
   });
 
@@ -123,6 +132,7 @@ describe('configuration', () => {
       'businesses[0].policies.cancellation.cutoffHours (salon-rosa):',
       'businesses[1].slug (salon-rosa): "salon-rosa" is used twice',
       'businesses[1].security.twoFactor (salon-rosa): HIPAA mode requires "required"',
+      'businesses[1].security.password.minLength (salon-rosa): At least 15 unless twoFactor is "required"',
       'smtp.password: Give password or passwordEnv, not both',
     ];
     for (const e of expected)
