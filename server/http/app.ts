@@ -13,6 +13,7 @@
  * - Script-tag bundle (`/cita.js`, `/chunks/*`): public, loadable from any site
  *   (`Access-Control-Allow-Origin: *`, `Cross-Origin-Resource-Policy: cross-origin`), JS type,
  *   `nosniff`, cached (chunks have hashed names and are immutable).
+ * - Frames (`/frame/...`, `/frame-assets/...`): see frames.ts.
  * - Everywhere: HSTS when served over TLS (or, with --trust-proxy, when the proxy says https).
  */
 import { Hono, type Context } from 'hono';
@@ -38,6 +39,7 @@ import { ProblemError } from '../domain/problems.js';
 import { sha256Hex } from '../domain/tokens.js';
 import { DEFAULT_BODY_LIMIT, readJsonBody } from './body.js';
 import { buildOpenApi } from './openapi.js';
+import { createFrameApp, isFramePath } from './frames.js';
 import { fieldErrors, problemResponse } from './problem.js';
 import { findFile, sendFile } from './static.js';
 
@@ -98,7 +100,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     if (isBundlePath(path)) {
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
       h.set('Access-Control-Allow-Origin', '*');
-    } else {
+    } else if (!isFramePath(path)) {
       h.set('Content-Security-Policy', API_CSP);
       h.set('Referrer-Policy', 'no-referrer');
       h.set('X-Frame-Options', 'DENY');
@@ -142,6 +144,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.get('/chunks/:file{[A-Za-z0-9_.-]+\\.js(?:\\.map)?}', (c) =>
     bundle(c, `chunks/${c.req.param('file')}`, 'public, max-age=31536000, immutable'),
   );
+
+  /* ---- the isolated tier's frame pages and bundle (their own headers: frames.ts) ---- */
+  app.route('/', createFrameApp({ config, ...(options.distDir ? { distDir: options.distDir } : {}) }));
 
   /* ---- per-business API: CORS and origin checks ---- */
   const businessGate = async (c: Context<Env>, next: () => Promise<void>) => {
