@@ -9,7 +9,7 @@ import { VERSION } from '../src/core/version.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { migrate } from './db/migrations.js';
-import { purgeExpired } from './db/store.js';
+import { purgeExpired } from './db/stores/maintenance.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
 import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';

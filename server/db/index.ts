@@ -49,6 +49,19 @@ export function pgConstraint(err: unknown): string | undefined {
   return typeof c === 'string' ? c : undefined;
 }
 
+/**
+ * A violated constraint, by kind and name, or undefined for any other error. Only server/db
+ * reads PostgreSQL error codes; stores turn these into typed results for the domain.
+ */
+export function constraintViolation(
+  err: unknown,
+): { kind: 'exclusion' | 'unique'; constraint: string } | undefined {
+  const code = pgErrorCode(err);
+  const kind =
+    code === PG_EXCLUSION_VIOLATION ? 'exclusion' : code === PG_UNIQUE_VIOLATION ? 'unique' : undefined;
+  return kind ? { kind, constraint: pgConstraint(err) ?? '' } : undefined;
+}
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {

@@ -7,7 +7,7 @@
  * consents (every policy the business has, at its current version and text hash), the slot
  * (availability engine on the server's clock), then one transaction: idempotency record,
  * booking, consent proof, confirmation email in the outbox. The exclusion constraint settles
- * races: a conflicting insert fails with 23P01, answered as `slot_unavailable`.
+ * races: the store reports a conflicting insert as `slot_taken`, answered as `slot_unavailable`.
  *
  * Read and cancel: by booking id and manage token (constant-time hash compare; any mismatch is
  * `not_found`). A cancellation after the cutoff consented to at booking time is refused with
@@ -23,24 +23,15 @@ import {
   type PolicyKind,
 } from '../../src/api/contract.js';
 import { staffSchedule, type Business } from '../config.js';
-import {
-  PG_EXCLUSION_VIOLATION,
-  PG_UNIQUE_VIOLATION,
-  pgConstraint,
-  pgErrorCode,
-  type Database,
-} from '../db/index.js';
+import type { Database } from '../db/index.js';
 import {
   cancelBooking as cancelBookingRow,
-  enqueueEmail,
   findBooking,
-  findIdempotencyKey,
-  insertBooking,
-  insertConsents,
-  insertIdempotencyKey,
+  recordNewBooking,
   type BookingRow,
-  type IdempotencyRow,
-} from '../db/store.js';
+} from '../db/stores/bookings.js';
+import { findIdempotencyKey, type IdempotencyRow } from '../db/stores/idempotency.js';
+import { enqueueEmail } from '../db/stores/outbox.js';
 import { checkSlot } from './availability.js';
 import { eligibleStaff, engineService, findService, loadBusy } from './catalog.js';
 import { manageLink, renderCancellation, renderConfirmation } from './email.js';
@@ -180,49 +171,33 @@ export async function createBooking(
       end: endMs + service.bufferAfterMinutes * 60_000,
     };
     const email = renderConfirmation(business, row, manageLink(business, id, token));
-    try {
-      await db.transaction(async (tx) => {
-        // First, so a concurrent request with the same key waits for this one and then replays it.
-        await insertIdempotencyKey(
-          tx,
-          {
-            business: business.slug,
-            key_hash: keyHash,
-            request_hash: requestHash,
-            booking_id: id,
-            sealed_token: sealToken(token, idempotencyKey, business.slug, id),
-            created_at: now,
-          },
-          notBefore,
-        );
-        await insertBooking(tx, {
-          ...row,
-          blocked_start: new Date(blocked.start),
-          blocked_end: new Date(blocked.end),
-        });
-        await insertConsents(
-          tx,
-          consents.map((c) => ({ booking_id: id, ...c, accepted_at: now, origin: input.origin })),
-        );
-        await enqueueEmail(
-          tx,
-          { booking_id: id, kind: 'confirmation', recipient: row.customer_email, ...email },
-          now,
-        );
-      });
-    } catch (err) {
-      const code = pgErrorCode(err);
-      if (code === PG_EXCLUSION_VIOLATION) {
+    const saved = await recordNewBooking(db, {
+      idempotency: {
+        business: business.slug,
+        key_hash: keyHash,
+        request_hash: requestHash,
+        booking_id: id,
+        sealed_token: sealToken(token, idempotencyKey, business.slug, id),
+        created_at: now,
+      },
+      idempotencyNotBefore: notBefore,
+      booking: { ...row, blocked_start: new Date(blocked.start), blocked_end: new Date(blocked.end) },
+      consents: consents.map((c) => ({ booking_id: id, ...c, accepted_at: now, origin: input.origin })),
+      email: { booking_id: id, kind: 'confirmation', recipient: row.customer_email, ...email },
+    });
+    if (!saved.ok) {
+      if (saved.reason === 'slot_taken') {
         // Someone took the slot since we looked. With no staff member chosen, another may be free.
         if (req.staff === undefined && attempt < 2) continue;
         throw new ProblemError('slot_unavailable');
       }
-      if (code === PG_UNIQUE_VIOLATION && pgConstraint(err)?.startsWith('idempotency_keys')) {
+      if (saved.reason === 'idempotency_key_taken') {
         const winner = await findIdempotencyKey(db, business.slug, keyHash, notBefore);
         if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
+        throw new Error('Idempotency-Key taken by a record that is no longer there');
       }
-      if (code === PG_UNIQUE_VIOLATION && pgConstraint(err)?.includes('reference') && attempt < 5) continue;
-      throw err;
+      if (attempt < 5) continue; // reference_taken: draw another reference
+      throw new Error('Booking references kept colliding');
     }
     deps.onEmailQueued?.();
     return { booking: { ...bookingView(row), manageToken: token }, replayed: false };

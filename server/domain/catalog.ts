@@ -5,7 +5,7 @@
 import type { Availability, AvailabilityQuery } from '../../src/api/contract.js';
 import { staffSchedule, type Business, type ServiceInput, type StaffInput } from '../config.js';
 import type { Queryable } from '../db/index.js';
-import { busyIntervals } from '../db/store.js';
+import { busyIntervals } from '../db/stores/bookings.js';
 import { computeSlots, type AvailabilityInput } from './availability.js';
 import { ProblemError } from './problems.js';
 

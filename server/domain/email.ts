@@ -3,7 +3,7 @@
  * locale. Times are shown in the business's zone (and in the customer's, when it differs).
  */
 import type { Business } from '../config.js';
-import type { BookingRow } from '../db/store.js';
+import type { BookingRow } from '../db/stores/bookings.js';
 
 type Lang = 'es' | 'en';
 

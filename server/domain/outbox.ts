@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../config.js';
 import type { Database } from '../db/index.js';
-import { claimOutbox, markOutboxFailed, markOutboxSent } from '../db/store.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent } from '../db/stores/outbox.js';
 
 export interface Email {
   to: string;

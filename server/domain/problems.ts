@@ -1,6 +1,7 @@
 /**
- * Domain errors carry one of the contract's stable problem codes; the HTTP layer turns them into
- * RFC 9457 problem+json responses with a fixed status per code.
+ * The domain's refusals: one of the contract's stable problem codes and its details, and nothing
+ * about transport. The HTTP layer (server/http/problem.ts) gives each code its status and title
+ * and writes RFC 9457 problem+json; another transport could map the same codes its own way.
  */
 import type { FieldError, PolicyKind, ProblemCode } from '../../src/api/contract.js';
 
@@ -17,32 +18,7 @@ export class ProblemError extends Error {
     readonly code: ProblemCode,
     readonly extras: ProblemExtras = {},
   ) {
-    super(extras.detail ?? PROBLEMS[code].title);
+    super(extras.detail ?? code);
     this.name = 'ProblemError';
   }
 }
-
-/** One HTTP status and one title per code, so clients can rely on either. */
-export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
-  validation_failed: { status: 400, title: 'Some fields are not valid' },
-  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
-  payload_too_large: { status: 413, title: 'The request body is too large' },
-  not_found: { status: 404, title: 'Not found' },
-  unknown_service: { status: 422, title: 'No such service' },
-  unknown_staff: { status: 422, title: 'No such staff member for this service' },
-  slot_unavailable: { status: 409, title: 'This time is no longer available' },
-  slot_in_past: { status: 422, title: 'This time is in the past' },
-  outside_hours: { status: 422, title: 'This time is outside opening hours' },
-  outside_booking_window: { status: 422, title: 'This time is too soon or too far ahead to book' },
-  consent_missing: { status: 422, title: 'A required consent is missing' },
-  consent_outdated: { status: 422, title: 'A policy has changed since it was accepted' },
-  cancellation_closed: { status: 409, title: 'This booking can no longer be cancelled' },
-  already_cancelled: { status: 409, title: 'This booking is already cancelled' },
-  idempotency_key_required: { status: 400, title: 'An Idempotency-Key header is required' },
-  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for another request' },
-  origin_not_allowed: { status: 403, title: 'This site is not allowed to use this business' },
-  bot_detected: { status: 400, title: 'The request was refused' },
-  rate_limited: { status: 429, title: 'Too many requests' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
-  internal_error: { status: 500, title: 'Something went wrong on our side' },
-};

@@ -1,36 +1,25 @@
 /**
  * The OpenAPI 3.1 document, generated from the contract's zod schemas (JSON Schema 2020-12, which
- * OpenAPI 3.1 uses as is) with paths composed from `routes`. Served at `/v1/openapi.json`;
- * `npm run openapi` writes it to docs/openapi.json.
+ * OpenAPI 3.1 uses as is), with one operation per route of the route table that carries `api`
+ * (server/http/route-table.ts). Served at `/v1/openapi.json`; `npm run openapi` writes it to
+ * docs/openapi.json.
  */
 import { z } from 'zod';
 import {
-  Availability,
-  AvailabilityQuery,
-  Booking,
   BookingId,
-  BusinessConfig,
-  CancelBookingRequest,
-  CreateBookingRequest,
-  CreatedBooking,
   ENUMS,
   Email,
-  HONEYPOT_FIELD,
-  IDEMPOTENCY_HEADER,
-  IdempotencyKey,
   Instant,
   LocalDate,
   NUMBERS,
   PROBLEM_CODES,
   PROBLEM_TYPE_BASE,
-  Problem,
-  ServiceList,
   Slug,
-  routes,
   type ProblemCode,
 } from '../../src/api/contract.js';
 import { VERSION } from '../../src/core/version.js';
-import { PROBLEMS } from '../domain/problems.js';
+import { PROBLEMS } from './problem.js';
+import { ROUTE_LIST, SCHEMAS, allowedMethods, type ApiDoc, type SchemaName } from './route-table.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -65,10 +54,14 @@ function schema(s: z.core.$ZodType): JsonSchema {
   return rest;
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const path = (route: (slug: string, id: string) => string) => decodeURIComponent(route('{slug}', '{id}'));
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+/** A Hono path as an OpenAPI path: `:slug` becomes `{slug}`. */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
 
-function problems(codes: ProblemCode[]) {
+/** Every operation can answer these. */
+const COMMON_PROBLEMS: ProblemCode[] = ['not_found', 'internal_error'];
+
+function problems(codes: readonly ProblemCode[]) {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
     const status = PROBLEMS[code].status;
@@ -86,162 +79,111 @@ function problems(codes: ProblemCode[]) {
   );
 }
 
-const ok = (description: string, name: string, status = '200') => ({
-  [status]: { description, content: { 'application/json': { schema: ref(name) } } },
-});
-
-export function buildOpenApi(): Record<string, unknown> {
-  const slugParam = {
-    name: 'slug',
-    in: 'path',
-    required: true,
-    description: 'The business',
-    schema: schema(Slug),
+function pathParameters(path: string) {
+  const known: Record<string, JsonSchema> = {
+    slug: { name: 'slug', in: 'path', required: true, description: 'The business', schema: schema(Slug) },
+    id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
   };
-  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-  const query = schema(AvailabilityQuery) as { properties: Record<string, JsonSchema>; required?: string[] };
-  const queryParams = Object.entries(query.properties).map(([name, s]) => ({
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => {
+    const param = known[name!];
+    if (!param) throw new Error(`No OpenAPI description for path parameter :${name}`);
+    return param;
+  });
+}
+
+function queryParameters(query: ApiDoc['query']) {
+  if (!query) return [];
+  const s = schema(query) as { properties: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(s.properties).map(([name, p]) => ({
     name,
     in: 'query',
-    required: query.required?.includes(name) ?? false,
-    schema: s,
+    required: s.required?.includes(name) ?? false,
+    schema: p,
   }));
-  const common: ProblemCode[] = ['not_found', 'internal_error'];
+}
+
+function operation(path: string, api: ApiDoc) {
+  const { response } = api;
+  return {
+    operationId: api.operationId,
+    summary: api.summary,
+    ...(api.description ? { description: api.description } : {}),
+    parameters: [
+      ...pathParameters(path),
+      ...queryParameters(api.query),
+      ...(api.headers ?? []).map((h) => ({
+        name: h.name,
+        in: 'header',
+        required: h.required,
+        schema: schema(h.schema),
+      })),
+    ],
+    // Public operations say so explicitly; the others name their scheme.
+    security: api.auth ? [{ [api.auth]: [] }] : [],
+    ...(api.body
+      ? {
+          requestBody: {
+            required: api.body.required,
+            content: { 'application/json': { schema: ref(api.body.schema) } },
+          },
+        }
+      : {}),
+    responses: {
+      [String(response.status)]: {
+        description: response.description,
+        ...(response.headers
+          ? { headers: Object.fromEntries(response.headers.map((h) => [h, { schema: { type: 'string' } }])) }
+          : {}),
+        content: { 'application/json': { schema: ref(response.schema) } },
+      },
+      ...problems([...COMMON_PROBLEMS, ...api.problems]),
+    },
+  };
+}
+
+export function buildOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const allow = allowedMethods();
+  const documented = ROUTE_LIST.filter((r) => r.api);
+  for (const r of documented) {
+    const key = openApiPath(r.path);
+    paths[key] = { ...paths[key], [r.method.toLowerCase()]: operation(r.path, r.api!) };
+  }
+  const usesManageToken = documented.some((r) => r.api!.auth === 'manageToken');
 
   return {
     openapi: '3.1.0',
     info: {
       title: 'Cita booking API',
       version: VERSION,
+      license: { name: 'MIT', identifier: 'MIT' },
       description: [
         'The contract between the Cita widget and a backend (v1). Errors are RFC 9457 problem details',
         `whose \`type\` is \`${PROBLEM_TYPE_BASE}<code>\`, one of: ${PROBLEM_CODES.map((c) => `\`${c}\``).join(', ')}.`,
         'Cross-origin use is limited to the origins each business allows (CORS, exact match).',
+        `A method a path does not list is answered 405 \`method_not_allowed\` with an \`Allow\` header`,
+        `(${documented
+          .map((r) => r.path)
+          .filter((p, i, all) => all.indexOf(p) === i)
+          .map((p) => `\`${openApiPath(p)}\`: ${allow.get(p)}`)
+          .join('; ')}).`,
       ].join(' '),
     },
-    paths: {
-      [path(routes.business)]: {
-        get: {
-          operationId: 'getBusiness',
-          summary: 'Public configuration of a business: policies (with text hashes), rules, fields asked',
-          parameters: [slugParam],
-          responses: { ...ok('The business', 'BusinessConfig'), ...problems(common) },
-        },
-      },
-      [path(routes.services)]: {
-        get: {
-          operationId: 'listServices',
-          summary: 'Services and who performs them',
-          parameters: [slugParam],
-          responses: { ...ok('The services', 'ServiceList'), ...problems(common) },
-        },
-      },
-      [path(routes.availability)]: {
-        get: {
-          operationId: 'getAvailability',
-          summary: 'Free start times for a service over a range of local dates',
-          parameters: [slugParam, ...queryParams],
-          responses: {
-            ...ok('Slots', 'Availability'),
-            ...problems([...common, 'validation_failed', 'unknown_service', 'unknown_staff', 'rate_limited']),
-          },
-        },
-      },
-      [path(routes.bookings)]: {
-        post: {
-          operationId: 'createBooking',
-          summary:
-            'Book a slot. Safe to retry with the same Idempotency-Key (24 hours): the same booking comes back',
-          description: `The \`${HONEYPOT_FIELD}\` field must be absent or empty.`,
-          parameters: [
-            slugParam,
-            { name: IDEMPOTENCY_HEADER, in: 'header', required: true, schema: schema(IdempotencyKey) },
-          ],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('CreateBookingRequest') } },
-          },
-          responses: {
-            '201': {
-              description:
-                'Booked (or the replay of an earlier identical request: header `Idempotent-Replayed: true`)',
-              headers: { Location: { schema: { type: 'string' } } },
-              content: { 'application/json': { schema: ref('CreatedBooking') } },
-            },
-            ...problems([
-              ...common,
-              'validation_failed',
-              'unsupported_media_type',
-              'payload_too_large',
-              'unknown_service',
-              'unknown_staff',
-              'slot_unavailable',
-              'slot_in_past',
-              'outside_hours',
-              'outside_booking_window',
-              'consent_missing',
-              'consent_outdated',
-              'idempotency_key_required',
-              'idempotency_key_reused',
-              'origin_not_allowed',
-              'bot_detected',
-              'rate_limited',
-            ]),
-          },
-        },
-      },
-      [path(routes.booking)]: {
-        get: {
-          operationId: 'getBooking',
-          summary: 'A booking, by its manage token',
-          parameters: [slugParam, idParam],
-          security: [{ manageToken: [] }],
-          responses: { ...ok('The booking', 'Booking'), ...problems(common) },
-        },
-      },
-      [path(routes.cancel)]: {
-        post: {
-          operationId: 'cancelBooking',
-          summary: 'Cancel a booking, by its manage token, before the cancellation cutoff',
-          parameters: [slugParam, idParam],
-          security: [{ manageToken: [] }],
-          requestBody: {
-            required: false,
-            content: { 'application/json': { schema: ref('CancelBookingRequest') } },
-          },
-          responses: {
-            ...ok('The cancelled booking', 'Booking'),
-            ...problems([
-              ...common,
-              'validation_failed',
-              'unsupported_media_type',
-              'payload_too_large',
-              'cancellation_closed',
-              'already_cancelled',
-              'origin_not_allowed',
-            ]),
-          },
-        },
-      },
-    },
+    servers: [{ url: '/', description: 'The server this document is served from' }],
+    paths,
     components: {
-      schemas: {
-        BusinessConfig: schema(BusinessConfig),
-        ServiceList: schema(ServiceList),
-        Availability: schema(Availability),
-        CreateBookingRequest: schema(CreateBookingRequest),
-        CreatedBooking: schema(CreatedBooking),
-        Booking: schema(Booking),
-        CancelBookingRequest: schema(CancelBookingRequest),
-        Problem: schema(Problem),
-      },
-      securitySchemes: {
-        manageToken: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'The manage token returned once when the booking was created',
-        },
-      },
+      schemas: Object.fromEntries(Object.entries(SCHEMAS).map(([name, s]) => [name, schema(s)])),
+      ...(usesManageToken
+        ? {
+            securitySchemes: {
+              manageToken: {
+                type: 'http',
+                scheme: 'bearer',
+                description: 'The manage token returned once when the booking was created',
+              },
+            },
+          }
+        : {}),
     },
   };
 }

@@ -1,8 +1,36 @@
-/** RFC 9457 problem+json responses, and zod issues as the contract's field errors. */
+/**
+ * RFC 9457 problem+json responses: the HTTP status and title of each of the contract's problem
+ * codes (the domain returns codes only), and zod issues as the contract's field errors.
+ */
 import type { Context } from 'hono';
 import type { z } from 'zod/mini';
 import { problemType, type FieldError, type Problem, type ProblemCode } from '../../src/api/contract.js';
-import { PROBLEMS, type ProblemExtras } from '../domain/problems.js';
+import type { ProblemExtras } from '../domain/problems.js';
+
+/** One HTTP status and one title per code, so clients can rely on either. */
+export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
+  validation_failed: { status: 400, title: 'Some fields are not valid' },
+  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  not_found: { status: 404, title: 'Not found' },
+  unknown_service: { status: 422, title: 'No such service' },
+  unknown_staff: { status: 422, title: 'No such staff member for this service' },
+  slot_unavailable: { status: 409, title: 'This time is no longer available' },
+  slot_in_past: { status: 422, title: 'This time is in the past' },
+  outside_hours: { status: 422, title: 'This time is outside opening hours' },
+  outside_booking_window: { status: 422, title: 'This time is too soon or too far ahead to book' },
+  consent_missing: { status: 422, title: 'A required consent is missing' },
+  consent_outdated: { status: 422, title: 'A policy has changed since it was accepted' },
+  cancellation_closed: { status: 409, title: 'This booking can no longer be cancelled' },
+  already_cancelled: { status: 409, title: 'This booking is already cancelled' },
+  idempotency_key_required: { status: 400, title: 'An Idempotency-Key header is required' },
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for another request' },
+  origin_not_allowed: { status: 403, title: 'This site is not allowed to use this business' },
+  bot_detected: { status: 400, title: 'The request was refused' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  internal_error: { status: 500, title: 'Something went wrong on our side' },
+};
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

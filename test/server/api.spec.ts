@@ -13,7 +13,9 @@ import {
   ServiceList,
   routes,
 } from '../../src/api/contract.js';
-import { findConsents, listOutbox, tableCounts, truncateAll } from '../../server/db/store.js';
+import { findConsents } from '../../server/db/stores/consents.js';
+import { tableCounts, truncateAll } from '../../server/db/stores/maintenance.js';
+import { listOutbox } from '../../server/db/stores/outbox.js';
 import { OutboxWorker, memoryMailer } from '../../server/domain/outbox.js';
 import {
   BACKENDS,

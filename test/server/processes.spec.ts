@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Availability, BusinessConfig, problemType, routes } from '../../src/api/contract.js';
 import { openDatabase, type Database } from '../../server/db/index.js';
-import { tableCounts } from '../../server/db/store.js';
+import { tableCounts } from '../../server/db/stores/maintenance.js';
 import { ORIGIN, PG_URL, newKey, rawConfig } from './helpers.js';
 import { startServer, type ServerProcess } from './process.js';
 

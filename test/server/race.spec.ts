@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { problemType, routes } from '../../src/api/contract.js';
-import { tableCounts, truncateAll } from '../../server/db/store.js';
+import { tableCounts, truncateAll } from '../../server/db/stores/maintenance.js';
 import { createApp } from '../../server/http/app.js';
 import { listen, type Listening } from '../../server/http/server.js';
 import {

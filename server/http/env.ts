@@ -1,0 +1,28 @@
+/** What every part of the HTTP layer shares: Hono's environment type and the app's dependencies. */
+import type { IncomingMessage } from 'node:http';
+import type { Business, ServerConfig } from '../config.js';
+import type { Database } from '../db/index.js';
+import type { BookingDeps } from '../domain/bookings.js';
+
+export type Env = {
+  /** @hono/node-server passes the Node request (its socket gives the peer address). */
+  Bindings: { incoming?: Pick<IncomingMessage, 'socket'> };
+  Variables: {
+    /** The client's address (middleware/client-address.ts). */
+    clientAddress: string;
+    /** Public API: the business of the path, once the gate let the request through. */
+    business: Business;
+    /** Public API: the request's Origin header (the embedding site), or null. */
+    origin: string | null;
+  };
+};
+
+/** Built once by createApp and handed to each route class's sub-app. */
+export interface AppContext {
+  config: ServerConfig;
+  db: Database;
+  now: () => Date;
+  bodyLimit: number;
+  distDir?: string;
+  bookings: BookingDeps;
+}

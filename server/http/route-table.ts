@@ -1,0 +1,266 @@
+/**
+ * Every route of the server, listed once. This table drives:
+ *
+ * - the Hono registration: each route class's sub-app (server/http/routes/) must give a handler
+ *   for exactly the routes of its class (`Handlers<'public-api'>` is checked by TypeScript);
+ * - 405 `method_not_allowed` with `Allow` for a known path asked with another method;
+ * - the OpenAPI document (server/http/openapi.ts): the routes that carry `api` are its `paths`;
+ * - the response headers of each route class (server/http/middleware/headers.ts).
+ *
+ * To add a route: add an entry here (method, path in Hono syntax, class, and `api` when it is
+ * part of the published contract), then its handler in the class's sub-app. A route of a new
+ * class also needs a sub-app mounted in server/http/app.ts and a line in `routeClassOf`.
+ */
+import type { z } from 'zod/mini';
+import {
+  Availability,
+  AvailabilityQuery,
+  Booking,
+  BusinessConfig,
+  CancelBookingRequest,
+  CreateBookingRequest,
+  CreatedBooking,
+  HONEYPOT_FIELD,
+  IDEMPOTENCY_HEADER,
+  IdempotencyKey,
+  Problem,
+  ServiceList,
+  routes,
+  type ProblemCode,
+} from '../../src/api/contract.js';
+
+/**
+ * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
+ * of its sub-app in server/http/routes/).
+ */
+export type RouteClass =
+  /** `/v1/businesses/:slug/...`: the booking API called by the widget from allowlisted sites. */
+  | 'public-api'
+  /** `/v1/businesses/:slug/account/...`: the signed-in customer's API, called from its frame (issue 8). */
+  | 'account-api'
+  /** `/cita.js`, `/chunks/*`: the script-tag bundle, loadable from any site. */
+  | 'bundle'
+  /** `/v1/openapi.json`, `/healthz`: public documents. */
+  | 'documents'
+  /** `/frame/:business/:element`: isolated-tier pages embedded by allowlisted sites (issue 8). */
+  | 'frames'
+  /** `/admin`: the owner console, a top-level page with a session cookie (issue 8). */
+  | 'admin';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The contract's schemas that the OpenAPI document names under `components.schemas`. */
+export const SCHEMAS = {
+  BusinessConfig,
+  ServiceList,
+  Availability,
+  CreateBookingRequest,
+  CreatedBooking,
+  Booking,
+  CancelBookingRequest,
+  Problem,
+} satisfies Record<string, z.ZodMiniType>;
+export type SchemaName = keyof typeof SCHEMAS;
+
+/** What the OpenAPI document says of a route of the published contract. */
+export interface ApiDoc {
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** Query parameters: the properties of this object schema. */
+  query?: z.ZodMiniType;
+  headers?: readonly { name: string; required: boolean; schema: z.ZodMiniType }[];
+  body?: { schema: SchemaName; required: boolean };
+  response: {
+    status: 200 | 201;
+    description: string;
+    schema: SchemaName;
+    headers?: readonly string[];
+  };
+  /** Problems this route returns besides `not_found` and `internal_error` (every route's). */
+  problems: readonly ProblemCode[];
+  /** How the caller authenticates; public when absent. */
+  auth?: 'manageToken';
+}
+
+export interface RouteSpec {
+  method: Method;
+  /** Hono syntax: `:slug`, `:id`, `:file{regex}`. */
+  path: string;
+  class: RouteClass;
+  /** Per-client rate limit counted before the handler runs (server/http/middleware/rate-limit.ts). */
+  rateLimit?: 'availability' | 'bookings';
+  /** Part of the published contract: listed in the OpenAPI document. */
+  api?: ApiDoc;
+}
+
+/** A contract route function as a Hono path (`:slug`, `:id`). */
+const honoPath = (route: (slug: string, id: string) => string) => decodeURIComponent(route(':slug', ':id'));
+
+const WRITE_PROBLEMS = ['validation_failed', 'unsupported_media_type', 'payload_too_large'] as const;
+
+export const ROUTES = {
+  /* ---- public booking API ---- */
+  getBusiness: {
+    method: 'GET',
+    path: honoPath(routes.business),
+    class: 'public-api',
+    api: {
+      operationId: 'getBusiness',
+      summary: 'Public configuration of a business: policies (with text hashes), rules, fields asked',
+      response: { status: 200, description: 'The business', schema: 'BusinessConfig' },
+      problems: [],
+    },
+  },
+  listServices: {
+    method: 'GET',
+    path: honoPath(routes.services),
+    class: 'public-api',
+    api: {
+      operationId: 'listServices',
+      summary: 'Services and who performs them',
+      response: { status: 200, description: 'The services', schema: 'ServiceList' },
+      problems: [],
+    },
+  },
+  getAvailability: {
+    method: 'GET',
+    path: honoPath(routes.availability),
+    class: 'public-api',
+    rateLimit: 'availability',
+    api: {
+      operationId: 'getAvailability',
+      summary: 'Free start times for a service over a range of local dates',
+      query: AvailabilityQuery,
+      response: { status: 200, description: 'Slots', schema: 'Availability' },
+      problems: ['validation_failed', 'unknown_service', 'unknown_staff', 'rate_limited'],
+    },
+  },
+  createBooking: {
+    method: 'POST',
+    path: honoPath(routes.bookings),
+    class: 'public-api',
+    rateLimit: 'bookings',
+    api: {
+      operationId: 'createBooking',
+      summary:
+        'Book a slot. Safe to retry with the same Idempotency-Key (24 hours): the same booking comes back',
+      description: `The \`${HONEYPOT_FIELD}\` field must be absent or empty.`,
+      headers: [{ name: IDEMPOTENCY_HEADER, required: true, schema: IdempotencyKey }],
+      body: { schema: 'CreateBookingRequest', required: true },
+      response: {
+        status: 201,
+        description:
+          'Booked (or the replay of an earlier identical request: header `Idempotent-Replayed: true`)',
+        schema: 'CreatedBooking',
+        headers: ['Location'],
+      },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unknown_service',
+        'unknown_staff',
+        'slot_unavailable',
+        'slot_in_past',
+        'outside_hours',
+        'outside_booking_window',
+        'consent_missing',
+        'consent_outdated',
+        'idempotency_key_required',
+        'idempotency_key_reused',
+        'origin_not_allowed',
+        'bot_detected',
+        'rate_limited',
+      ],
+    },
+  },
+  getBooking: {
+    method: 'GET',
+    path: honoPath(routes.booking),
+    class: 'public-api',
+    api: {
+      operationId: 'getBooking',
+      summary: 'A booking, by its manage token',
+      response: { status: 200, description: 'The booking', schema: 'Booking' },
+      problems: [],
+      auth: 'manageToken',
+    },
+  },
+  cancelBooking: {
+    method: 'POST',
+    path: honoPath(routes.cancel),
+    class: 'public-api',
+    api: {
+      operationId: 'cancelBooking',
+      summary: 'Cancel a booking, by its manage token, before the cancellation cutoff',
+      body: { schema: 'CancelBookingRequest', required: false },
+      response: { status: 200, description: 'The cancelled booking', schema: 'Booking' },
+      problems: [...WRITE_PROBLEMS, 'cancellation_closed', 'already_cancelled', 'origin_not_allowed'],
+      auth: 'manageToken',
+    },
+  },
+
+  /* ---- frames: the isolated tier's pages and their bundle (routes/frames.ts) ---- */
+  framePage: { method: 'GET', path: '/frame/:business/:element', class: 'frames' },
+  frameAsset: {
+    method: 'GET',
+    path: '/frame-assets/:file{(?:chunks/)?[A-Za-z0-9_.-]+\\.js(?:\\.map)?}',
+    class: 'frames',
+  },
+
+  /* ---- documents ---- */
+  openApi: { method: 'GET', path: '/v1/openapi.json', class: 'documents' },
+  health: { method: 'GET', path: '/healthz', class: 'documents' },
+
+  /* ---- the script-tag bundle ---- */
+  bundle: { method: 'GET', path: '/cita.js', class: 'bundle' },
+  bundleMap: { method: 'GET', path: '/cita.js.map', class: 'bundle' },
+  chunk: { method: 'GET', path: '/chunks/:file{[A-Za-z0-9_.-]+\\.js(?:\\.map)?}', class: 'bundle' },
+
+  /* ---- frames, account API, admin: issue 8 adds their routes here ---- */
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteId = keyof typeof ROUTES;
+/** The ids of the routes of one class. */
+export type RouteIdOf<C extends RouteClass> = {
+  [K in RouteId]: (typeof ROUTES)[K]['class'] extends C ? K : never;
+}[RouteId];
+
+/** Every route, in table order. */
+export const ROUTE_LIST: readonly (RouteSpec & { id: RouteId })[] = Object.entries(ROUTES).map(
+  ([id, spec]) => ({ id: id as RouteId, ...(spec as RouteSpec) }),
+);
+
+/**
+ * The class of a request path, for headers and logs. Paths no route matches fall in the class
+ * whose prefix they share (a 404 under `/cita.js` is a bundle response), else `public-api`, the
+ * strictest headers.
+ */
+export function routeClassOf(path: string): RouteClass {
+  if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
+  if (path === '/healthz' || path === '/v1/openapi.json') return 'documents';
+  if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
+  if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
+  if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
+  return 'public-api';
+}
+
+/**
+ * The `Allow` header of each path in the table: its methods, HEAD with GET, and OPTIONS where
+ * CORS preflights are answered (the public API).
+ */
+export function allowedMethods(): Map<string, string> {
+  const byPath = new Map<string, { methods: Set<string>; cls: RouteClass }>();
+  for (const r of ROUTE_LIST) {
+    const entry = byPath.get(r.path) ?? { methods: new Set<string>(), cls: r.class };
+    entry.methods.add(r.method);
+    if (r.method === 'GET') entry.methods.add('HEAD');
+    byPath.set(r.path, entry);
+  }
+  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  return new Map(
+    [...byPath].map(([path, { methods, cls }]) => {
+      if (cls === 'public-api') methods.add('OPTIONS');
+      return [path, order.filter((m) => methods.has(m)).join(', ')];
+    }),
+  );
+}

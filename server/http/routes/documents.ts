@@ -1,0 +1,23 @@
+/**
+ * Public documents: `/v1/openapi.json` (the contract as OpenAPI 3.1, readable from any site,
+ * cached 5 minutes) and `/healthz` (the process answers). Strict API headers otherwise.
+ *
+ * CSRF: read-only, no credentials: nothing to forge.
+ */
+import { buildOpenApi } from '../openapi.js';
+import type { AppContext } from '../env.js';
+import { subApp } from '../sub-app.js';
+
+export function documentsApp(ctx: AppContext) {
+  let openApiJson: string | undefined;
+  return subApp(ctx, 'documents', {
+    health: (c) => c.json({ ok: true }),
+    openApi: (c) => {
+      openApiJson ??= JSON.stringify(buildOpenApi());
+      c.header('Content-Type', 'application/json; charset=utf-8');
+      c.header('Cache-Control', 'public, max-age=300');
+      c.header('Access-Control-Allow-Origin', '*');
+      return c.body(openApiJson);
+    },
+  });
+}
