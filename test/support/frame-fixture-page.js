@@ -1,3 +1,4 @@
+/* global window, document, location */
 // One scenario of the frame handshake, chosen by the last path segment (see frame-fixtures.mjs).
 // Whatever it does, it ends by telling the test page `{ fixture: 'done', scenario, received }`
 // (posted to "*": test scaffolding, not the protocol), where `received` counts the messages its
