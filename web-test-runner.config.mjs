@@ -3,6 +3,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { misbehavingServer } from './test/support/misbehaving-server.mjs';
 import { citaServer } from './test/support/cita-server-plugin.mjs';
+import { frameFixtures } from './test/support/frame-fixtures.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-args.mjs';
 
 export default {
@@ -12,7 +13,8 @@ export default {
   port: 8765,
   nodeResolve: { exportConditions: ['production'] },
   // A deliberately misbehaving API under /__cita/ for test/client.test.ts.
-  middleware: [misbehavingServer()],
+  // Scripted frames under /__frame/ for test/frame-channel.test.ts.
+  middleware: [misbehavingServer(), frameFixtures()],
   // The esbuild plugin reads tsconfig.json as raw text (no `extends`): it must stay flat so the
   // legacy decorator settings reach it.
   plugins: [

@@ -6,6 +6,7 @@
  */
 
 /* The elements, to subclass or to register under a tag of your own. */
+export { CitaAccountShell } from './components/account/account-shell.js';
 export { CitaBookingForm, type BookingStep } from './components/booking-form/booking-form.js';
 export { CitaBookingManager } from './components/booking-manager/booking-manager.js';
 export { CitaConsentCheckbox } from './components/consent-checkbox/consent-checkbox.js';
@@ -14,6 +15,7 @@ export { CitaConsentCheckbox } from './components/consent-checkbox/consent-check
 export { CitaElement } from './core/cita-element.js';
 export { CitaFormElement } from './core/cita-form-element.js';
 export { LoadController, type LoadStatus, type LoadTask } from './core/load-controller.js';
+export { CitaFrameElement, GLOBAL_THEME_TOKENS } from './core/cita-frame-element.js';
 export { defineOnce } from './core/define.js';
 
 /* Page-wide configuration and languages. */
@@ -23,6 +25,7 @@ export type { Strings } from './locales/strings.js';
 
 /* The typed DOM events (`detail` types and the event map). */
 export type {
+  CitaBookingCancelledDetail,
   CitaBookingConfirmedDetail,
   CitaBookingSubmitDetail,
   CitaErrorDetail,
@@ -30,6 +33,7 @@ export type {
   CitaEvents,
   CitaReadyDetail,
   CitaServiceSelectedDetail,
+  CitaSessionDetail,
   CitaSlotSelectedDetail,
 } from './core/events.js';
 

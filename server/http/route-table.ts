@@ -234,6 +234,14 @@ export const ROUTES = {
     },
   },
 
+  /* ---- frames: the isolated tier's pages and their bundle (routes/frames.ts) ---- */
+  framePage: { method: 'GET', path: '/frame/:business/:element', class: 'frames' },
+  frameAsset: {
+    method: 'GET',
+    path: '/frame-assets/:file{(?:chunks/)?[A-Za-z0-9_.-]+\\.js(?:\\.map)?}',
+    class: 'frames',
+  },
+
   /* ---- documents ---- */
   openApi: { method: 'GET', path: '/v1/openapi.json', class: 'documents' },
   health: { method: 'GET', path: '/healthz', class: 'documents' },
@@ -463,7 +471,7 @@ export const ROUTE_LIST: readonly (RouteSpec & { id: RouteId })[] = Object.entri
 export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/v1/openapi.json') return 'documents';
-  if (path.startsWith('/frame/')) return 'frames';
+  if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
   return 'public-api';
