@@ -28,6 +28,13 @@ export interface CitaErrorDetail {
   code: string;
 }
 
+/** Signed in or out inside an account frame: says nothing about who. */
+export type CitaSessionDetail = Record<string, never>;
+export interface CitaBookingCancelledDetail {
+  bookingId: string;
+  reference?: string;
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -35,6 +42,9 @@ export interface CitaEventMap {
   'cita-booking-submit': CitaBookingSubmitDetail;
   'cita-booking-confirmed': CitaBookingConfirmedDetail;
   'cita-error': CitaErrorDetail;
+  'cita-signed-in': CitaSessionDetail;
+  'cita-signed-out': CitaSessionDetail;
+  'cita-booking-cancelled': CitaBookingCancelledDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */
