@@ -277,6 +277,27 @@ const Business = z.strictObject({
       { message: `${MANAGE_URL_HINT}; https: (http: only on localhost)` },
     )
     .optional(),
+  /**
+   * Link put in password-reset emails, with {token}: a page of the business's site holding
+   * `<cita-account>`, e.g. "https://salon.example/cuenta#cita-reset={token}". Default: the
+   * account frame on the server's own origin (`<publicUrl>/frame/<slug>/account#reset=<token>`).
+   */
+  resetUrl: z
+    .string()
+    .max(500)
+    .refine(
+      (u) => {
+        if (!u.includes('{token}')) return false;
+        try {
+          const url = new URL(u.replace('{token}', 'x'));
+          return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+        } catch {
+          return false;
+        }
+      },
+      { message: 'A URL with {token}; https: (http: only on localhost)' },
+    )
+    .optional(),
   /** Customer fields asked for (all required when asked): name and email always. */
   customerFields: withDefault(BusinessConfig.shape.customerFields, ['name', 'email']),
   rules: BookingRules,

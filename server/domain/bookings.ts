@@ -281,7 +281,21 @@ export async function cancelBooking(
   token: string | undefined,
   reason: string | undefined,
 ): Promise<Booking> {
-  const row = await authenticate(deps.db, business, id, token);
+  return cancelLiveBooking(deps, business, await authenticate(deps.db, business, id, token), reason);
+}
+
+/**
+ * Cancel a booking whose caller is already known to be entitled to it (its manage token, or the
+ * signed-in customer whose verified email it carries): the cutoff consented to at booking time,
+ * the cancellation email, `already_cancelled` when it was not live.
+ */
+export async function cancelLiveBooking(
+  deps: BookingDeps,
+  business: Business,
+  row: BookingRow,
+  reason: string | undefined,
+): Promise<Booking> {
+  const id = row.id;
   if (row.status === 'cancelled') throw new ProblemError('already_cancelled');
   const now = deps.now();
   // Without a cancellation policy a booking can be cancelled until it starts.

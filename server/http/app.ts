@@ -50,7 +50,7 @@ export interface AppOptions {
   tls?: boolean;
   /** Request body cap in bytes. */
   bodyLimit?: number;
-  /** A confirmation or cancellation email was queued. */
+  /** An email was queued (booking confirmation or cancellation, account emails). */
   onEmailQueued?: () => void;
   /** One line per request (method, path, status, time; never bodies, queries or headers). */
   log?: (line: string) => void;
@@ -69,6 +69,11 @@ export function createApp(options: AppOptions): Hono<Env> {
       now,
       ...(options.onEmailQueued ? { onEmailQueued: options.onEmailQueued } : {}),
     },
+    accounts: {
+      db: options.db,
+      now,
+      ...(options.onEmailQueued ? { onEmailQueued: options.onEmailQueued } : {}),
+    },
   };
   const trustProxy = options.trustProxy ?? 0;
 
@@ -81,7 +86,7 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.route('/', documentsApp(ctx));
   app.route('/', bundleApp(ctx));
-  // Issue 8 registers its routes in these (empty for now; their headers say what must hold).
+  // Before the public API: its gate also matches the account API's paths.
   app.route('/', accountApi(ctx));
   app.route('/', framesApp(ctx));
   app.route('/', adminApp(ctx));

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Business, ServerConfig } from '../config.js';
 import type { Database } from '../db/index.js';
+import type { AccountDeps } from '../domain/accounts.js';
 import type { BookingDeps } from '../domain/bookings.js';
 
 export type Env = {
@@ -10,7 +11,7 @@ export type Env = {
   Variables: {
     /** The client's address (middleware/client-address.ts). */
     clientAddress: string;
-    /** Public API: the business of the path, once the gate let the request through. */
+    /** Public and account API: the business of the path, once the gate let the request through. */
     business: Business;
     /** Public API: the request's Origin header (the embedding site), or null. */
     origin: string | null;
@@ -25,4 +26,5 @@ export interface AppContext {
   bodyLimit: number;
   distDir?: string;
   bookings: BookingDeps;
+  accounts: AccountDeps;
 }

@@ -134,7 +134,7 @@ function operation(path: string, api: ApiDoc) {
         ...(response.headers
           ? { headers: Object.fromEntries(response.headers.map((h) => [h, { schema: { type: 'string' } }])) }
           : {}),
-        content: { 'application/json': { schema: ref(response.schema) } },
+        ...(response.schema ? { content: { 'application/json': { schema: ref(response.schema) } } } : {}),
       },
       ...problems([...COMMON_PROBLEMS, ...api.problems]),
     },
@@ -149,7 +149,28 @@ export function buildOpenApi(): Record<string, unknown> {
     const key = openApiPath(r.path);
     paths[key] = { ...paths[key], [r.method.toLowerCase()]: operation(r.path, r.api!) };
   }
-  const usesManageToken = documented.some((r) => r.api!.auth === 'manageToken');
+  const SCHEMES = {
+    manageToken: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'The manage token returned once when the booking was created',
+    },
+    session: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        "A customer's session token (from signing in), held by the account frame and sent only to its own origin",
+    },
+    adminCookie: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-cita_admin',
+      description: 'The staff console session: HttpOnly, Secure, SameSite=Strict; same-origin requests only',
+    },
+  } as const;
+  const usedSchemes = Object.entries(SCHEMES).filter(([name]) =>
+    documented.some((r) => r.api!.auth === name),
+  );
 
   return {
     openapi: '3.1.0',
@@ -173,17 +194,7 @@ export function buildOpenApi(): Record<string, unknown> {
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(SCHEMAS).map(([name, s]) => [name, schema(s)])),
-      ...(usesManageToken
-        ? {
-            securitySchemes: {
-              manageToken: {
-                type: 'http',
-                scheme: 'bearer',
-                description: 'The manage token returned once when the booking was created',
-              },
-            },
-          }
-        : {}),
+      ...(usedSchemes.length ? { securitySchemes: Object.fromEntries(usedSchemes) } : {}),
     },
   };
 }

@@ -28,6 +28,24 @@ import {
   routes,
   type ProblemCode,
 } from '../../src/api/contract.js';
+import {
+  AccountBookings,
+  AccountCancelRequest,
+  AdminMe,
+  AdminSetupRequest,
+  AdminSignInRequest,
+  ChangePasswordRequest,
+  Me,
+  PasswordResetCompleteRequest,
+  PasswordResetStartRequest,
+  SignInRequest,
+  SignedIn,
+  SignupCompleteRequest,
+  SignupStartRequest,
+  USER_ACTIVITY_HEADER,
+  accountRoutes,
+  adminRoutes,
+} from '../../src/api/account-contract.js';
 
 /**
  * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
@@ -59,6 +77,19 @@ export const SCHEMAS = {
   Booking,
   CancelBookingRequest,
   Problem,
+  SignupStartRequest,
+  SignupCompleteRequest,
+  SignInRequest,
+  SignedIn,
+  Me,
+  ChangePasswordRequest,
+  PasswordResetStartRequest,
+  PasswordResetCompleteRequest,
+  AccountBookings,
+  AccountCancelRequest,
+  AdminSignInRequest,
+  AdminSetupRequest,
+  AdminMe,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -72,15 +103,19 @@ export interface ApiDoc {
   headers?: readonly { name: string; required: boolean; schema: z.ZodMiniType }[];
   body?: { schema: SchemaName; required: boolean };
   response: {
-    status: 200 | 201;
+    status: 200 | 201 | 202 | 204;
     description: string;
-    schema: SchemaName;
+    /** Absent: no body (202, 204). */
+    schema?: SchemaName;
     headers?: readonly string[];
   };
   /** Problems this route returns besides `not_found` and `internal_error` (every route's). */
   problems: readonly ProblemCode[];
-  /** How the caller authenticates; public when absent. */
-  auth?: 'manageToken';
+  /**
+   * How the caller authenticates; public when absent. `session`: a customer's bearer session
+   * token (account API); `adminCookie`: the staff console's `__Host-cita_admin` cookie.
+   */
+  auth?: 'manageToken' | 'session' | 'adminCookie';
 }
 
 export interface RouteSpec {
@@ -208,7 +243,205 @@ export const ROUTES = {
   bundleMap: { method: 'GET', path: '/cita.js.map', class: 'bundle' },
   chunk: { method: 'GET', path: '/chunks/:file{[A-Za-z0-9_.-]+\\.js(?:\\.map)?}', class: 'bundle' },
 
-  /* ---- frames, account API, admin: issue 8 adds their routes here ---- */
+  /* ---- account API (server/http/routes/account-api.ts) ---- */
+  accountSignupStart: {
+    method: 'POST',
+    path: honoPath(accountRoutes.signupStart),
+    class: 'account-api',
+    api: {
+      operationId: 'accountSignupStart',
+      summary:
+        'Start a sign-up: emails a 6-digit code (10 minutes), or "you already have an account"; the same answer either way',
+      body: { schema: 'SignupStartRequest', required: true },
+      response: {
+        status: 202,
+        description: 'An email is on its way (whether or not the address has an account)',
+      },
+      problems: [...WRITE_PROBLEMS, 'forbidden'],
+    },
+  },
+  accountSignupComplete: {
+    method: 'POST',
+    path: honoPath(accountRoutes.signupComplete),
+    class: 'account-api',
+    api: {
+      operationId: 'accountSignupComplete',
+      summary: 'Finish a sign-up with the emailed code and a password: creates the account and signs in',
+      body: { schema: 'SignupCompleteRequest', required: true },
+      response: { status: 201, description: 'Signed up and signed in', schema: 'SignedIn' },
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'code_invalid', 'password_rejected'],
+    },
+  },
+  accountSignIn: {
+    method: 'POST',
+    path: honoPath(accountRoutes.sessions),
+    class: 'account-api',
+    api: {
+      operationId: 'accountSignIn',
+      summary:
+        'Sign in. An unknown email, a wrong password and a locked account get the same answer, in the same time',
+      body: { schema: 'SignInRequest', required: true },
+      response: { status: 201, description: 'Signed in: a new session', schema: 'SignedIn' },
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'invalid_credentials'],
+    },
+  },
+  accountSignOut: {
+    method: 'DELETE',
+    path: honoPath(accountRoutes.currentSession),
+    class: 'account-api',
+    api: {
+      operationId: 'accountSignOut',
+      summary: 'Sign out: revokes this session on the server',
+      response: { status: 204, description: 'Signed out' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountSignOutEverywhere: {
+    method: 'POST',
+    path: honoPath(accountRoutes.revokeAll),
+    class: 'account-api',
+    api: {
+      operationId: 'accountSignOutEverywhere',
+      summary: 'Sign out everywhere: revokes every session of the account, this one included',
+      response: { status: 204, description: 'Every session revoked' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountMe: {
+    method: 'GET',
+    path: honoPath(accountRoutes.me),
+    class: 'account-api',
+    api: {
+      operationId: 'accountMe',
+      summary: `The signed-in account. Extends the idle timer only with \`${USER_ACTIVITY_HEADER}: 1\``,
+      response: { status: 200, description: 'The account and its session', schema: 'Me' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountChangePassword: {
+    method: 'POST',
+    path: honoPath(accountRoutes.password),
+    class: 'account-api',
+    api: {
+      operationId: 'accountChangePassword',
+      summary:
+        'Change the password (the current one is required): the other sessions are revoked and the owner is emailed',
+      body: { schema: 'ChangePasswordRequest', required: true },
+      response: { status: 204, description: 'Changed' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'invalid_credentials', 'password_rejected'],
+      auth: 'session',
+    },
+  },
+  accountResetStart: {
+    method: 'POST',
+    path: honoPath(accountRoutes.resetStart),
+    class: 'account-api',
+    api: {
+      operationId: 'accountPasswordResetStart',
+      summary:
+        'Forgot password: a known address gets a single-use link (30 minutes); the same answer either way',
+      body: { schema: 'PasswordResetStartRequest', required: true },
+      response: { status: 202, description: 'If the address has an account, an email is on its way' },
+      problems: [...WRITE_PROBLEMS, 'forbidden'],
+    },
+  },
+  accountResetComplete: {
+    method: 'POST',
+    path: honoPath(accountRoutes.resetComplete),
+    class: 'account-api',
+    api: {
+      operationId: 'accountPasswordResetComplete',
+      summary: 'Set a new password with the emailed token: unlocks the account and revokes every session',
+      body: { schema: 'PasswordResetCompleteRequest', required: true },
+      response: { status: 204, description: 'Password set; sign in with it' },
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'token_invalid', 'password_rejected'],
+    },
+  },
+  accountBookings: {
+    method: 'GET',
+    path: honoPath(accountRoutes.bookings),
+    class: 'account-api',
+    api: {
+      operationId: 'accountBookings',
+      summary: "The customer's bookings at this business, guest bookings with the verified email included",
+      response: { status: 200, description: 'Upcoming and past bookings', schema: 'AccountBookings' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountCancelBooking: {
+    method: 'POST',
+    path: honoPath(accountRoutes.cancelBooking),
+    class: 'account-api',
+    api: {
+      operationId: 'accountCancelBooking',
+      summary: "Cancel one of the customer's bookings, under the business's cancellation rules",
+      body: { schema: 'AccountCancelRequest', required: false },
+      response: { status: 200, description: 'The cancelled booking', schema: 'Booking' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'cancellation_closed', 'already_cancelled'],
+      auth: 'session',
+    },
+  },
+
+  /* ---- the owner console (server/http/routes/admin.ts) ---- */
+  adminPage: { method: 'GET', path: adminRoutes.page, class: 'admin' },
+  adminSetupPage: { method: 'GET', path: adminRoutes.setupPage, class: 'admin' },
+  adminSignIn: {
+    method: 'POST',
+    path: adminRoutes.signIn,
+    class: 'admin',
+    api: {
+      operationId: 'adminSignIn',
+      summary: 'Staff sign-in: sets the `__Host-cita_admin` session cookie. Same-origin only',
+      body: { schema: 'AdminSignInRequest', required: true },
+      response: { status: 200, description: 'Signed in', schema: 'AdminMe', headers: ['Set-Cookie'] },
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'invalid_credentials'],
+    },
+  },
+  adminSetup: {
+    method: 'POST',
+    path: adminRoutes.setup,
+    class: 'admin',
+    api: {
+      operationId: 'adminSetup',
+      summary: 'Follow the setup link printed by `cita-server users add`: choose a password and sign in',
+      body: { schema: 'AdminSetupRequest', required: true },
+      response: {
+        status: 200,
+        description: 'Password set, signed in',
+        schema: 'AdminMe',
+        headers: ['Set-Cookie'],
+      },
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'token_invalid', 'password_rejected'],
+    },
+  },
+  adminMe: {
+    method: 'GET',
+    path: adminRoutes.me,
+    class: 'admin',
+    api: {
+      operationId: 'adminMe',
+      summary: 'The signed-in staff member',
+      response: { status: 200, description: 'The staff account', schema: 'AdminMe' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  adminSignOut: {
+    method: 'POST',
+    path: adminRoutes.signOut,
+    class: 'admin',
+    api: {
+      operationId: 'adminSignOut',
+      summary: 'Sign out of the console: revokes the session and clears the cookie',
+      response: { status: 204, description: 'Signed out' },
+      problems: ['forbidden'],
+      auth: 'adminCookie',
+    },
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;

@@ -68,7 +68,12 @@ export const Account = z.object({
 export type Account = z.infer<typeof Account>;
 
 /** What signing in (or completing sign-up) returns. */
-export const SignedIn = z.object({ session: Session, account: Account });
+export const SignedIn = z.object({
+  session: Session,
+  account: Account,
+  /** The business set a password expiry and this password is past it: ask for a new one. */
+  mustChangePassword: z.optional(z.boolean()),
+});
 export type SignedIn = z.infer<typeof SignedIn>;
 
 /* ------------------------------------------------------------------------------------------------

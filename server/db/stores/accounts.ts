@@ -90,6 +90,13 @@ export async function setPasswordHash(
   );
 }
 
+export async function markEmailVerified(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.query('UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1', [
+    id,
+    at,
+  ]);
+}
+
 /* ------------------------------------------------------------------------------------------------
  * Single-use secrets
  * --------------------------------------------------------------------------------------------- */

@@ -96,6 +96,31 @@ export async function findBooking(
   return rows[0];
 }
 
+/**
+ * A customer's bookings at one business, by the email they were made with (guest bookings
+ * included): upcoming (ending after `now`) soonest first, and at most `pastLimit` past ones,
+ * latest first.
+ */
+export async function bookingsByEmail(
+  q: Queryable,
+  business: string,
+  email: string,
+  now: Date,
+  pastLimit: number,
+): Promise<{ upcoming: BookingRow[]; past: BookingRow[] }> {
+  const upcoming = await q.query<BookingRow>(
+    `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE business = $1 AND customer_email = $2 AND ends_at > $3
+      ORDER BY starts_at, id`,
+    [business, email, now],
+  );
+  const past = await q.query<BookingRow>(
+    `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE business = $1 AND customer_email = $2 AND ends_at <= $3
+      ORDER BY starts_at DESC, id LIMIT $4`,
+    [business, email, now, pastLimit],
+  );
+  return { upcoming, past };
+}
+
 /** Cancel a live booking; undefined when it was not live (already cancelled, or gone). */
 export async function cancelBooking(
   q: Queryable,

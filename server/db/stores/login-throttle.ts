@@ -75,6 +75,14 @@ export async function clearFailures(q: Queryable, key: string, now: Date): Promi
   ]);
 }
 
+/** A successful sign-in from this key: the attempt counted beforehand is taken back. */
+export async function forgiveAttempt(q: Queryable, key: string, now: Date): Promise<void> {
+  await q.query(
+    'UPDATE login_throttle SET failures = GREATEST(failures - 1, 0), updated_at = $2 WHERE key = $1',
+    [key, now],
+  );
+}
+
 /** A password reset: unlocked, counters forgotten. Returns true when it was locked. */
 export async function unlock(q: Queryable, key: string, now: Date): Promise<boolean> {
   const rows = await q.query<{ was_locked: boolean }>(

@@ -6,9 +6,9 @@
  *   proxies (`trustProxy` > 0) when the nearest one says `X-Forwarded-Proto: https`;
  * - `bundle`: public, loadable from any site (`Access-Control-Allow-Origin: *`,
  *   `Cross-Origin-Resource-Policy: cross-origin`); its handlers set type and caching;
- * - every other class (API, documents; frames and admin until issue 8 gives them their own CSP
+ * - every other class (API, documents; frames until issue 8 gives them their own CSP
  *   with `frame-ancestors`): `Content-Security-Policy: default-src 'none'; frame-ancestors
- *   'none'`, `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
+ *   'none'` (the admin console page sets its own, which keeps `frame-ancestors 'none'`), `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
  *   `Cross-Origin-Resource-Policy: cross-origin`, and `Cache-Control: no-store` unless the
  *   handler said otherwise.
  */
@@ -35,11 +35,14 @@ export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHand
       (trustProxy > 0 && c.req.header('x-forwarded-proto')?.split(',').pop()?.trim() === 'https')
     )
       h.set('Strict-Transport-Security', 'max-age=31536000');
-    if (routeClassOf(c.req.path) === 'bundle') {
+    const routeClass = routeClassOf(c.req.path);
+    if (routeClass === 'bundle') {
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
       h.set('Access-Control-Allow-Origin', '*');
     } else {
-      h.set('Content-Security-Policy', API_CSP);
+      // The console page sets its own CSP (still `frame-ancestors 'none'`): keep it.
+      if (!(routeClass === 'admin' && h.has('Content-Security-Policy')))
+        h.set('Content-Security-Policy', API_CSP);
       h.set('Referrer-Policy', 'no-referrer');
       h.set('X-Frame-Options', 'DENY');
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');

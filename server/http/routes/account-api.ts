@@ -1,22 +1,158 @@
 /**
- * The account API, `/v1/businesses/:slug/account/...` (issue 8; no routes yet, so every such
- * path is 404 `not_found`): sign-up, sign-in, the signed-in customer's bookings. Called
- * same-origin by the frame's script, never by the host page.
+ * The account API, `/v1/businesses/:slug/account/...`: sign-up, sign-in, sessions, passwords and
+ * the signed-in customer's bookings. Called only by the account frame's script, on the backend's
+ * own origin (`/frame/:slug/account`), never by the host page. Handlers are thin: parse with
+ * src/api/account-contract.ts, call server/domain/accounts.ts, answer.
  *
- * To build: add the routes to server/http/route-table.ts with `class: 'account-api'` (and `api`
- * so the OpenAPI document lists them, with a bearer security scheme), their handlers below, and
- * mount this sub-app before the public API in app.ts. The public API's gate also matches these
- * paths (`/v1/businesses/:slug/*`): the account API must be exempt from it and have its own
- * (its caller is the backend's own origin, not the business's allowlist).
+ * Gate (before anything is read or stored), middleware/account-gate.ts: the business of the
+ * path (404 otherwise); no CORS headers ever, so no other origin can read an answer, and the
+ * `Authorization` header makes every cross-origin call need a preflight that is never granted;
+ * an `Origin` other than the server's own, or `Sec-Fetch-Site` other than `same-origin` (or
+ * `none`), is refused with 403 `forbidden`.
  *
- * CSRF, what must hold: the session is a bearer token sent in `Authorization` by the frame's
- * script (held in memory and the frame origin's `sessionStorage`), never a cookie. A browser
- * never attaches it by itself, so a forged cross-site request arrives unauthenticated. Do not
- * add a cookie to this class; if one ever appears, this reasoning no longer holds.
+ * Sessions: a bearer token in `Authorization` (middleware/account-gate.ts `requireSession`);
+ * unknown, revoked, idle or expired is 401 `unauthorized` with `WWW-Authenticate: Bearer`. Only
+ * requests with `Cita-User-Activity: 1` restart the idle timer.
+ *
+ * CSRF: the session is a bearer token the frame's script sends in `Authorization`, never a
+ * cookie. A browser never attaches it by itself, so a forged cross-site request arrives
+ * unauthenticated; the routes that need no session (sign-up, sign-in, reset) change nothing a
+ * forger could use (a sign-in gives the forger no token, it cannot read the answer). The origin
+ * check above is defence in depth. Do not add a cookie to this class: that reasoning would no
+ * longer hold.
+ *
+ * Headers: the strict API headers (middleware/headers.ts), `Cache-Control: no-store` always.
  */
-import type { AppContext } from '../env.js';
+import type { Context } from 'hono';
+import * as z from 'zod/mini';
+import {
+  AccountCancelRequest,
+  ChangePasswordRequest,
+  PasswordResetCompleteRequest,
+  PasswordResetStartRequest,
+  SignInRequest,
+  SignupCompleteRequest,
+  SignupStartRequest,
+  type Me,
+} from '../../../src/api/account-contract.js';
+import { BookingIdParam } from '../../../src/api/contract.js';
+import {
+  accountBookings,
+  cancelAccountBooking,
+  changePassword,
+  completeReset,
+  completeSignup,
+  signIn,
+  signOut,
+  signOutEverywhere,
+  startReset,
+  startSignup,
+} from '../../domain/accounts.js';
+import { isoInstant } from '../../domain/bookings.js';
+import { ProblemError } from '../../domain/problems.js';
+import { readJsonBody } from '../body.js';
+import type { AppContext, Env } from '../env.js';
+import { accountGate, ownOrigin, requestMeta, requireSession } from '../middleware/account-gate.js';
+import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 
+/** Parse `body` with `schema`, or refuse with `validation_failed`. */
+function parse<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = z.safeParse(schema, body);
+  if (!parsed.success)
+    throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+  return parsed.data;
+}
+
 export function accountApi(ctx: AppContext) {
-  return subApp(ctx, 'account-api', {});
+  const { bodyLimit } = ctx;
+  const deps = ctx.accounts;
+  const session = requireSession(ctx);
+  const body = (c: Context<Env>) => readJsonBody(c, bodyLimit);
+  const base = (c: Context<Env>) => ({ baseUrl: ownOrigin(ctx.config, c) });
+
+  return subApp(
+    ctx,
+    'account-api',
+    {
+      accountSignupStart: async (c) => {
+        const req = parse(SignupStartRequest, await body(c));
+        await startSignup(deps, c.get('business'), req, requestMeta(c));
+        return c.body(null, 202);
+      },
+
+      accountSignupComplete: async (c) => {
+        const req = parse(SignupCompleteRequest, await body(c));
+        return c.json(await completeSignup(deps, c.get('business'), req, requestMeta(c)), 201);
+      },
+
+      accountSignIn: async (c) => {
+        const req = parse(SignInRequest, await body(c));
+        return c.json(await signIn(deps, c.get('business'), 'customer', req, requestMeta(c)), 201);
+      },
+
+      accountSignOut: async (c) => {
+        const s = await session(c);
+        await signOut(deps, c.get('business'), s.account, s.token, requestMeta(c));
+        return c.body(null, 204);
+      },
+
+      accountSignOutEverywhere: async (c) => {
+        const s = await session(c);
+        await signOutEverywhere(deps, c.get('business'), s.account, requestMeta(c));
+        return c.body(null, 204);
+      },
+
+      accountMe: async (c) => {
+        const s = await session(c);
+        const me: Me = {
+          account: s.view,
+          session: {
+            expiresAt: isoInstant(s.session.expires_at),
+            idleTimeoutSeconds: s.session.idle_seconds,
+          },
+        };
+        return c.json(me);
+      },
+
+      accountChangePassword: async (c) => {
+        const s = await session(c);
+        const req = parse(ChangePasswordRequest, await body(c));
+        await changePassword(deps, c.get('business'), s.account, s.token, req, requestMeta(c));
+        return c.body(null, 204);
+      },
+
+      accountResetStart: async (c) => {
+        const req = parse(PasswordResetStartRequest, await body(c));
+        await startReset(deps, c.get('business'), req, base(c), requestMeta(c));
+        return c.body(null, 202);
+      },
+
+      accountResetComplete: async (c) => {
+        const req = parse(PasswordResetCompleteRequest, await body(c));
+        await completeReset(deps, c.get('business'), req, requestMeta(c));
+        return c.body(null, 204);
+      },
+
+      accountBookings: async (c) => {
+        const s = await session(c);
+        return c.json(await accountBookings(deps, c.get('business'), s.account));
+      },
+
+      accountCancelBooking: async (c) => {
+        const s = await session(c);
+        const params = BookingIdParam.safeParse({ slug: c.req.param('slug'), id: c.req.param('id') });
+        if (!params.success) throw new ProblemError('not_found');
+        const req = parse(AccountCancelRequest, await readJsonBody(c, bodyLimit, { optional: true }));
+        return c.json(
+          await cancelAccountBooking(deps, c.get('business'), s.account, params.data.id, req.reason),
+        );
+      },
+    },
+    (app) => {
+      const gate = accountGate(ctx.config);
+      app.use('/v1/businesses/:slug/account', gate);
+      app.use('/v1/businesses/:slug/account/*', gate);
+    },
+  );
 }

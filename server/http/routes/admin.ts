@@ -1,21 +1,155 @@
 /**
- * The owner console, `/admin` (issue 8; no routes yet, so every such path is 404 `not_found`):
- * a top-level page on the backend's origin, never embedded (`frame-ancestors 'none'` stays).
+ * The owner console, `/admin`: a top-level page on the backend's origin, never embedded
+ * (`frame-ancestors 'none'`, `X-Frame-Options: DENY`), and its API under `/admin/api/...`.
  *
- * To build: add the routes to server/http/route-table.ts with `class: 'admin'` and their
- * handlers below; give the class its page headers (a CSP for its own scripts) in
- * middleware/headers.ts.
+ * - `GET /admin`, `GET /admin/setup`: the console page. When the build holds one
+ *   (`dist/admin/index.html`, the /admin page's own entry) it is served; otherwise a minimal
+ *   server-rendered placeholder. Either way with the page CSP below (no inline script or style).
+ * - `POST /admin/api/sign-in {business, email, password}`, `POST /admin/api/setup {token,
+ *   password}` (the link `cita-server users add` prints): set the session cookie and answer the
+ *   staff member. `GET /admin/api/me`, `POST /admin/api/sign-out`.
  *
- * CSRF, what must hold: this is the one class with an ambient credential, an HttpOnly, Secure,
- * SameSite=Strict session cookie. SameSite=Strict keeps the browser from sending it on any
- * cross-site request, top-level navigations included. On top of that, every state-changing
- * request must carry an `Origin` equal to the backend's own origin (refused otherwise, and
- * refused when absent), and change state only on POST (never GET), so a same-site but
- * cross-origin page, or a sibling subdomain, cannot ride the cookie either.
+ * The session is the cookie `__Host-cita_admin`: HttpOnly (no script reads it), Secure, Path=/,
+ * no Domain (the `__Host-` prefix makes browsers insist on all three), SameSite=Strict. Its value
+ * is an opaque session token; only its SHA-256 is stored (server/domain/sessions.ts).
+ *
+ * CSRF: this is the one class with an ambient credential. SameSite=Strict keeps the browser from
+ * sending the cookie on any cross-site request, top-level navigations included. On top of that,
+ * every state-changing request (POST; nothing changes state on GET) must carry an `Origin` equal
+ * to the backend's own origin, refused with 403 `forbidden` when different or absent, and
+ * `Sec-Fetch-Site` must be `same-origin` when sent: so a same-site but cross-origin page (a
+ * sibling subdomain) cannot ride the cookie either. Bodies are JSON only (415 otherwise), which
+ * a plain HTML form cannot send.
  */
-import type { AppContext } from '../env.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import {
+  ADMIN_COOKIE,
+  AdminSetupRequest,
+  AdminSignInRequest,
+  SessionToken,
+  type AdminMe,
+  type SignedIn,
+} from '../../../src/api/account-contract.js';
+import { accountView, completeSetup, signIn, signOut } from '../../domain/accounts.js';
+import { isoInstant } from '../../domain/bookings.js';
+import { ProblemError } from '../../domain/problems.js';
+import { resumeSession } from '../../domain/sessions.js';
+import { verifyPassword } from '../../domain/passwords.js';
+import { readJsonBody } from '../body.js';
+import type { AppContext, Env } from '../env.js';
+import { requestMeta, sameOrigin } from '../middleware/account-gate.js';
+import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 
+/** The console page's CSP: its own scripts and styles only, never framed. */
+export const ADMIN_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  'trusted-types cita-* lit-html',
+].join('; ');
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Cita console</title></head>
+<body>
+<main>
+<h1>Cita console</h1>
+<p>The console page is not built. Run <code>npm run build</code>, or use the API under <code>/admin/api/</code>.</p>
+</main>
+</body>
+</html>
+`;
+
 export function adminApp(ctx: AppContext) {
-  return subApp(ctx, 'admin', {});
+  const deps = ctx.accounts;
+  let page: Promise<string> | undefined;
+
+  const servePage = async (c: Context<Env>) => {
+    page ??= ctx.distDir
+      ? readFile(join(ctx.distDir, 'admin', 'index.html'), 'utf8').catch(() => PLACEHOLDER)
+      : Promise.resolve(PLACEHOLDER);
+    c.header('Content-Security-Policy', ADMIN_PAGE_CSP);
+    c.header('Cache-Control', 'no-store');
+    return c.html(await page);
+  };
+
+  /** State-changing requests: our own origin, stated. */
+  const checkOrigin = (c: Context<Env>) => {
+    if (!sameOrigin(ctx.config, c, { requireOrigin: true }))
+      throw new ProblemError('forbidden', { detail: 'The console answers its own origin only' });
+  };
+
+  const startSession = (c: Context<Env>, s: SignedIn) => {
+    setCookie(c, ADMIN_COOKIE, s.session.token, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/',
+      expires: new Date(s.session.expiresAt),
+    });
+    const me: AdminMe = { account: s.account, expiresAt: s.session.expiresAt };
+    return c.json(me);
+  };
+
+  const current = async (c: Context<Env>) => {
+    const parsed = SessionToken.safeParse(getCookie(c, ADMIN_COOKIE));
+    const token = parsed.success ? parsed.data : undefined;
+    const found = await resumeSession(ctx.db, token, ctx.now(), c.req.method !== 'GET');
+    if (!token || !found || found.account.kind !== 'staff') return undefined;
+    const business = ctx.config.businesses.get(found.account.business);
+    return business ? { token, business, ...found } : undefined;
+  };
+
+  return subApp(ctx, 'admin', {
+    adminPage: servePage,
+    adminSetupPage: servePage,
+
+    adminSignIn: async (c) => {
+      checkOrigin(c);
+      const parsed = AdminSignInRequest.safeParse(await readJsonBody(c, ctx.bodyLimit));
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const business = ctx.config.businesses.get(parsed.data.business);
+      // An unknown business gets the same answer as a wrong password, after the same work.
+      if (!business) {
+        await verifyPassword(undefined, parsed.data.password);
+        throw new ProblemError('invalid_credentials');
+      }
+      return startSession(c, await signIn(deps, business, 'staff', parsed.data, requestMeta(c)));
+    },
+
+    adminSetup: async (c) => {
+      checkOrigin(c);
+      const parsed = AdminSetupRequest.safeParse(await readJsonBody(c, ctx.bodyLimit));
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const { signedIn } = await completeSetup(deps, ctx.config.businesses, parsed.data, requestMeta(c));
+      return startSession(c, signedIn);
+    },
+
+    adminMe: async (c) => {
+      const s = await current(c);
+      if (!s) throw new ProblemError('unauthorized');
+      const me: AdminMe = { account: accountView(s.account), expiresAt: isoInstant(s.session.expires_at) };
+      return c.json(me);
+    },
+
+    adminSignOut: async (c) => {
+      checkOrigin(c);
+      const s = await current(c);
+      if (s) await signOut(deps, s.business, s.account, s.token, requestMeta(c));
+      deleteCookie(c, ADMIN_COOKIE, { path: '/', secure: true });
+      return c.body(null, 204);
+    },
+  });
 }

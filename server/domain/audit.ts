@@ -1,0 +1,55 @@
+/**
+ * Writing the audit log (server/db/stores/audit.ts): one row per authentication event, named
+ * after the OWASP Logging Vocabulary where it has a name. Who (account id, or none for an
+ * unknown email), what, when (UTC, the server's clock), where from (client address, user
+ * agent). Never an email address, password, code or token. The user agent is attacker-chosen
+ * text: control characters are dropped and it is capped, so it cannot forge log lines.
+ */
+import type { Queryable } from '../db/index.js';
+import { appendAudit } from '../db/stores/audit.js';
+
+export const AUDIT_EVENTS = [
+  'user_created', // sign-up completed, or staff account created by the CLI
+  'authn_login_success',
+  'authn_login_successafterfail',
+  'authn_login_fail',
+  'authn_login_lock', // the account (or the client address: no account id) was locked
+  'authn_login_unlock', // a password reset or setup unlocked it
+  'authn_password_reset_request',
+  'authn_password_reset',
+  'authn_password_change',
+  'authn_password_change_fail',
+  'authn_token_created', // staff setup link issued
+  'authn_logout',
+  'authn_logout_all',
+  'authn_signup_request',
+  'authn_signup_fail', // wrong or expired sign-up code
+] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+export interface RequestMeta {
+  /** The client's address (from a trusted proxy hop only), or "cli". */
+  clientAddress: string;
+  userAgent?: string | undefined;
+}
+
+const clean = (s: string | undefined, max: number) =>
+  s === undefined ? null : s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '').slice(0, max) || null;
+
+export async function audit(
+  q: Queryable,
+  at: Date,
+  business: string,
+  event: AuditEvent,
+  accountId: string | null,
+  meta: RequestMeta,
+): Promise<void> {
+  await appendAudit(q, {
+    at,
+    business,
+    event,
+    account_id: accountId,
+    client_address: clean(meta.clientAddress, 64),
+    user_agent: clean(meta.userAgent, 300),
+  });
+}
