@@ -163,9 +163,11 @@ export class CitaAccount extends CitaElement {
         throw err;
       }
     },
-    onValue: (account) => (account ? this.#enterAccount(account, false) : this.#go('sign-in')),
+    // The first view takes no focus: inside a frame that would pull focus off the host page.
+    onValue: (account) =>
+      account ? this.#enterAccount(account, false) : this.#go('sign-in', { focus: false }),
     onError: (err) => {
-      this.#go('sign-in');
+      this.#go('sign-in', { focus: false });
       this.#fail(err);
     },
   });
@@ -264,12 +266,12 @@ export class CitaAccount extends CitaElement {
       return;
     }
     void this.#policy.run(this.client);
-    if (this.#resetToken) this.#go('reset');
+    if (this.#resetToken) this.#go('reset', { focus: false });
     else void this.#me.run(this.client);
   }
 
   /** Switches view, clears what belonged to the previous one and moves focus to the new heading. */
-  #go(view: AccountView, keepMessage = false): void {
+  #go(view: AccountView, { keepMessage = false, focus = true } = {}): void {
     this.view = view;
     this.step = 1;
     this.fieldErrors = {};
@@ -279,7 +281,7 @@ export class CitaAccount extends CitaElement {
     this.changingPassword = false;
     this.newPasswordLength = 0;
     if (!keepMessage) this.message = undefined;
-    this.#focusNext = '[part~="heading"]';
+    this.#focusNext = focus ? '[part~="heading"]' : undefined;
   }
 
   #toStep(step: number): void {
@@ -293,7 +295,7 @@ export class CitaAccount extends CitaElement {
     this.account = account;
     this.email = account.email;
     this.code = '';
-    this.#go('account', announce);
+    this.#go('account', { focus: announce });
     if (announce) emit(this, 'cita-signed-in', {});
     if (this.client) void this.#bookings.run(this.client);
   }

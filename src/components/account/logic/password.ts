@@ -3,8 +3,9 @@
  * knows the blocklist); this only explains the business's policy up front and catches what can be
  * seen locally, with the server's own rule names (`PASSWORD_RULES`), so both are worded alike.
  *
- * Lengths count code points after NFC normalisation, as the server does: an emoji is one
- * character, and a password typed with combining accents counts like the precomposed one.
+ * Lengths count code points after NFKC normalisation, as the server does
+ * (server/domain/passwords.ts): an emoji is one character, and a password typed with combining
+ * accents counts like the precomposed one.
  */
 import type { PasswordRule } from '../../../api/account-contract.js';
 
@@ -20,7 +21,7 @@ export const DEFAULT_POLICY: PasswordPolicyView = { minLength: 15, maxLength: 64
 
 /** Characters as the server counts them. */
 export function passwordLength(password: string): number {
-  return [...password.normalize('NFC')].length;
+  return [...password.normalize('NFKC')].length;
 }
 
 /** The rules a password visibly breaks (the blocklist and context words are the server's). */
@@ -30,10 +31,11 @@ export function localPasswordProblems(password: string, policy: PasswordPolicyVi
   if (length < policy.minLength) problems.push('too_short');
   if (length > policy.maxLength) problems.push('too_long');
   if (policy.requireClasses) {
-    if (!/\p{Ll}/u.test(password)) problems.push('needs_lower');
-    if (!/\p{Lu}/u.test(password)) problems.push('needs_upper');
-    if (!/\p{Nd}/u.test(password)) problems.push('needs_digit');
-    if (!/[^\p{L}\p{Nd}\s]/u.test(password)) problems.push('needs_symbol');
+    const pw = password.normalize('NFKC');
+    if (!/\p{Ll}/u.test(pw)) problems.push('needs_lower');
+    if (!/\p{Lu}/u.test(pw)) problems.push('needs_upper');
+    if (!/\p{N}/u.test(pw)) problems.push('needs_digit');
+    if (!/[^\p{L}\p{N}]/u.test(pw)) problems.push('needs_symbol');
   }
   return problems;
 }
