@@ -17,7 +17,7 @@ import type { Availability, BusinessConfig, CreatedBooking } from '../src/api/co
 
 const ENDPOINT = `${location.origin}/__cita-api`;
 const SLUG = 'wtr-salon';
-const WAIT = { timeout: 8000 };
+const WAIT = { timeout: 20_000 };
 const PASSWORD = 'violet lantern over the quiet harbour';
 
 let counter = 0;
@@ -140,7 +140,9 @@ const button = (el: CitaAccount, label: string) =>
 const byId = (id: string) => (f: HTMLElement) => f.id === id;
 const byText = (label: string) => (f: HTMLElement) => text(f) === label;
 
-describe('<cita-account>', () => {
+describe('<cita-account>', function () {
+  // Each test signs up or in for real: argon2id hashing on a machine shared with other runs.
+  this.timeout(60_000);
   beforeEach(() => sessionStorage.clear());
   afterEach(async () => {
     sessionStorage.clear();

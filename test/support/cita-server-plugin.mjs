@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 
-const START_TIMEOUT_MS = 30_000;
+// Generous: a loaded machine (CI, parallel runs) takes tens of seconds to migrate a fresh PGlite.
+const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 const API_PREFIX = '/__cita-api';

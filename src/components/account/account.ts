@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, noChange, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
@@ -734,7 +734,7 @@ export class CitaAccount extends CitaElement {
         inputmode=${ifDefined(o.inputmode)}
         spellcheck="false"
         autocapitalize=${o.type === 'text' && o.name === 'name' ? 'words' : 'off'}
-        .value=${live(o.value ?? '')}
+        .value=${o.value === undefined ? noChange : live(o.value)}
         required
         aria-invalid=${error ? 'true' : 'false'}
         aria-describedby=${
