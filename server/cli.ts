@@ -6,13 +6,19 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../src/core/version.js';
-import { ConfigError, loadConfig } from './config.js';
+import { StaffRole } from '../src/api/account-contract.js';
+import { Email, text } from '../src/api/contract.js';
+import { ConfigError, configWarnings, loadConfig, type ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { migrate } from './db/migrations.js';
+import { purgeThrottle } from './db/stores/login-throttle.js';
 import { purgeExpired } from './db/stores/maintenance.js';
+import { purgeSessions } from './db/stores/sessions.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
 import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
+import { createStaff } from './domain/accounts.js';
+import { warmPasswordHashing } from './domain/passwords.js';
 import { createDemoApp, listen, type Listening } from './http/server.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,7 +29,12 @@ Usage: cita-server <command> [options]
 
 Commands:
   start                  Start the API (and /cita.js) on one port
-  check                  Validate the configuration file, print every problem, and exit
+  check                  Validate the configuration file, print every problem and every
+                         setting the standards advise against, and exit
+  users add              Create a staff account (or issue a new link for an existing one) and
+                         print its one-time setup link (24 hours); nothing has a default password
+                         --business <slug> --email <address> [--role owner|staff] [--name <name>]
+                         [--send-email: also queue the link by email]
   help                   Show this help
 
 Options:
@@ -43,6 +54,7 @@ Options:
   --demo                 Also serve demo/ as a third-party site on another origin
   --demo-port <n>        Port of the demo site (default 5174)
   --migrate-only         Apply database migrations and exit
+  --business, --email, --role, --name, --send-email   See "users add"
   -h, --help             Show this help
 
 Environment: DATABASE_URL (as --database-url).
@@ -61,6 +73,12 @@ interface Options {
   demo: boolean;
   demoPort: number;
   migrateOnly: boolean;
+  subcommand?: string;
+  business?: string;
+  email?: string;
+  role?: string;
+  name?: string;
+  sendEmail: boolean;
 }
 
 function fail(message: string): never {
@@ -88,6 +106,11 @@ function parse(argv: string[]): { command: string; options: Options } {
         demo: { type: 'boolean' },
         'demo-port': { type: 'string' },
         'migrate-only': { type: 'boolean' },
+        business: { type: 'string' },
+        email: { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        'send-email': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,7 +129,9 @@ function parse(argv: string[]): { command: string; options: Options } {
     fail('--trust-proxy: a number of proxies, 1 to 10');
   if (Boolean(v.cert) !== Boolean(v.key)) fail('--cert and --key go together');
   const command = v.help ? 'help' : (parsed.positionals[0] ?? 'start');
-  if (parsed.positionals.length > 1) fail(`unexpected argument: ${parsed.positionals[1]}`);
+  const maxPositionals = command === 'users' ? 2 : 1;
+  if (parsed.positionals.length > maxPositionals)
+    fail(`unexpected argument: ${parsed.positionals[maxPositionals]}`);
   const databaseUrl = v['database-url'] ?? process.env.DATABASE_URL;
   return {
     command,
@@ -123,6 +148,12 @@ function parse(argv: string[]): { command: string; options: Options } {
       demo: v.demo ?? false,
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,
+      ...(parsed.positionals[1] !== undefined ? { subcommand: parsed.positionals[1] } : {}),
+      ...(v.business !== undefined ? { business: v.business } : {}),
+      ...(v.email !== undefined ? { email: v.email } : {}),
+      ...(v.role !== undefined ? { role: v.role } : {}),
+      ...(v.name !== undefined ? { name: v.name } : {}),
+      sendEmail: v['send-email'] ?? false,
     },
   };
 }
@@ -174,7 +205,7 @@ const displayHost = (host: string) =>
       ? `[${host}]`
       : host;
 
-async function start(o: Options, checkOnly: boolean): Promise<void> {
+async function loadConfigOrExit(o: Options): Promise<{ config: ServerConfig; configPath: string }> {
   const configPath =
     o.config ??
     (o.demo
@@ -183,9 +214,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
         ? 'cita.config.json'
         : undefined);
   if (!configPath) fail('no configuration: pass --config <file> (see --help), or --demo');
-  let config;
   try {
-    config = await loadConfig(configPath);
+    return { config: await loadConfig(configPath), configPath };
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`cita-server: invalid configuration ${err.message}\n`);
@@ -193,12 +223,10 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     }
     throw err;
   }
-  if (checkOnly) {
-    process.stdout.write(`${configPath}: valid (${[...config.businesses.keys()].join(', ')})\n`);
-    return;
-  }
+}
 
-  const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
+/** The database, migrated; PGlite's data directory locked to this process. */
+async function openMigrated(o: Options): Promise<{ db: Database; dbLabel: string; unlock: () => void }> {
   let unlock = () => {};
   let db: Database;
   let dbLabel: string;
@@ -214,12 +242,27 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }
   const applied = await migrate(db);
   if (applied.length) process.stdout.write(`Migrations applied: ${applied.join(', ')}\n`);
+  return { db, dbLabel, unlock };
+}
+
+async function start(o: Options, checkOnly: boolean): Promise<void> {
+  const { config, configPath } = await loadConfigOrExit(o);
+  const warnings = configWarnings(config);
+  for (const w of warnings) process.stderr.write(`cita-server: warning: ${w}\n`);
+  if (checkOnly) {
+    process.stdout.write(`${configPath}: valid (${[...config.businesses.keys()].join(', ')})\n`);
+    return;
+  }
+
+  const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
+  const { db, dbLabel, unlock } = await openMigrated(o);
   if (o.migrateOnly) {
     process.stdout.write(`Database is up to date (${dbLabel}).\n`);
     await db.close();
     unlock();
     return;
   }
+  await warmPasswordHashing();
 
   const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
   const outbox = new OutboxWorker(
@@ -231,9 +274,12 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   outbox.start();
   const housekeeping = setInterval(() => {
     const now = Date.now();
-    purgeExpired(db, new Date(now - IDEMPOTENCY_TTL_MS), new Date(now - 3_600_000)).catch((err: unknown) =>
-      process.stderr.write(`housekeeping: ${(err as Error).message}\n`),
-    );
+    Promise.all([
+      purgeExpired(db, new Date(now - IDEMPOTENCY_TTL_MS), new Date(now - 3_600_000)),
+      // Ended sessions and idle lockout counters a day on (the audit log keeps the events).
+      purgeSessions(db, new Date(now - 86_400_000)),
+      purgeThrottle(db, new Date(now - 86_400_000)),
+    ]).catch((err: unknown) => process.stderr.write(`housekeeping: ${(err as Error).message}\n`));
   }, 600_000);
   housekeeping.unref();
 
@@ -292,6 +338,57 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
+/** `users add`: a staff account with no password and a one-time setup link. */
+async function usersAdd(o: Options): Promise<void> {
+  if (o.subcommand !== 'add')
+    fail('usage: cita-server users add --business <slug> --email <address> [--role owner|staff]');
+  const { config } = await loadConfigOrExit(o);
+  const business = o.business ? config.businesses.get(o.business) : undefined;
+  if (!business)
+    fail(
+      `--business: ${o.business ? `no business "${o.business}"` : 'required'} (${[...config.businesses.keys()].join(', ')})`,
+    );
+  const email = Email.safeParse(o.email ?? '');
+  if (!email.success) fail('--email: a valid email address is required');
+  const role = StaffRole.safeParse(o.role ?? 'staff');
+  if (!role.success) fail('--role: owner or staff');
+  const name = o.name === undefined ? undefined : text({ max: 100 }).safeParse(o.name);
+  if (name && !name.success) fail('--name: at most 100 characters');
+  const { db, unlock } = await openMigrated(o);
+  try {
+    const baseUrl = config.publicUrl ?? `${o.cert ? 'https' : 'http'}://${displayHost(o.host)}:${o.port}`;
+    const setup = await createStaff(
+      { db, now: () => new Date() },
+      business,
+      {
+        email: email.data,
+        role: role.data,
+        ...(name?.data ? { name: name.data } : {}),
+        sendEmail: o.sendEmail,
+      },
+      { baseUrl },
+      { clientAddress: 'cli', userAgent: 'cita-server users add' },
+    );
+    process.stdout.write(
+      [
+        setup.created
+          ? `Created ${setup.account.role} ${setup.account.email} at ${business.slug}.`
+          : `${setup.account.email} already has a ${setup.account.role} account at ${business.slug}: a new setup link replaces any earlier one.`,
+        `One-time setup link (works once, until ${setup.expiresAt.toISOString()}):`,
+        `  ${setup.link}`,
+        ...(o.sendEmail ? ['It is also queued by email (sent when the server runs).'] : []),
+        ...(config.publicUrl
+          ? []
+          : ['(Set "publicUrl" in the configuration so links name the public address.)']),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await db.close();
+    unlock();
+  }
+}
+
 async function main(): Promise<void> {
   const { command, options } = parse(process.argv.slice(2));
   switch (command) {
@@ -302,6 +399,8 @@ async function main(): Promise<void> {
       return start(options, false);
     case 'check':
       return start(options, true);
+    case 'users':
+      return usersAdd(options);
     default:
       fail(`unknown command "${command}"\nRun "cita-server --help" for the commands.`);
   }

@@ -11,20 +11,23 @@
  *   CSRF note in server/http/routes/public-api.ts for why that is safe.
  * - Sets `c.var.business` and `c.var.origin` for the handlers.
  *
- * The account API (issue 8) lives under the same path prefix but is called same-origin from
- * the frame: it needs its own gate (bearer token, the backend's own origin), not this one.
+ * The account API lives under the same path prefix but is called same-origin from the frame:
+ * it has its own gate (middleware/account-gate.ts), and this one lets its paths through.
  */
 import type { MiddlewareHandler } from 'hono';
 import { IDEMPOTENCY_HEADER, Slug } from '../../../src/api/contract.js';
 import type { ServerConfig } from '../../config.js';
 import type { Env } from '../env.js';
 import { problemResponse } from '../problem.js';
+import { routeClassOf } from '../route-table.js';
 
 const EXPOSED_HEADERS = 'Retry-After, Idempotent-Replayed, Location';
 const ALLOWED_REQUEST_HEADERS = `Content-Type, ${IDEMPOTENCY_HEADER}, Authorization`;
 
 export function businessGate(config: Pick<ServerConfig, 'businesses'>): MiddlewareHandler<Env> {
   return async (c, next) => {
+    // The account API shares the path prefix and has its own gate (middleware/account-gate.ts).
+    if (routeClassOf(c.req.path) === 'account-api') return next();
     c.header('Vary', 'Origin');
     const slug = c.req.param('slug') ?? '';
     const business = Slug.safeParse(slug).success ? config.businesses.get(slug) : undefined;
