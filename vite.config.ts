@@ -8,6 +8,9 @@ import { collapseTemplateWhitespace, minifyLiterals, renameLitPolicy } from './t
  *                the other runtime dependencies left external, in dist/esm/.
  *  BUILD=bundle  the script-tag bundle: dist/cita.js, a single ES module with everything in,
  *                rarely used elements split into lazy chunks under dist/chunks/.
+ *  BUILD=frame   the frame bundle (tier I): dist/frame/frame-[hash].js and its chunks, loaded only
+ *                by the pages the backend serves at /frame/{business}/{element}; the server finds
+ *                the entry's hashed name in dist/frame/.vite/manifest.json.
  * Decorators are Lit's legacy (experimentalDecorators) ones, which Vite 8's Oxc lowers.
  */
 const build = process.env.BUILD ?? 'bundle';
@@ -18,48 +21,73 @@ const defineEntries = Object.fromEntries(
     .map((f) => [`define/${f.replace(/\.ts$/, '')}`, `src/define/${f}`]),
 );
 
+/** Terser settings shared by the two browser bundles. */
+const terserOptions = {
+  module: true,
+  ecma: 2020,
+  compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true },
+  format: { comments: false, wrap_func_args: false },
+} as const;
+
 export default defineConfig(
-  build === 'esm'
+  build === 'frame'
     ? {
+        plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
         build: {
-          outDir: 'dist/esm',
+          outDir: 'dist/frame',
           emptyOutDir: true,
           target: 'es2022',
           sourcemap: true,
-          minify: false,
-          lib: { entry: { index: 'src/index.ts', ...defineEntries }, formats: ['es'] },
-          rolldownOptions: {
-            external: [/^lit($|\/)/, /^@lit\//, /^dompurify/, /^zod($|\/)/, /^@simplewebauthn\//],
-            output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
-          },
-        },
-      }
-    : {
-        plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
-        build: {
-          outDir: 'dist',
-          emptyOutDir: false,
-          target: 'es2022',
-          sourcemap: true,
+          manifest: true,
           minify: 'terser',
-          terserOptions: {
-            module: true,
-            ecma: 2020,
-            compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true },
-            format: { comments: false, wrap_func_args: false },
-          },
-          lib: { entry: { cita: 'src/define/embed.ts' }, formats: ['es'] },
+          terserOptions,
+          lib: { entry: { frame: 'src/frame/main.ts' }, formats: ['es'] },
           rolldownOptions: {
-            // Lets the entry export what the lazy chunks share with it, so the booking flow is one
-            // file and a lazy chunk imports from it instead of a third shared chunk.
-            preserveEntrySignatures: 'allow-extension',
             output: {
-              entryFileNames: '[name].js',
+              entryFileNames: '[name]-[hash].js',
               chunkFileNames: 'chunks/[name]-[hash].js',
               minify: true,
               comments: false,
             },
           },
         },
-      },
+      }
+    : build === 'esm'
+      ? {
+          build: {
+            outDir: 'dist/esm',
+            emptyOutDir: true,
+            target: 'es2022',
+            sourcemap: true,
+            minify: false,
+            lib: { entry: { index: 'src/index.ts', ...defineEntries }, formats: ['es'] },
+            rolldownOptions: {
+              external: [/^lit($|\/)/, /^@lit\//, /^dompurify/, /^zod($|\/)/, /^@simplewebauthn\//],
+              output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+            },
+          },
+        }
+      : {
+          plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
+          build: {
+            outDir: 'dist',
+            emptyOutDir: false,
+            target: 'es2022',
+            sourcemap: true,
+            minify: 'terser',
+            terserOptions,
+            lib: { entry: { cita: 'src/define/embed.ts' }, formats: ['es'] },
+            rolldownOptions: {
+              // Lets the entry export what the lazy chunks share with it, so the booking flow is one
+              // file and a lazy chunk imports from it instead of a third shared chunk.
+              preserveEntrySignatures: 'allow-extension',
+              output: {
+                entryFileNames: '[name].js',
+                chunkFileNames: 'chunks/[name]-[hash].js',
+                minify: true,
+                comments: false,
+              },
+            },
+          },
+        },
 );

@@ -6,6 +6,8 @@ export { CitaBookingForm, type BookingStep } from './components/booking-form/boo
 export { CitaConsentCheckbox } from './components/consent-checkbox/consent-checkbox.js';
 export { CitaElement } from './core/cita-element.js';
 export { CitaFormElement } from './core/cita-form-element.js';
+export { CitaFrameElement } from './core/cita-frame-element.js';
+export { CitaAccountShell } from './components/account/account-shell.js';
 export { defineOnce } from './core/define.js';
 export { configure, getConfig, type CitaConfig } from './core/config.js';
 export { registerStrings } from './core/locale.js';

@@ -463,7 +463,7 @@ export const ROUTE_LIST: readonly (RouteSpec & { id: RouteId })[] = Object.entri
 export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/v1/openapi.json') return 'documents';
-  if (path.startsWith('/frame/')) return 'frames';
+  if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
   return 'public-api';

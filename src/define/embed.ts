@@ -17,6 +17,7 @@ import './consent-checkbox.js';
 /** Rare elements and the chunk that registers each. */
 const LAZY: Record<string, () => Promise<unknown>> = {
   'cita-booking-manager': () => import('./booking-manager.js'),
+  'cita-account': () => import('./account.js'),
 };
 
 function ownScript(): HTMLScriptElement | undefined {

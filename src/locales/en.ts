@@ -86,4 +86,7 @@ export const en: Strings = {
   serverRejected: 'The booking service refused the request.',
   fixErrors: (n) => (n === 1 ? 'Please correct 1 field.' : `Please correct ${n} fields.`),
   genericError: 'Something went wrong. Nothing was lost: try again.',
+  frameUnavailable: 'This secure section could not be loaded.',
+  accountFrameTitle: 'Your account',
+  frameProbeConnected: 'Secure frame connected.',
 };

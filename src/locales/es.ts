@@ -86,4 +86,7 @@ export const es: Strings = {
   serverRejected: 'El servicio de reservas ha rechazado la solicitud.',
   fixErrors: (n) => (n === 1 ? 'Corrige 1 campo.' : `Corrige ${n} campos.`),
   genericError: 'Algo ha fallado. No se ha perdido nada: inténtalo de nuevo.',
+  frameUnavailable: 'No se pudo cargar esta sección segura.',
+  accountFrameTitle: 'Tu cuenta',
+  frameProbeConnected: 'Marco seguro conectado.',
 };

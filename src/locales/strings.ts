@@ -90,4 +90,8 @@ export interface Strings {
   serverRejected: string;
   fixErrors: (n: number) => string;
   genericError: string;
+  // isolated frames (tier I)
+  frameUnavailable: string;
+  accountFrameTitle: string;
+  frameProbeConnected: string;
 }

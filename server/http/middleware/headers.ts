@@ -36,7 +36,9 @@ export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHand
     )
       h.set('Strict-Transport-Security', 'max-age=31536000');
     const routeClass = routeClassOf(c.req.path);
-    if (routeClass === 'bundle') {
+    if (routeClass === 'frames') {
+      // The frame pages and their bundle set their own CSP, framing and caching (http/frames.ts).
+    } else if (routeClass === 'bundle') {
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
       h.set('Access-Control-Allow-Origin', '*');
     } else {

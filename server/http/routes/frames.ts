@@ -12,8 +12,11 @@
  * Clickjacking is what `frame-ancestors` must stop.
  */
 import type { AppContext } from '../env.js';
-import { subApp } from '../sub-app.js';
+import { createFrameApp } from '../frames.js';
 
+// Interim (wt-f2's merge of wt-f1 into the wave-1 structure): the frame class is F1's
+// createFrameApp (server/http/frames.ts), which sets its own headers; middleware/headers.ts leaves
+// the class alone. F1's own integration replaces this.
 export function framesApp(ctx: AppContext) {
-  return subApp(ctx, 'frames', {});
+  return createFrameApp({ config: ctx.config, ...(ctx.distDir ? { distDir: ctx.distDir } : {}) });
 }
