@@ -19,7 +19,14 @@ import {
 /** The tag each frame element registers, and the chunk that registers it. */
 const ELEMENTS: Record<FrameElementName, { tag: string; load: () => Promise<unknown> }> = {
   probe: { tag: 'cita-frame-probe', load: () => import('./define-probe.js') },
+  account: { tag: 'cita-account', load: () => import('./define-account.js') },
 };
+
+/**
+ * The element's events passed on to the shell (which re-emits those its element allows). Their
+ * details are ids only; the channel's schema drops anything else.
+ */
+const RELAYED_EVENTS = ['cita-signed-in', 'cita-signed-out', 'cita-booking-cancelled'] as const;
 
 const PAGE_STYLES = `
   html { color-scheme: light dark; overflow: hidden; }
@@ -71,6 +78,10 @@ function mount(tag: string, load: () => Promise<unknown>): Promise<void> {
     await load();
     element = document.createElement(tag);
     if (root.dataset.scheme) element.setAttribute('theme', root.dataset.scheme);
+    for (const name of RELAYED_EVENTS)
+      element.addEventListener(name, (e) =>
+        channel?.send({ type: 'event', name, detail: { ...(e as CustomEvent<object>).detail } }),
+      );
     document.body.append(element);
     await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
     new ResizeObserver(reportHeight).observe(document.body);
