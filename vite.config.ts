@@ -51,6 +51,8 @@ function adminPage(): Plugin {
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="color-scheme" content="light dark">',
         '<meta name="referrer" content="no-referrer">',
+        // No favicon request (a 404 on every visit).
+        '<link rel="icon" href="data:,">',
         '<title>Cita</title>',
         `<script type="module" src="${asset(entry)}"></script>`,
         ...preload.map((f) => `<link rel="modulepreload" href="${asset(f)}">`),
