@@ -75,7 +75,9 @@ const SIGN_UP_STEPS = 3;
  * This is the element that runs inside the isolated frame (`/frame/{business}/account`, on the
  * backend's origin); a host page uses the `<cita-account>` shell, which frames it. The session
  * token is held by its client (memory and the frame origin's `sessionStorage`) and never leaves
- * the frame. A password-reset link opens the frame page with `#reset=<token>`.
+ * the frame. A password-reset link opens the frame page with `#reset=<token>`. The parts and
+ * properties below apply inside the frame: a host page themes it through the global `--cita-*`
+ * tokens, which the shell forwards.
  *
  * Sign-up proves the address before the account exists: email, then the 6-digit code sent to
  * it, then a name and a password (the business's policy is explained before it is typed). The
