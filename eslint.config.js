@@ -60,6 +60,47 @@ export default tseslint.config(
     },
   },
   {
+    // The server's layers: the domain knows no transport and no database error codes; only
+    // server/db talks to a database driver.
+    files: ['server/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['hono', 'hono/*', '**/http/**'],
+              message: 'The domain returns outcomes; http/ maps them.',
+            },
+            { group: ['pg', '@electric-sql/*'], message: 'SQL lives in server/db.' },
+          ],
+          paths: [
+            {
+              name: '../db/index.js',
+              importNames: [
+                'pgErrorCode',
+                'pgConstraint',
+                'constraintViolation',
+                'PG_EXCLUSION_VIOLATION',
+                'PG_UNIQUE_VIOLATION',
+              ],
+              message: 'Stores turn constraint violations into typed results.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/http/**/*.ts', 'server/cli.ts', 'server/config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['pg', '@electric-sql/*'], message: 'SQL lives in server/db.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: globals.node },
   },

@@ -36,6 +36,7 @@ import type { Database, Queryable } from '../db/index.js';
 import {
   claimSignupAttempt,
   consumeToken,
+  countRecentSecrets,
   findAccountByEmail,
   findAccountById,
   insertAccount,
@@ -73,6 +74,12 @@ export const SIGNUP_CODE_MINUTES = 10;
 export const SIGNUP_CODE_ATTEMPTS = 5;
 export const RESET_MINUTES = 30;
 export const SETUP_HOURS = 24;
+/**
+ * At most this many sign-up codes, and as many reset links, per address per hour: the rest are
+ * answered the same (202) and send nothing. This stops mail-bombing an address through the
+ * form and caps guesses at sign-up codes (5 tries each) at 25 an hour per address.
+ */
+export const EMAILS_PER_HOUR = 5;
 const PAST_BOOKINGS = 100;
 
 export interface AccountDeps {
@@ -163,8 +170,26 @@ export async function startSignup(
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   // Hashed in both branches: the same work whether or not the email is registered.
   const codeHash = await hashPassword(code);
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const capped =
+    (await countRecentSecrets(deps.db, business.slug, 'signup', req.email, hourAgo)) >= EMAILS_PER_HOUR;
   await deps.db.transaction(async (tx) => {
-    if (existing) {
+    if (capped) {
+      // Nothing sent: the same answer.
+    } else if (existing) {
+      // A spent record, so this email counts against the hourly cap like a code does.
+      const id = randomUUID();
+      await replaceSecret(tx, {
+        id,
+        business: business.slug,
+        purpose: 'signup',
+        email: req.email,
+        account_id: null,
+        secret_hash: codeHash,
+        created_at: now,
+        expires_at: now,
+      });
+      await useSecret(tx, id, now);
       await queue(
         tx,
         req.email,
@@ -393,8 +418,17 @@ export async function startReset(
   const found = await findAccountByEmail(deps.db, business.slug, 'customer', req.email);
   const account = found && !found.disabled_at ? found : undefined;
   const token = newToken();
+  const capped =
+    !!account &&
+    (await countRecentSecrets(
+      deps.db,
+      business.slug,
+      'reset',
+      account.email,
+      new Date(now.getTime() - 3_600_000),
+    )) >= EMAILS_PER_HOUR;
   await deps.db.transaction(async (tx) => {
-    if (account) {
+    if (account && !capped) {
       await replaceSecret(tx, {
         id: randomUUID(),
         business: business.slug,
@@ -415,7 +449,7 @@ export async function startReset(
     }
     await audit(tx, now, business.slug, 'authn_password_reset_request', account?.id ?? null, meta);
   });
-  if (account) deps.onEmailQueued?.();
+  if (account && !capped) deps.onEmailQueued?.();
 }
 
 /** Set a new password with a reset token: single use, 30 minutes; unlocks; revokes every session. */

@@ -176,6 +176,20 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
       expect((await lastEmail(fresh, 'signup_code')).body).toMatch(/\b\d{6}\b/);
     });
 
+    it('sends at most five sign-up emails an hour to one address, answering the same', async () => {
+      const { email } = await signUp(); // one code email
+      const fresh = newEmail();
+      for (let i = 0; i < 6; i++) {
+        expect((await post(accountRoutes.signupStart(SLUG), { email })).status).toBe(202);
+        expect((await post(accountRoutes.signupStart(SLUG), { email: fresh })).status).toBe(202);
+      }
+      expect((await emailsTo(email)).length).toBe(5); // the code, then four "already have an account"
+      expect((await emailsTo(fresh)).length).toBe(5);
+      t.clock.set(new Date(Date.parse(T0) + 61 * 60_000).toISOString());
+      await post(accountRoutes.signupStart(SLUG), { email: fresh });
+      expect((await emailsTo(fresh)).length).toBe(6);
+    });
+
     it('refuses a wrong code, gives up after five tries, and stores nothing', async () => {
       const email = newEmail();
       await post(accountRoutes.signupStart(SLUG), { email });

@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PG_EXCLUSION_VIOLATION, openDatabase, pgErrorCode } from '../../server/db/index.js';
 import { MIGRATIONS, migrate } from '../../server/db/migrations.js';
-import { cancelBooking, insertBooking, type NewBooking } from '../../server/db/stores/bookings.js';
+import {
+  cancelBooking,
+  insertBooking,
+  recordNewBooking,
+  type NewBooking,
+  type NewBookingRecord,
+} from '../../server/db/stores/bookings.js';
 import { tableCounts, truncateAll } from '../../server/db/stores/maintenance.js';
 import { enqueueEmail, listOutbox } from '../../server/db/stores/outbox.js';
 import { OutboxWorker, memoryMailer, type Mailer } from '../../server/domain/outbox.js';
@@ -94,6 +100,50 @@ describe.each(BACKENDS)('database on %s', (backend) => {
       .catch((e: unknown) => e);
     expect(pgErrorCode(err)).toBe(PG_EXCLUSION_VIOLATION);
     expect(await tableCounts(tdb.db)).toMatchObject({ bookings: 1, outbox: 0 });
+  });
+
+  it('recordNewBooking answers a constraint refusal with its reason and stores nothing', async () => {
+    const record = (b: NewBooking, key: string): NewBookingRecord => ({
+      booking: b,
+      idempotency: {
+        business: b.business,
+        key_hash: key,
+        request_hash: 'r',
+        booking_id: b.id,
+        sealed_token: 's',
+        created_at: b.created_at,
+      },
+      idempotencyNotBefore: at('07:00'),
+      consents: [
+        {
+          booking_id: b.id,
+          policy: 'terms',
+          version: '1',
+          sha256: 'ab'.repeat(32),
+          accepted_at: b.created_at,
+          origin: null,
+        },
+      ],
+      email: { booking_id: b.id, kind: 'confirmation', recipient: 'x@example.com', subject: 's', body: 'b' },
+    });
+    const first = booking('ana', '09:00', '10:00');
+    expect(await recordNewBooking(tdb.db, record(first, 'k1'))).toEqual({ ok: true });
+    const counts = await tableCounts(tdb.db);
+    expect(counts).toEqual({ bookings: 1, consents: 1, idempotency_keys: 1, outbox: 1 });
+    expect(await recordNewBooking(tdb.db, record(booking('ana', '09:30', '10:30'), 'k2'))).toEqual({
+      ok: false,
+      reason: 'slot_taken',
+    });
+    expect(await recordNewBooking(tdb.db, record(booking('ben', '09:00', '10:00'), 'k1'))).toEqual({
+      ok: false,
+      reason: 'idempotency_key_taken',
+    });
+    const sameReference = { ...booking('ben', '11:00', '12:00'), reference: first.reference };
+    expect(await recordNewBooking(tdb.db, record(sameReference, 'k3'))).toEqual({
+      ok: false,
+      reason: 'reference_taken',
+    });
+    expect(await tableCounts(tdb.db)).toEqual(counts);
   });
 
   it('the outbox worker sends due mail, retries failures later, and clears sent bodies', async () => {

@@ -133,6 +133,22 @@ export async function replaceSecret(q: Queryable, s: Omit<SecretRow, 'attempts' 
   );
 }
 
+/** How many secrets of this purpose were issued for this email since `since` (a cap on emails sent). */
+export async function countRecentSecrets(
+  q: Queryable,
+  business: string,
+  purpose: SecretPurpose,
+  email: string,
+  since: Date,
+): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM one_time_secrets
+      WHERE business = $1 AND purpose = $2 AND email = $3 AND created_at > $4`,
+    [business, purpose, email, since],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /**
  * Count one attempt at the live sign-up code of this email and return it, or undefined when
  * there is none (expired, used, or out of attempts). Counted before checking, atomically, so

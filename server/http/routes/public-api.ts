@@ -12,6 +12,7 @@
  * a cross-origin POST and the gate refuses a state-changing request from an origin the business
  * has not allowed. Requests without Origin (server to server) are served.
  */
+import type { Context } from 'hono';
 import {
   AvailabilityQuery,
   BookingIdParam,
@@ -31,7 +32,6 @@ import type { AppContext, Env } from '../env.js';
 import { businessGate } from '../middleware/business-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
-import type { Context } from 'hono';
 
 const PUBLIC_CACHE = 'public, max-age=60';
 

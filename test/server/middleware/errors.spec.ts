@@ -1,0 +1,62 @@
+/** middleware/errors.ts: domain refusals become their problem; anything else is internal_error. */
+import { Hono } from 'hono';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { problemType } from '../../../src/api/contract.js';
+import { ProblemError } from '../../../server/domain/problems.js';
+import { notFound, onError } from '../../../server/http/middleware/errors.js';
+import { PROBLEMS } from '../../../server/http/problem.js';
+
+function app(fail: () => never) {
+  const a = new Hono();
+  a.onError(onError);
+  a.notFound(notFound);
+  a.get('/fail', () => fail());
+  return a;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('onError and notFound', () => {
+  it('a ProblemError is its code’s status and title, with its extras', async () => {
+    const res = await app(() => {
+      throw new ProblemError('cancellation_closed', { cancellableUntil: '2026-03-03T09:00:00Z' });
+    }).request('/fail');
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toEqual({
+      type: problemType('cancellation_closed'),
+      title: PROBLEMS.cancellation_closed.title,
+      status: 409,
+      cancellableUntil: '2026-03-03T09:00:00Z',
+    });
+  });
+
+  it('rate_limited carries Retry-After', async () => {
+    const res = await app(() => {
+      throw new ProblemError('rate_limited', { retryAfter: 7 });
+    }).request('/fail');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('7');
+  });
+
+  it('any other error is internal_error, logged without the request', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = await app(() => {
+      throw new Error('boom');
+    }).request('/fail?token=secret', { headers: { Authorization: 'Bearer secret' } });
+    expect(res.status).toBe(500);
+    expect((await res.json()).type).toBe(problemType('internal_error'));
+    expect(logged).toHaveBeenCalledOnce();
+    const text = logged.mock.calls.flat().join(' ');
+    expect(text).toContain('boom');
+    expect(text).not.toContain('secret');
+  });
+
+  it('an unknown path is not_found', async () => {
+    const res = await app(() => {
+      throw new Error('unused');
+    }).request('/nothing');
+    expect(res.status).toBe(404);
+    expect((await res.json()).type).toBe(problemType('not_found'));
+  });
+});
