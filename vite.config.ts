@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { collapseTemplateWhitespace, minifyLiterals, renameLitPolicy } from './tools/minify-literals.ts';
 
 /**
- * Two builds (`npm run build` runs both):
+ * Three builds (`npm run build` runs them all):
  *  BUILD=esm     the npm build: one ES module per entry (src/index.ts, src/define/*.ts), lit and
  *                the other runtime dependencies left external, in dist/esm/.
  *  BUILD=bundle  the script-tag bundle: dist/cita.js, a single ES module with everything in,
@@ -77,10 +77,19 @@ const terserOptions = {
   format: { comments: false, wrap_func_args: false },
 } as const;
 
+/** Plugins and definitions shared by the two browser bundles. */
+const browserBundle = {
+  plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
+  // Development-only code (src/core/dev.ts: the contract's JSON Schema metadata, checks of
+  // client options) is compiled out of the browser bundles, as Lit's production build does.
+  define: { __CITA_DEV__: 'false' },
+};
+
 export default defineConfig(
   build === 'frame'
     ? {
-        plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy(), adminPage()],
+        ...browserBundle,
+        plugins: [...browserBundle.plugins, adminPage()],
         build: {
           outDir: 'dist/frame',
           emptyOutDir: true,
@@ -116,7 +125,7 @@ export default defineConfig(
           },
         }
       : {
-          plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
+          ...browserBundle,
           build: {
             outDir: 'dist',
             emptyOutDir: false,

@@ -3,6 +3,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { misbehavingServer } from './test/support/misbehaving-server.mjs';
 import { citaServer } from './test/support/cita-server-plugin.mjs';
+import { frameFixtures } from './test/support/frame-fixtures.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-args.mjs';
 
 // The real Cita server (PGlite, fresh data directory) for the tests that book or sign in, with an
@@ -20,15 +21,13 @@ export default {
   hostname: 'localhost',
   port: 8765,
   nodeResolve: { exportConditions: ['production'] },
-  // A deliberately misbehaving API under /__cita/ for test/client.test.ts; the real server's API
-  // proxied under /__cita-api/ on this origin, and its outbox, for the account tests.
-  middleware: [misbehavingServer(), cita.middleware],
+  // A deliberately misbehaving API under /__cita/ for test/client.test.ts; scripted frames under
+  // /__frame/ for test/frame-channel.test.ts; the real server's API proxied under /__cita-api/
+  // on this origin, and its outbox, for the account tests.
+  middleware: [misbehavingServer(), frameFixtures(), cita.middleware],
   // The esbuild plugin reads tsconfig.json as raw text (no `extends`): it must stay flat so the
   // legacy decorator settings reach it.
-  plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
-    cita,
-  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), cita],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

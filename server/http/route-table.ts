@@ -234,6 +234,14 @@ export const ROUTES = {
     },
   },
 
+  /* ---- frames: the isolated tier's pages and their bundle (routes/frames.ts) ---- */
+  framePage: { method: 'GET', path: '/frame/:business/:element', class: 'frames' },
+  frameAsset: {
+    method: 'GET',
+    path: '/frame-assets/:file{(?:chunks/)?[A-Za-z0-9_.-]+\\.js(?:\\.map)?}',
+    class: 'frames',
+  },
+
   /* ---- documents ---- */
   openApi: { method: 'GET', path: '/v1/openapi.json', class: 'documents' },
   health: { method: 'GET', path: '/healthz', class: 'documents' },

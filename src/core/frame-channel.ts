@@ -315,7 +315,9 @@ export class FrameHostChannel {
 
   constructor(options: FrameHostChannelOptions) {
     this.#options = options;
-    // Capture, so that listeners the page adds later on `window` do not see our hello.
+    // Our hello stops here: page listeners added on `window` after this one never see it (those
+    // added before do: they see a type, a version, the nonce and the port, and what crosses on
+    // that port is harmless by design).
     options.window.addEventListener('message', this.#onWindowMessage, true);
   }
 

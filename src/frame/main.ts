@@ -16,17 +16,26 @@ import {
   type ThemeTokens,
 } from '../core/frame-channel.js';
 
-/** The tag each frame element registers, and the chunk that registers it. */
-const ELEMENTS: Record<FrameElementName, { tag: string; load: () => Promise<unknown> }> = {
-  probe: { tag: 'cita-frame-probe', load: () => import('./define-probe.js') },
-  account: { tag: 'cita-account', load: () => import('./define-account.js') },
-};
+interface FrameElementEntry {
+  /** The tag the element registers. */
+  tag: string;
+  /** Imports the chunk that registers it. */
+  load: () => Promise<unknown>;
+  /**
+   * The element's DOM events relayed to the shell (which re-emits those its own `frameEvents`
+   * allow). Their details must carry ids only: the channel refuses free text anyway.
+   */
+  events: readonly string[];
+}
 
-/**
- * The element's events passed on to the shell (which re-emits those its element allows). Their
- * details are ids only; the channel's schema drops anything else.
- */
-const RELAYED_EVENTS = ['cita-signed-in', 'cita-signed-out', 'cita-booking-cancelled'] as const;
+const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
+  probe: { tag: 'cita-frame-probe', load: () => import('./define-probe.js'), events: [] },
+  account: {
+    tag: 'cita-account',
+    load: () => import('./define-account.js'),
+    events: ['cita-signed-in', 'cita-signed-out', 'cita-booking-cancelled'],
+  },
+};
 
 const PAGE_STYLES = `
   html { color-scheme: light dark; overflow: hidden; }
@@ -73,15 +82,18 @@ function reportHeight(): void {
   channel?.send({ type: 'resize', height });
 }
 
-function mount(tag: string, load: () => Promise<unknown>): Promise<void> {
+function relay(event: Event): void {
+  const detail = (event as CustomEvent).detail ?? {};
+  if (!channel?.send({ type: 'event', name: event.type, detail }))
+    console.warn(`[cita] frame: not relayed: ${event.type} (its detail must carry ids only)`);
+}
+
+function mount({ tag, load, events }: FrameElementEntry): Promise<void> {
   return (mounting ??= (async () => {
     await load();
     element = document.createElement(tag);
+    for (const name of events) element.addEventListener(name, relay);
     if (root.dataset.scheme) element.setAttribute('theme', root.dataset.scheme);
-    for (const name of RELAYED_EVENTS)
-      element.addEventListener(name, (e) =>
-        channel?.send({ type: 'event', name, detail: { ...(e as CustomEvent<object>).detail } }),
-      );
     document.body.append(element);
     await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
     new ResizeObserver(reportHeight).observe(document.body);
@@ -110,9 +122,8 @@ function main(): void {
     return;
   }
   configure({ endpoint: parts.endpoint, business: parts.business });
-  const { tag, load } = ELEMENTS[parts.element];
-  const start = () =>
-    void mount(tag, load).catch((err) => console.error('[cita] frame: could not load', err));
+  const entry = ELEMENTS[parts.element];
+  const start = () => void mount(entry).catch((err) => console.error('[cita] frame: could not load', err));
 
   const meta = document.querySelector<HTMLMetaElement>(`meta[name="${ALLOWED_ORIGINS_META}"]`);
   const result = connectToHost({

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 
-// Generous: a loaded machine (CI, parallel runs) takes tens of seconds to migrate a fresh PGlite.
+// PGlite starts in a few seconds on an idle machine, but takes 40 s and more on a loaded CI runner.
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 5_000;
 

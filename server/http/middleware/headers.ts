@@ -6,9 +6,13 @@
  *   proxies (`trustProxy` > 0) when the nearest one says `X-Forwarded-Proto: https`;
  * - `bundle`: public, loadable from any site (`Access-Control-Allow-Origin: *`,
  *   `Cross-Origin-Resource-Policy: cross-origin`); its handlers set type and caching;
- * - every other class (API, documents; frames until issue 8 gives them their own CSP
- *   with `frame-ancestors`): `Content-Security-Policy: default-src 'none'; frame-ancestors
- *   'none'` (the admin console page sets its own, which keeps `frame-ancestors 'none'`), `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
+ * - `frames`: a frame page keeps the CSP its handler set (`frame-ancestors` listing the
+ *   business's origins) and gets no `X-Frame-Options`; the frame bundle keeps its handler's
+ *   `Cross-Origin-Resource-Policy: same-origin`; an error of the class (404, 405) is closed as
+ *   below (routes/frames.ts);
+ * - every other class (API, documents, admin): `Content-Security-Policy: default-src 'none';
+ *   frame-ancestors 'none'` (the admin console page sets its own, which keeps
+ *   `frame-ancestors 'none'`), `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
  *   `Cross-Origin-Resource-Policy: cross-origin`, and `Cache-Control: no-store` unless the
  *   handler said otherwise.
  */
@@ -36,11 +40,14 @@ export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHand
     )
       h.set('Strict-Transport-Security', 'max-age=31536000');
     const routeClass = routeClassOf(c.req.path);
-    if (routeClass === 'frames') {
-      // The frame pages and their bundle set their own CSP, framing and caching (http/frames.ts).
-    } else if (routeClass === 'bundle') {
+    if (routeClass === 'bundle') {
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
       h.set('Access-Control-Allow-Origin', '*');
+    } else if (routeClass === 'frames' && c.res.status < 400) {
+      // A frame page (its handler set its CSP) or the frame bundle: their handlers set the
+      // caching and the resource policy.
+      if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', API_CSP);
+      h.set('Referrer-Policy', 'no-referrer');
     } else {
       // The console page sets its own CSP (still `frame-ancestors 'none'`): keep it.
       if (!(routeClass === 'admin' && h.has('Content-Security-Policy')))

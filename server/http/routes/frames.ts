@@ -1,22 +1,65 @@
 /**
- * Frames, `/frame/:business/:element` (issue 8; no routes yet, so every such path is 404
- * `not_found`): the isolated tier's pages, embedded by the sites a business allows.
+ * Frames (the isolated tier, issue 8): the pages at `/frame/:business/:element` that tier-I
+ * shells embed from allowlisted sites, and the frame bundle they load from `/frame-assets/*`,
+ * both on the backend's own origin. The page's HTML and CSP are built in ../frame-page.ts.
  *
- * To build: add the routes to server/http/route-table.ts with `class: 'frames'` and their
- * handlers below. Give the class its own headers in middleware/headers.ts: a strict CSP of its
- * own and `frame-ancestors` listing exactly the business's allowed origins (never `*`), in place
- * of today's `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
+ * Headers (middleware/headers.ts keeps what these handlers set):
+ * - a frame page: its own CSP with `frame-ancestors` listing exactly the business's allowed
+ *   origins (never `*`), `Cache-Control: no-store` (the allowlist may change; the page is tiny),
+ *   `Referrer-Policy: no-referrer`, `Cross-Origin-Resource-Policy: same-origin`, and no
+ *   `X-Frame-Options` (it would forbid every embedding; `frame-ancestors` supersedes it);
+ * - the frame bundle: same-origin only (`Cross-Origin-Resource-Policy: same-origin`, no CORS),
+ *   every file name hashed, so cached for a year;
+ * - anything else of the class (404, 405): the API's `default-src 'none'; frame-ancestors
+ *   'none'` and `X-Frame-Options: DENY`: never framable.
+ * Unknown business, unknown element or a malformed name: the same 404, so the route tells no more
+ * about which businesses exist than `/v1/businesses/:slug` does.
  *
- * CSRF: the pages are GETs that change nothing and carry no credential; the frame's script
- * holds its session as a bearer token and calls the account API with it (see account-api.ts).
- * Clickjacking is what `frame-ancestors` must stop.
+ * CSRF: GETs of static documents that read and change nothing and carry no credential; the
+ * frame's script holds its session as a bearer token and calls the account API with it.
+ * Clickjacking is what `frame-ancestors` stops.
  */
+import { Slug } from '../../../src/api/contract.js';
+import { isFrameElement } from '../../../src/api/frame-contract.js';
+import { join } from 'node:path';
 import type { AppContext } from '../env.js';
-import { createFrameApp } from '../frames.js';
+import { frameCsp, framePageHtml, readFrameBundle } from '../frame-page.js';
+import { problemResponse } from '../problem.js';
+import { findFile, sendFile } from '../static.js';
+import { subApp } from '../sub-app.js';
 
-// Interim (wt-f2's merge of wt-f1 into the wave-1 structure): the frame class is F1's
-// createFrameApp (server/http/frames.ts), which sets its own headers; middleware/headers.ts leaves
-// the class alone. F1's own integration replaces this.
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 export function framesApp(ctx: AppContext) {
-  return createFrameApp({ config: ctx.config, ...(ctx.distDir ? { distDir: ctx.distDir } : {}) });
+  const { config, distDir } = ctx;
+  return subApp(ctx, 'frames', {
+    framePage: (c) => {
+      const slug = c.req.param('business') ?? '';
+      const element = c.req.param('element') ?? '';
+      const business = Slug.safeParse(slug).success ? config.businesses.get(slug) : undefined;
+      if (!business || !isFrameElement(element)) return problemResponse(c, 'not_found');
+      const bundle = distDir ? readFrameBundle(distDir) : undefined;
+      if (!bundle) return problemResponse(c, 'not_found', { detail: 'Not built: run `npm run build`' });
+      const allowedOrigins = [...business.originSet];
+      c.header('Content-Security-Policy', frameCsp(allowedOrigins));
+      c.header('Cache-Control', 'no-store');
+      c.header('Cross-Origin-Resource-Policy', 'same-origin');
+      return c.html(
+        framePageHtml({
+          lang: business.locale,
+          title: business.name,
+          allowedOrigins,
+          entry: bundle.entry,
+          preload: bundle.preload(element),
+        }),
+      );
+    },
+    frameAsset: async (c) => {
+      const file = distDir ? await findFile(join(distDir, 'frame'), c.req.param('file') ?? '') : undefined;
+      if (!file) return problemResponse(c, 'not_found');
+      c.header('Cache-Control', IMMUTABLE);
+      c.header('Cross-Origin-Resource-Policy', 'same-origin');
+      return sendFile(c, file);
+    },
+  });
 }
