@@ -11,12 +11,7 @@ import { AccountStringsController } from '../../locales/account/catalog.js';
 import type { AccountStrings } from '../../locales/account/strings.js';
 import { styles } from '../account/account.styles.js';
 import { errorCode, retryAfterSeconds } from '../account/logic/errors.js';
-import {
-  localPasswordProblems,
-  passwordLength,
-  rejectedRules,
-  DEFAULT_POLICY,
-} from '../account/logic/password.js';
+import { passwordLength, rejectedRules, DEFAULT_POLICY } from '../account/logic/password.js';
 
 type Words = (t: AccountStrings) => string;
 type View = 'checking' | 'sign-in' | 'setup' | 'console';
@@ -252,8 +247,8 @@ export class CitaAdminConsole extends CitaElement {
   #onSetup(e: SubmitEvent): void {
     e.preventDefault();
     const password = String(new FormData(e.target as HTMLFormElement).get('password') ?? '');
-    const rules = password ? localPasswordProblems(password, DEFAULT_POLICY) : [];
-    this.passwordRules = rules.filter((r) => r !== 'too_short');
+    // The business (and so its policy) is known only to the server: it names a refused rule.
+    this.passwordRules = [];
     if (!this.#check([['password', password ? undefined : (t) => t.required]])) return;
     const token = this.#token;
     if (!token) return;
