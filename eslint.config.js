@@ -43,6 +43,17 @@ export default tseslint.config(
     },
   },
   {
+    // Tier I: the frame's client keeps its session in the frame origin's own sessionStorage
+    // (never the host page's); nothing else in src/ may touch storage.
+    files: ['src/frame/account-client.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'localStorage', message: 'Sessions live in sessionStorage.' },
+      ],
+    },
+  },
+  {
     files: ['src/components/**/*.ts'],
     rules: {
       // Components go through CitaClient, which validates every response against the contract.

@@ -1,5 +1,5 @@
-import { defineConfig } from 'vite';
-import { readdirSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { collapseTemplateWhitespace, minifyLiterals, renameLitPolicy } from './tools/minify-literals.ts';
 
 /**
@@ -10,7 +10,9 @@ import { collapseTemplateWhitespace, minifyLiterals, renameLitPolicy } from './t
  *                rarely used elements split into lazy chunks under dist/chunks/.
  *  BUILD=frame   the frame bundle (tier I): dist/frame/frame-[hash].js and its chunks, loaded only
  *                by the pages the backend serves at /frame/{business}/{element}; the server finds
- *                the entry's hashed name in dist/frame/.vite/manifest.json.
+ *                the entry's hashed name in dist/frame/.vite/manifest.json. The same build
+ *                holds the staff console's entry (src/admin/main.ts) and writes its page,
+ *                dist/admin/index.html, which the server sends at /admin and /admin/setup.
  * Decorators are Lit's legacy (experimentalDecorators) ones, which Vite 8's Oxc lowers.
  */
 const build = process.env.BUILD ?? 'bundle';
@@ -20,6 +22,52 @@ const defineEntries = Object.fromEntries(
     .filter((f) => f.endsWith('.ts'))
     .map((f) => [`define/${f.replace(/\.ts$/, '')}`, `src/define/${f}`]),
 );
+
+/**
+ * Writes dist/admin/index.html: the staff console's page, loading its entry from the frame
+ * bundle's assets on the same origin. No inline script or style (its CSP allows neither); the
+ * language is set by the entry from the browser's.
+ */
+function adminPage(): Plugin {
+  let entry = '';
+  let preload: string[] = [];
+  return {
+    name: 'cita-admin-page',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle))
+        if (chunk.type === 'chunk' && chunk.isEntry && chunk.facadeModuleId?.endsWith('src/admin/main.ts')) {
+          entry = chunk.fileName;
+          preload = chunk.imports;
+        }
+    },
+    writeBundle() {
+      if (!entry) throw new Error('cita-admin-page: the admin entry was not built');
+      const asset = (file: string) => `/frame-assets/${file}`;
+      const html = [
+        '<!doctype html>',
+        '<html>',
+        '<head>',
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="color-scheme" content="light dark">',
+        '<meta name="referrer" content="no-referrer">',
+        // No favicon request (a 404 on every visit).
+        '<link rel="icon" href="data:,">',
+        '<title>Cita</title>',
+        `<script type="module" src="${asset(entry)}"></script>`,
+        ...preload.map((f) => `<link rel="modulepreload" href="${asset(f)}">`),
+        '</head>',
+        '<body>',
+        '<cita-admin-console></cita-admin-console>',
+        '</body>',
+        '</html>',
+        '',
+      ].join('\n');
+      mkdirSync('dist/admin', { recursive: true });
+      writeFileSync('dist/admin/index.html', html);
+    },
+  };
+}
 
 /** Terser settings shared by the two browser bundles. */
 const terserOptions = {
@@ -41,6 +89,7 @@ export default defineConfig(
   build === 'frame'
     ? {
         ...browserBundle,
+        plugins: [...browserBundle.plugins, adminPage()],
         build: {
           outDir: 'dist/frame',
           emptyOutDir: true,
@@ -49,7 +98,7 @@ export default defineConfig(
           manifest: true,
           minify: 'terser',
           terserOptions,
-          lib: { entry: { frame: 'src/frame/main.ts' }, formats: ['es'] },
+          lib: { entry: { frame: 'src/frame/main.ts', admin: 'src/admin/main.ts' }, formats: ['es'] },
           rolldownOptions: {
             output: {
               entryFileNames: '[name]-[hash].js',

@@ -6,22 +6,28 @@ import { citaServer } from './test/support/cita-server-plugin.mjs';
 import { frameFixtures } from './test/support/frame-fixtures.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-args.mjs';
 
+// The real Cita server (PGlite, fresh data directory) for the tests that book or sign in, with an
+// owner of wtr-salon created by `users add` (test/admin-console.test.ts follows its setup link).
+const cita = citaServer({
+  config: 'test/fixtures/wtr-config.json',
+  port: 5199,
+  host: '127.0.0.1',
+  staff: { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
+});
+
 export default {
   files: ['test/**/*.test.ts'],
   // A fixed origin for the test pages (listed in the fixture's allowedOrigins), other than the API's.
   hostname: 'localhost',
   port: 8765,
   nodeResolve: { exportConditions: ['production'] },
-  // A deliberately misbehaving API under /__cita/ for test/client.test.ts.
-  // Scripted frames under /__frame/ for test/frame-channel.test.ts.
-  middleware: [misbehavingServer(), frameFixtures()],
+  // A deliberately misbehaving API under /__cita/ for test/client.test.ts; scripted frames under
+  // /__frame/ for test/frame-channel.test.ts; the real server's API proxied under /__cita-api/
+  // on this origin, and its outbox, for the account tests.
+  middleware: [misbehavingServer(), frameFixtures(), cita.middleware],
   // The esbuild plugin reads tsconfig.json as raw text (no `extends`): it must stay flat so the
   // legacy decorator settings reach it.
-  plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
-    // The real Cita server (PGlite, fresh data directory) for test/booking-form.test.ts.
-    citaServer({ config: 'test/fixtures/wtr-config.json', port: 5199, host: '127.0.0.1' }),
-  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), cita],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

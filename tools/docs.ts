@@ -52,8 +52,13 @@ Generated from \`custom-elements.json\` by \`npm run docs\`; do not edit by hand
 [theming.md](theming.md). Events carry ids and codes only, never personal data.
 
 `;
+const tagCount = new Map<string, number>();
+for (const el of elements) tagCount.set(el.tagName!, (tagCount.get(el.tagName!) ?? 0) + 1);
 for (const el of elements) {
-  out += `## \`<${el.tagName}>\`\n\n${el.summary ?? ''}\n\n${el.description ?? ''}\n\n`;
+  // One tag, two classes: a tier-I element's host-page shell and the element inside its frame.
+  const heading =
+    tagCount.get(el.tagName!)! > 1 ? `\`<${el.tagName}>\` (\`${el.name}\`)` : `\`<${el.tagName}>\``;
+  out += `## ${heading}\n\n${el.summary ?? ''}\n\n${el.description ?? ''}\n\n`;
   out += table(
     'Attributes',
     ['attribute', 'property', 'type', 'default', 'description'],

@@ -111,7 +111,7 @@ const PROBLEM_TYPE = /^application\/problem\+json\s*(?:;|$)/i;
 const DEADLINE = Symbol('cita.deadline');
 
 export interface Call<T> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   search?: URLSearchParams;
   headers?: Record<string, string>;
@@ -119,6 +119,10 @@ export interface Call<T> {
   schema: z.ZodMiniType<T>;
   /** Safe to repeat: a GET, or a POST carrying an idempotency key. */
   retry: boolean;
+  /** The answer has no body to read (202, 204): any 2xx resolves with `undefined`. */
+  empty?: boolean;
+  /** `omit` (default; tier H never sends cookies) or `same-origin` (the /admin page's own cookie). */
+  credentials?: 'omit' | 'same-origin';
 }
 
 /**
@@ -248,7 +252,7 @@ export class BookingClient {
       method: call.method,
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      credentials: 'omit',
+      credentials: call.credentials ?? 'omit',
       referrerPolicy: 'no-referrer',
       cache: 'no-store',
       mode: 'cors',
@@ -305,6 +309,7 @@ export class BookingClient {
 
     const contentType = response.headers.get('Content-Type') ?? '';
     if (!response.ok) throw toProblemError(request, response, contentType, text);
+    if (call.empty) return undefined as T;
 
     if (!JSON_TYPE.test(contentType)) {
       throw new ContractError(request, response.status, [

@@ -30,6 +30,11 @@ interface FrameElementEntry {
 
 const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
   probe: { tag: 'cita-frame-probe', load: () => import('./define-probe.js'), events: [] },
+  account: {
+    tag: 'cita-account',
+    load: () => import('./define-account.js'),
+    events: ['cita-signed-in', 'cita-signed-out', 'cita-booking-cancelled'],
+  },
 };
 
 const PAGE_STYLES = `

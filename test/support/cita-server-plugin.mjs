@@ -4,9 +4,18 @@
  * (test/booking-form.test.ts). The server is a child process with a fresh data directory per run:
  * `serverStart` resolves once it prints `Listening`, `serverStop` stops it and removes the
  * directory.
+ *
+ * `plugin.middleware` (add it to the config's `middleware`) serves, on the test pages' own origin:
+ * - `/__cita-api/*`: the server's API, proxied with `Origin` rewritten to the server's own. The
+ *   account API and /admin answer their own origin only (the frame and the console page live
+ *   there); this puts a test page in that position without building the frame.
+ * - `/__cita-outbox`: the emails the server has written (its outbox log), for sign-up codes and
+ *   reset links.
+ * - `/__cita-staff-link`: the setup link printed by `users add` for `staff` (when given), run
+ *   on the fresh data directory before the server starts.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -16,21 +25,87 @@ import { clearTimeout, setTimeout } from 'node:timers';
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 5_000;
 
+const API_PREFIX = '/__cita-api';
+const HOP_BY_HOP = new Set([
+  'host',
+  'origin',
+  'connection',
+  'content-length',
+  'accept-encoding',
+  'transfer-encoding',
+  'keep-alive',
+]);
+
 /**
- * @param {{ config: string; port: number; host?: string; cwd?: string }} options
- *   config: the server's configuration file; port and host: where the API listens.
+ * @param {{ config: string; port: number; host?: string; cwd?: string;
+ *   staff?: { business: string; email: string; role?: string } }} options
+ *   config: the server's configuration file; port and host: where the API listens; staff: a
+ *   staff account to create with `users add` before the server starts.
  */
-export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd() }) {
+export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd(), staff }) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   /** @type {string | undefined} */
   let dataDir;
+  let staffLink = '';
+  const origin = `http://${host}:${port}`;
+
+  /** @type {import('koa').Middleware} */
+  const middleware = async (ctx, next) => {
+    if (ctx.path === '/__cita-outbox') {
+      const log = dataDir ? join(dataDir, 'outbox.log') : '';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'text/plain';
+      ctx.body = log && existsSync(log) ? readFileSync(log, 'utf8') : '';
+      return;
+    }
+    if (ctx.path === '/__cita-staff-link') {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'text/plain';
+      ctx.body = staffLink;
+      return;
+    }
+    if (ctx.path !== API_PREFIX && !ctx.path.startsWith(`${API_PREFIX}/`)) return next();
+    /** @type {Record<string, string>} */
+    const headers = {};
+    for (const [name, value] of Object.entries(ctx.headers))
+      if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;
+    if (ctx.headers.origin) headers.origin = origin;
+    /** @type {Buffer | undefined} */
+    let body;
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      const chunks = [];
+      for await (const chunk of ctx.req) chunks.push(chunk);
+      body = Buffer.concat(chunks);
+    }
+    const res = await fetch(origin + ctx.url.slice(API_PREFIX.length), {
+      method: ctx.method,
+      headers,
+      body,
+      redirect: 'manual',
+    });
+    ctx.status = res.status;
+    res.headers.forEach((value, name) => {
+      if (!HOP_BY_HOP.has(name) && name !== 'content-encoding' && name !== 'set-cookie') ctx.set(name, value);
+    });
+    const cookies = res.headers.getSetCookie();
+    if (cookies.length) ctx.set('Set-Cookie', cookies);
+    const buffer = Buffer.from(await res.arrayBuffer());
+    ctx.body = res.status === 204 || res.status === 304 ? null : buffer;
+  };
 
   return {
     name: 'cita-server',
+    middleware,
 
     async serverStart({ logger }) {
       dataDir = mkdtempSync(join(tmpdir(), 'cita-wtr-'));
+      if (staff)
+        staffLink = await usersAdd({ config, cwd, dataDir, host, port, staff }).catch((err) => {
+          // The tests that need the link fail on an empty one and say so; the others still run.
+          logger?.log?.(`[cita-server] ${err.message}`);
+          return '';
+        });
       const args = ['--import', 'tsx', 'server/cli.ts', 'start'];
       args.push('--config', config, '--port', String(port), '--host', host, '--data-dir', dataDir);
       // Always PGlite in the fresh directory: never a DATABASE_URL the developer happens to have set.
@@ -92,4 +167,21 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
       dataDir = undefined;
     },
   };
+}
+
+/** Runs `cita-server users add` on the data directory and returns the setup link it prints. */
+function usersAdd({ config, cwd, dataDir, host, port, staff }) {
+  const args = ['--import', 'tsx', 'server/cli.ts', 'users', 'add', '--config', config];
+  args.push('--data-dir', dataDir, '--host', host, '--port', String(port));
+  args.push('--business', staff.business, '--email', staff.email, '--role', staff.role ?? 'owner');
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd, env, timeout: START_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`users add failed: ${err.message}\n${stderr}`));
+      const link = /https?:\/\/\S+\/admin\/setup#token=\S+/.exec(stdout)?.[0];
+      if (!link) return reject(new Error(`users add printed no setup link:\n${stdout}`));
+      resolve(link);
+    });
+  });
 }

@@ -33,6 +33,7 @@ import {
   type AdminMe,
   type SignedIn,
 } from '../../../src/api/account-contract.js';
+import { FRAME_TRUSTED_TYPES } from '../../../src/api/frame-contract.js';
 import { accountView, completeSetup, signIn, signOut } from '../../domain/accounts.js';
 import { isoInstant } from '../../domain/bookings.js';
 import { ProblemError } from '../../domain/problems.js';
@@ -55,7 +56,8 @@ export const ADMIN_PAGE_CSP = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
   "require-trusted-types-for 'script'",
-  'trusted-types cita-* lit-html',
+  // The build's own policy names (Trusted Types has no prefix wildcards: `cita-*` is ignored).
+  `trusted-types ${FRAME_TRUSTED_TYPES.join(' ')}`,
 ].join('; ');
 
 const PLACEHOLDER = `<!doctype html>

@@ -1,0 +1,420 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { OneTimeToken, PASSWORD_RULES, type AdminMe, type PasswordRule } from '../../api/account-contract.js';
+import { Email, Slug } from '../../api/contract.js';
+import { isCitaError } from '../../api/errors.js';
+import { AdminClient } from '../../admin/admin-client.js';
+import { CitaElement } from '../../core/cita-element.js';
+import { emit } from '../../core/events.js';
+import { formatDateTime, localTimeZone } from '../../core/intl.js';
+import { AccountStringsController } from '../../locales/account/catalog.js';
+import type { AccountStrings } from '../../locales/account/strings.js';
+import { styles } from '../account/account.styles.js';
+import { errorCode, retryAfterSeconds } from '../account/logic/errors.js';
+import { passwordLength, rejectedRules, DEFAULT_POLICY } from '../account/logic/password.js';
+
+type Words = (t: AccountStrings) => string;
+type View = 'checking' | 'sign-in' | 'setup' | 'console';
+
+/**
+ * @summary The staff console at `/admin`: staff sign-in, first-time setup from the CLI's link, and the console shell (who is signed in, sign out).
+ * @tag cita-admin-console
+ *
+ * A top-level page on the backend's origin, never framed. The session is an HttpOnly cookie the
+ * page's script never sees. `cita-server users add` prints a setup link
+ * (`/admin/setup#token=...`): the element reads the token from the fragment, removes it from
+ * the address, and asks for the first password. The console's tools come in later versions;
+ * their place is the default slot.
+ *
+ * @slot - The console's content, shown to a signed-in staff member.
+ *
+ * @csspart base - The wrapper.
+ * @csspart heading - The heading of the current view.
+ * @csspart form - The sign-in and setup forms.
+ * @csspart field - A label, its input and error.
+ * @csspart input - The inputs.
+ * @csspart button - Every button.
+ * @csspart primary - The main button of a form.
+ * @csspart alert - Errors.
+ * @csspart status - The polite live region.
+ * @csspart header - The console's header: who is signed in, sign out.
+ * @csspart policy - The password policy explanation (setup).
+ *
+ * @cssproperty --cita-color-accent - Accent colour.
+ * @cssproperty --cita-color-danger - Errors.
+ * @cssproperty --cita-radius - Corner radius.
+ *
+ * @cssstate signed-in - A staff member is signed in.
+ *
+ * @event cita-signed-in - `detail: {}` after signing in or setting up.
+ * @event cita-signed-out - `detail: {}` after signing out.
+ * @event cita-error - `detail: { code }` when a request fails.
+ */
+export class CitaAdminConsole extends CitaElement {
+  static override styles = [
+    CitaElement.styles,
+    styles,
+    css`
+      :host {
+        --cita-account-max-width: 60rem;
+      }
+      [part~='header'] {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem 1rem;
+        padding-block-end: var(--_gap);
+        border-block-end: 1px solid var(--_line);
+      }
+      form {
+        max-inline-size: 28rem;
+      }
+    `,
+  ];
+
+  /** Backend base URL; defaults to the page's own origin. */
+  @property() endpoint = '';
+  /** Business slug to prefill on the sign-in form (e.g. from `?business=`). */
+  @property() business = '';
+  /** Colour scheme: `light`, `dark`, or `auto`. */
+  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+
+  @state() private view: View = 'checking';
+  @state() private me?: AdminMe;
+  @state() private busy = false;
+  @state() private error?: Words;
+  @state() private fieldErrors: Record<string, Words> = {};
+  @state() private passwordRules: PasswordRule[] = [];
+  @state() private passwordCount = 0;
+  @state() private email = '';
+
+  private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
+  private client?: AdminClient;
+  #token?: string;
+  #focusNext?: string;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.business) this.business = new URLSearchParams(location.search).get('business') ?? '';
+    const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
+    if (token !== null) {
+      history.replaceState(history.state, '', location.pathname + location.search);
+      this.#token = OneTimeToken.safeParse(token).success ? token : '';
+    }
+    if (!this.client) this.#start();
+  }
+
+  protected override shouldUpdate(changed: PropertyValues): boolean {
+    this.strings.sync();
+    return super.shouldUpdate(changed) && this.strings.ready;
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.i18n.loaded;
+    this.strings.sync();
+    await this.strings.loaded;
+    return super.getUpdateComplete();
+  }
+
+  protected override updated(): void {
+    if (!this.#focusNext) return;
+    const target = this.renderRoot.querySelector<HTMLElement>(this.#focusNext);
+    if (target) {
+      this.#focusNext = undefined;
+      target.focus();
+    }
+  }
+
+  async #start(): Promise<void> {
+    try {
+      this.client = new AdminClient({ endpoint: this.endpoint || location.origin });
+    } catch (err) {
+      this.#fail(err);
+      this.view = 'sign-in';
+      return;
+    }
+    if (this.#token !== undefined) {
+      this.#go('setup');
+      if (!this.#token) this.error = (t) => t.adminSetupInvalid;
+      return;
+    }
+    try {
+      this.#signedIn(await this.client.me(), false);
+    } catch (err) {
+      this.#go('sign-in');
+      if (errorCode(err) !== 'unauthorized') this.#fail(err);
+    }
+  }
+
+  #go(view: View): void {
+    this.view = view;
+    this.error = undefined;
+    this.fieldErrors = {};
+    this.passwordRules = [];
+    this.#focusNext = '[part~="heading"]';
+  }
+
+  #signedIn(me: AdminMe, announce: boolean): void {
+    this.me = me;
+    this.#go('console');
+    if (announce) emit(this, 'cita-signed-in', {});
+  }
+
+  #fail(err: unknown): void {
+    const code = errorCode(err);
+    switch (code) {
+      case 'invalid_credentials':
+        this.error = (t) => `${t.invalidCredentials} ${t.lockHint}`;
+        break;
+      case 'token_invalid':
+        this.error = (t) => t.adminSetupInvalid;
+        break;
+      case 'password_rejected':
+        this.passwordRules =
+          isCitaError(err) && err.kind === 'problem' ? rejectedRules(err.errors, PASSWORD_RULES) : [];
+        this.error = (t) => t.passwordRejected;
+        break;
+      case 'rate_limited': {
+        const s = retryAfterSeconds(err) ?? 60;
+        this.error = (t) => t.rateLimited(s);
+        break;
+      }
+      case 'network':
+        this.error = (t) => t.networkError;
+        break;
+      case 'timeout':
+        this.error = (t) => t.timeoutError;
+        break;
+      default:
+        this.error = (t) => t.genericError;
+    }
+    this.#focusNext = code === 'password_rejected' ? '#password' : '[part~="alert"]';
+    emit(this, 'cita-error', { code });
+  }
+
+  async #run(task: () => Promise<void>): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = undefined;
+    try {
+      await task();
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #check(checks: [string, Words | undefined][]): boolean {
+    const errors: Record<string, Words> = {};
+    let first: string | undefined;
+    for (const [id, bad] of checks)
+      if (bad) {
+        errors[id] = bad;
+        first ??= id;
+      }
+    this.fieldErrors = errors;
+    if (first) this.#focusNext = `#${first}`;
+    return !first;
+  }
+
+  #onSignIn(e: SubmitEvent): void {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const business = String(data.get('business') ?? '').trim();
+    this.email = String(data.get('email') ?? '');
+    const password = String(data.get('password') ?? '');
+    this.business = business;
+    const ok = this.#check([
+      ['business', Slug.safeParse(business).success ? undefined : (t) => t.businessHint],
+      [
+        'email',
+        !this.email.trim()
+          ? (t) => t.required
+          : Email.safeParse(this.email).success
+            ? undefined
+            : (t) => t.invalidEmail,
+      ],
+      ['password', password ? undefined : (t) => t.required],
+    ]);
+    if (!ok) return;
+    void this.#run(async () =>
+      this.#signedIn(await this.client!.signIn({ business, email: this.email, password }), true),
+    );
+  }
+
+  #onSetup(e: SubmitEvent): void {
+    e.preventDefault();
+    const password = String(new FormData(e.target as HTMLFormElement).get('password') ?? '');
+    // The business (and so its policy) is known only to the server: it names a refused rule.
+    this.passwordRules = [];
+    if (!this.#check([['password', password ? undefined : (t) => t.required]])) return;
+    const token = this.#token;
+    if (!token) return;
+    void this.#run(async () => {
+      const me = await this.client!.setup({ token, password });
+      this.#token = undefined;
+      history.replaceState(history.state, '', location.pathname.replace(/\/setup$/, '') + location.search);
+      this.#signedIn(me, true);
+    });
+  }
+
+  #onSignOut(): void {
+    void this.#run(async () => {
+      try {
+        await this.client!.signOut();
+      } finally {
+        this.me = undefined;
+      }
+      this.#go('sign-in');
+      emit(this, 'cita-signed-out', {});
+    });
+  }
+
+  /* ---- rendering ---------------------------------------------------------------------------- */
+
+  #field(
+    t: AccountStrings,
+    id: string,
+    label: string,
+    type: string,
+    autocomplete: string,
+    hint?: string,
+    value = '',
+  ) {
+    const error = id === 'password' && this.passwordRules.length ? this.#rules(t) : this.fieldErrors[id]?.(t);
+    const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`<div part="field" class="field">
+      <label for=${id}>${label}</label>
+      ${hint ? html`<span class="hint" id=${`${id}-hint`}>${hint}</span>` : nothing}
+      <input
+        part="input"
+        id=${id}
+        name=${id}
+        type=${type}
+        autocomplete=${autocomplete}
+        spellcheck="false"
+        autocapitalize="off"
+        .value=${value}
+        required
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${described || nothing}
+        @input=${
+          id === 'password' && this.view === 'setup'
+            ? (e: InputEvent) => (this.passwordCount = passwordLength((e.target as HTMLInputElement).value))
+            : undefined
+        }
+      />
+      <span class="error" id=${`${id}-error`}>${error ?? ''}</span>
+    </div>`;
+  }
+
+  #rules(t: AccountStrings): string {
+    const words: Record<PasswordRule, string> = {
+      too_short: t.ruleTooShort(DEFAULT_POLICY.minLength),
+      too_long: t.ruleTooLong(DEFAULT_POLICY.maxLength),
+      common: t.ruleCommon,
+      context: t.ruleContext,
+      repetitive: t.ruleRepetitive,
+      needs_lower: t.ruleNeedsLower,
+      needs_upper: t.ruleNeedsUpper,
+      needs_digit: t.ruleNeedsDigit,
+      needs_symbol: t.ruleNeedsSymbol,
+    };
+    return this.passwordRules.map((r) => words[r]).join(' ');
+  }
+
+  #submit(label: string, busyLabel: string) {
+    return html`<button
+      part="button primary"
+      class="primary"
+      type="submit"
+      aria-disabled=${this.busy ? 'true' : 'false'}
+    >
+      ${this.busy ? busyLabel : label}
+    </button>`;
+  }
+
+  #alert(t: AccountStrings) {
+    return html`<div part="alert" role="alert" tabindex="-1">
+      ${this.error ? html`<p>${this.error(t)}</p>` : nothing}
+    </div>`;
+  }
+
+  override render() {
+    const t = this.strings.t!;
+    this.setState('signed-in', this.view === 'console');
+    return html`<div part="base" aria-busy=${this.busy || this.view === 'checking' ? 'true' : 'false'}>
+      ${this.#renderView(t)}
+      <p part="status" role="status">${this.#progress(t)}</p>
+    </div>`;
+  }
+
+  #progress(t: AccountStrings): string {
+    if (this.view === 'checking') return t.checking;
+    if (!this.busy) return '';
+    return this.view === 'console' ? t.signingOut : this.view === 'setup' ? t.savingPassword : t.signingIn;
+  }
+
+  #renderView(t: AccountStrings) {
+    switch (this.view) {
+      case 'checking':
+        return html`<h1 part="heading" tabindex="-1">${t.adminTitle}</h1>`;
+      case 'sign-in':
+        return html`<h1 part="heading" tabindex="-1">${t.adminSignInHeading}</h1>
+          ${this.#alert(t)}
+          <form part="form" novalidate @submit=${this.#onSignIn}>
+            ${this.#field(t, 'business', t.business, 'text', 'organization', t.businessHint, this.business)}
+            ${this.#field(t, 'email', t.email, 'email', 'username', undefined, this.email)}
+            ${this.#field(t, 'password', t.password, 'password', 'current-password')}
+            <div class="actions">${this.#submit(t.signIn, t.signingIn)}</div>
+          </form>`;
+      case 'setup':
+        return html`<h1 part="heading" tabindex="-1">${t.adminSetupHeading}</h1>
+          <p>${t.adminSetupIntro}</p>
+          ${this.#alert(t)}
+          ${
+            this.#token
+              ? html`<div part="policy">
+                    <strong>${t.policyHeading}</strong>
+                    <ul>
+                      <li>${t.policyLength(DEFAULT_POLICY.minLength, DEFAULT_POLICY.maxLength)}</li>
+                      <li>${t.policyAnything}</li>
+                      <li>${t.policyBlocklist}</li>
+                    </ul>
+                  </div>
+                  <form part="form" novalidate @submit=${this.#onSetup}>
+                    ${this.#field(t, 'password', t.newPassword, 'password', 'new-password', t.lengthCount(this.passwordCount, DEFAULT_POLICY.minLength))}
+                    <div class="actions">${this.#submit(t.setPassword, t.savingPassword)}</div>
+                  </form>`
+              : nothing
+          }`;
+      case 'console': {
+        const a = this.me!.account;
+        const role = a.role === 'owner' ? t.roleOwner : t.roleStaff;
+        return html`<header part="header">
+            <div>
+              <h1 part="heading" tabindex="-1">${t.consoleHeading} · ${a.business}</h1>
+              <p class="who">${t.signedInAs(a.name ? `${a.name} (${a.email})` : a.email)} · ${role}</p>
+              <p class="muted">
+                ${t.sessionUntil(formatDateTime(this.me!.expiresAt, this.i18n.locale, localTimeZone()))}
+              </p>
+            </div>
+            <button
+              part="button"
+              type="button"
+              aria-disabled=${this.busy ? 'true' : 'false'}
+              @click=${this.#onSignOut}
+            >
+              ${this.busy ? t.signingOut : t.signOut}
+            </button>
+          </header>
+          ${this.#alert(t)}
+          <main>
+            <slot><p class="muted">${t.consoleEmpty}</p></slot>
+          </main>`;
+      }
+    }
+  }
+}

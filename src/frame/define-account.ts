@@ -1,0 +1,8 @@
+/**
+ * Registers the account element inside the frame (`/frame/{business}/account`). On the host page
+ * the same tag is the thin shell (src/define/account.ts), which frames this page.
+ */
+import { CitaAccount } from '../components/account/account.js';
+import { defineOnce } from '../core/define.js';
+
+defineOnce('cita-account', CitaAccount);
