@@ -291,7 +291,10 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     unlock();
     return;
   }
-  await warmPasswordHashing();
+  // The dummy hash for unknown-email sign-ins, made in the background (the first one waits for it).
+  warmPasswordHashing().catch((err: unknown) =>
+    process.stderr.write(`password hashing: ${(err as Error).message}\n`),
+  );
 
   if (!config.smtp && o.databaseUrl) useDataDir(o); // the outbox log holds manage links
   const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
