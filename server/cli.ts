@@ -2,6 +2,7 @@
  * `cita-server`: the reference backend's command line. `npm start` runs `start --demo`.
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,20 @@ function packageRoot(): string {
   return dir;
 }
 const PACKAGE_ROOT = packageRoot();
+
+/**
+ * The widget package `cita`, a dependency of `cita-server`: its built `dist/` is served as
+ * /cita.js and /chunks/*. Installed from npm it is node_modules/cita; in the repository (an npm
+ * workspace) node_modules/cita links to the repository's root, which also holds demo/.
+ */
+function widgetRoot(): string {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('cita/package.json'));
+  } catch {
+    return dirname(PACKAGE_ROOT);
+  }
+}
+const WIDGET_ROOT = widgetRoot();
 
 const HELP = `cita-server ${VERSION}: the Cita reference backend
 
@@ -57,7 +72,8 @@ Options:
   --key <file>           TLS private key (PEM)
   --trust-proxy[=<n>]    Trust X-Forwarded-For and X-Forwarded-Proto from <n> proxies in front
                          (default 1 when given; otherwise never trusted)
-  --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default dist/)
+  --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default: the
+                         installed cita package's dist/)
   --demo                 Also serve demo/ as a third-party site on another origin
   --demo-port <n>        Port of the demo site (default 5174)
   --migrate-only         Apply database migrations and exit
@@ -175,7 +191,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       ...(v.cert !== undefined ? { cert: v.cert } : {}),
       ...(v.key !== undefined ? { key: v.key } : {}),
       trustProxy: trust,
-      distDir: resolve(v['dist-dir'] ?? join(PACKAGE_ROOT, 'dist')),
+      distDir: resolve(v['dist-dir'] ?? join(WIDGET_ROOT, 'dist')),
       demo: v.demo ?? false,
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,
@@ -272,7 +288,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   const configPath =
     o.config ??
     (o.demo
-      ? join(PACKAGE_ROOT, 'demo', 'config.json')
+      ? join(WIDGET_ROOT, 'demo', 'config.json')
       : existsSync('cita.config.json')
         ? 'cita.config.json'
         : undefined);
@@ -341,7 +357,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `  API and script   ${apiUrl}   (${apiUrl}/cita.js, ${apiUrl}/v1/openapi.json)`,
   ];
   if (o.demo) {
-    const demo = await listen(createDemoApp(join(PACKAGE_ROOT, 'demo')).fetch, {
+    const demo = await listen(createDemoApp(join(WIDGET_ROOT, 'demo')).fetch, {
       port: o.demoPort,
       hostname: o.host,
     }).catch((err: Error) => fail(`cannot listen on ${o.host}:${o.demoPort}: ${err.message}`));

@@ -6,7 +6,7 @@
  *
  * | class         | paths                                  | sub-app                 |
  * | ------------- | -------------------------------------- | ----------------------- |
- * | `documents`   | `/v1/openapi.json`, `/healthz`         | routes/documents.ts     |
+ * | `documents`   | `/v1/openapi.json`, `/healthz`, `/readyz` | routes/documents.ts  |
  * | `bundle`      | `/cita.js`, `/chunks/*`                | routes/bundle.ts        |
  * | `public-api`  | `/v1/businesses/:slug/...`             | routes/public-api.ts    |
  * | `account-api` | `/v1/businesses/:slug/account/...`     | routes/account-api.ts   |
