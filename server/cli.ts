@@ -16,6 +16,7 @@ import { purgeExpired } from './db/stores/maintenance.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
 import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
+import { createLogger } from './log.js';
 import { createDemoApp, listen, type Listening } from './http/server.js';
 
 /**
@@ -311,7 +312,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
   const { db, label: dbLabel, unlock } = await openConfigured(o);
   const applied = await migrate(db);
-  if (applied.length) process.stdout.write(`Migrations applied: ${applied.join(', ')}\n`);
+  const log = createLogger();
+  if (applied.length) log.info('migrations applied', { versions: applied.join(', ') });
   if (o.migrateOnly) {
     process.stdout.write(`Database is up to date (${dbLabel}).\n`);
     await db.close();
@@ -325,17 +327,17 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     db,
     mailer,
     () => new Date(),
-    (line) => process.stderr.write(`${line}\n`),
+    (line) => log.warn(line),
   );
   outbox.start();
   const housekeeping = setInterval(() => {
     const now = Date.now();
     purgeExpired(db, new Date(now - IDEMPOTENCY_TTL_MS), new Date(now - 3_600_000)).catch((err: unknown) =>
-      process.stderr.write(`housekeeping: ${(err as Error).message}\n`),
+      log.error(`housekeeping: ${(err as Error).message}`),
     );
   }, 600_000);
   housekeeping.unref();
-  const stopMaintenance = scheduleMaintenance(db, (line) => process.stderr.write(`${line}\n`));
+  const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
 
   const app = createApp({
     config,
@@ -344,6 +346,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     trustProxy: o.trustProxy,
     tls: Boolean(tls),
     onEmailQueued: () => outbox.kick(),
+    log,
   });
   const servers: Listening[] = [];
   const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch(
@@ -386,19 +389,19 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
       return;
     }
     stopping = true;
-    process.stdout.write(`${signal}: finishing requests in flight, then stopping\n`);
+    log.info(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(housekeeping);
     stopMaintenance();
     await Promise.all(servers.map((s) => s.close(o.shutdownTimeoutMs)));
     await outbox.stop();
     await Promise.race([
-      outbox.drain().catch((err: unknown) => process.stderr.write(`outbox: ${(err as Error).message}\n`)),
+      outbox.drain().catch((err: unknown) => log.error(`outbox: ${(err as Error).message}`)),
       new Promise((r) => setTimeout(r, Math.max(1000, o.shutdownTimeoutMs)).unref()),
     ]);
     mailer.close?.();
     await db.close();
     unlock();
-    process.stdout.write('Stopped.\n');
+    log.info('Stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
