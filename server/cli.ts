@@ -2,6 +2,7 @@
  * `cita-server`: the reference backend's command line. `npm start` runs `start --demo`.
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
 import { createStaff } from './domain/accounts.js';
 import { warmPasswordHashing } from './domain/passwords.js';
+import { createLogger } from './log.js';
 import { createDemoApp, listen, type Listening } from './http/server.js';
 
 /**
@@ -33,6 +35,20 @@ function packageRoot(): string {
   return dir;
 }
 const PACKAGE_ROOT = packageRoot();
+
+/**
+ * The widget package `cita`, a dependency of `cita-server`: its built `dist/` is served as
+ * /cita.js and /chunks/*. Installed from npm it is node_modules/cita; in the repository (an npm
+ * workspace) node_modules/cita links to the repository's root, which also holds demo/.
+ */
+function widgetRoot(): string {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('cita/package.json'));
+  } catch {
+    return dirname(PACKAGE_ROOT);
+  }
+}
+const WIDGET_ROOT = widgetRoot();
 
 const HELP = `cita-server ${VERSION}: the Cita reference backend
 
@@ -69,7 +85,8 @@ Options:
   --key <file>           TLS private key (PEM)
   --trust-proxy[=<n>]    Trust X-Forwarded-For and X-Forwarded-Proto from <n> proxies in front
                          (default 1 when given; otherwise never trusted)
-  --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default dist/)
+  --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default: the
+                         installed cita package's dist/)
   --demo                 Also serve demo/ as a third-party site on another origin
   --demo-port <n>        Port of the demo site (default 5174)
   --migrate-only         Apply database migrations and exit
@@ -197,7 +214,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       ...(v.cert !== undefined ? { cert: v.cert } : {}),
       ...(v.key !== undefined ? { key: v.key } : {}),
       trustProxy: trust,
-      distDir: resolve(v['dist-dir'] ?? join(PACKAGE_ROOT, 'dist')),
+      distDir: resolve(v['dist-dir'] ?? join(WIDGET_ROOT, 'dist')),
       demo: v.demo ?? false,
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,
@@ -300,7 +317,7 @@ async function loadConfigOrExit(o: Options): Promise<{ config: ServerConfig; con
   const configPath =
     o.config ??
     (o.demo
-      ? join(PACKAGE_ROOT, 'demo', 'config.json')
+      ? join(WIDGET_ROOT, 'demo', 'config.json')
       : existsSync('cita.config.json')
         ? 'cita.config.json'
         : undefined);
@@ -335,6 +352,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
 
   const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
   const { db, dbLabel, unlock } = await openMigrated(o);
+  const log = createLogger();
   if (o.migrateOnly) {
     process.stdout.write(`Database is up to date (${dbLabel}).\n`);
     await db.close();
@@ -352,7 +370,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     db,
     mailer,
     () => new Date(),
-    (line) => process.stderr.write(`${line}\n`),
+    (line) => log.warn(line),
   );
   outbox.start();
   const housekeeping = setInterval(() => {
@@ -362,10 +380,10 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
       // Ended sessions and idle lockout counters a day on (the audit log keeps the events).
       purgeSessions(db, new Date(now - 86_400_000)),
       purgeThrottle(db, new Date(now - 86_400_000)),
-    ]).catch((err: unknown) => process.stderr.write(`housekeeping: ${(err as Error).message}\n`));
+    ]).catch((err: unknown) => log.error(`housekeeping: ${(err as Error).message}`));
   }, 600_000);
   housekeeping.unref();
-  const stopMaintenance = scheduleMaintenance(db, (line) => process.stderr.write(`${line}\n`));
+  const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
 
   const app = createApp({
     config,
@@ -374,6 +392,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     trustProxy: o.trustProxy,
     tls: Boolean(tls),
     onEmailQueued: () => outbox.kick(),
+    log,
   });
   const servers: Listening[] = [];
   const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch(
@@ -387,7 +406,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `  API and script   ${apiUrl}   (${apiUrl}/cita.js, ${apiUrl}/v1/openapi.json)`,
   ];
   if (o.demo) {
-    const demo = await listen(createDemoApp(join(PACKAGE_ROOT, 'demo')).fetch, {
+    const demo = await listen(createDemoApp(join(WIDGET_ROOT, 'demo')).fetch, {
       port: o.demoPort,
       hostname: o.host,
     }).catch((err: Error) => fail(`cannot listen on ${o.host}:${o.demoPort}: ${err.message}`));
@@ -416,19 +435,19 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
       return;
     }
     stopping = true;
-    process.stdout.write(`${signal}: finishing requests in flight, then stopping\n`);
+    log.info(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(housekeeping);
     stopMaintenance();
     await Promise.all(servers.map((s) => s.close(o.shutdownTimeoutMs)));
     await outbox.stop();
     await Promise.race([
-      outbox.drain().catch((err: unknown) => process.stderr.write(`outbox: ${(err as Error).message}\n`)),
+      outbox.drain().catch((err: unknown) => log.error(`outbox: ${(err as Error).message}`)),
       new Promise((r) => setTimeout(r, Math.max(1000, o.shutdownTimeoutMs)).unref()),
     ]);
     mailer.close?.();
     await db.close();
     unlock();
-    process.stdout.write('Stopped.\n');
+    log.info('Stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

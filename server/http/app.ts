@@ -6,7 +6,7 @@
  *
  * | class         | paths                                  | sub-app                 |
  * | ------------- | -------------------------------------- | ----------------------- |
- * | `documents`   | `/v1/openapi.json`, `/healthz`         | routes/documents.ts     |
+ * | `documents`   | `/v1/openapi.json`, `/healthz`, `/readyz` | routes/documents.ts  |
  * | `bundle`      | `/cita.js`, `/chunks/*`                | routes/bundle.ts        |
  * | `public-api`  | `/v1/businesses/:slug/...`             | routes/public-api.ts    |
  * | `account-api` | `/v1/businesses/:slug/account/...`     | routes/account-api.ts   |
@@ -20,6 +20,7 @@
 import { Hono } from 'hono';
 import type { ServerConfig } from '../config.js';
 import type { Database } from '../db/index.js';
+import type { Logger } from '../log.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import type { AppContext, Env } from './env.js';
 import { clientAddress } from './middleware/client-address.js';
@@ -52,8 +53,9 @@ export interface AppOptions {
   bodyLimit?: number;
   /** An email was queued (booking confirmation or cancellation, account emails). */
   onEmailQueued?: () => void;
-  /** One line per request (method, path, status, time; never bodies, queries or headers). */
-  log?: (line: string) => void;
+  /** One JSON line per request (middleware/request-log.ts: method, route pattern, status, time,
+   * request id; never raw paths, bodies, queries or headers). */
+  log?: Pick<Logger, 'info' | 'error'>;
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
@@ -78,7 +80,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   const trustProxy = options.trustProxy ?? 0;
 
   const app = new Hono<Env>();
-  if (options.log) app.use('*', requestLog(options.log));
+  app.use('*', requestLog({ trustProxy, ...(options.log ? { log: options.log } : {}) }));
   app.use('*', headersByRouteClass({ trustProxy, ...(options.tls ? { tls: true } : {}) }));
   app.use('*', clientAddress(trustProxy));
   app.onError(onError);

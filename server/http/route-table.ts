@@ -58,7 +58,7 @@ export type RouteClass =
   | 'account-api'
   /** `/cita.js`, `/chunks/*`: the script-tag bundle, loadable from any site. */
   | 'bundle'
-  /** `/v1/openapi.json`, `/healthz`: public documents. */
+  /** `/v1/openapi.json`, `/healthz`, `/readyz`: public documents. */
   | 'documents'
   /** `/frame/:business/:element`: isolated-tier pages embedded by allowlisted sites (issue 8). */
   | 'frames'
@@ -244,7 +244,10 @@ export const ROUTES = {
 
   /* ---- documents ---- */
   openApi: { method: 'GET', path: '/v1/openapi.json', class: 'documents' },
+  /** The process answers (liveness). */
   health: { method: 'GET', path: '/healthz', class: 'documents' },
+  /** The database answers and its migrations are current; 503 otherwise (readiness). */
+  ready: { method: 'GET', path: '/readyz', class: 'documents' },
 
   /* ---- the script-tag bundle ---- */
   bundle: { method: 'GET', path: '/cita.js', class: 'bundle' },
@@ -470,7 +473,7 @@ export const ROUTE_LIST: readonly (RouteSpec & { id: RouteId })[] = Object.entri
  */
 export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
-  if (path === '/healthz' || path === '/v1/openapi.json') return 'documents';
+  if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';

@@ -5,12 +5,20 @@
  * `not_found`.
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { createLogger } from '../../log.js';
 import { ProblemError } from '../../domain/problems.js';
 import { problemResponse } from '../problem.js';
 
+const log = createLogger();
+
 export const onError: ErrorHandler = (err: Error, c: Context) => {
   if (err instanceof ProblemError) return problemResponse(c, err.code, err.extras);
-  console.error(`internal error on ${c.req.method} ${c.req.path}:`, err.stack ?? err.message);
+  log.error('internal error', {
+    method: c.req.method,
+    route: routePath(c, -1),
+    error: err.stack ?? err.message,
+  });
   return problemResponse(c, 'internal_error');
 };
 

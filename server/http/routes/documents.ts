@@ -1,9 +1,12 @@
 /**
  * Public documents: `/v1/openapi.json` (the contract as OpenAPI 3.1, readable from any site,
- * cached 5 minutes) and `/healthz` (the process answers). Strict API headers otherwise.
+ * cached 5 minutes), `/healthz` (the process answers: liveness) and `/readyz` (the database
+ * answers and its migrations are current, else 503: readiness; never cached). Strict API headers
+ * otherwise.
  *
  * CSRF: read-only, no credentials: nothing to forge.
  */
+import { checkReadiness } from '../../db/readiness.js';
 import { buildOpenApi } from '../openapi.js';
 import type { AppContext } from '../env.js';
 import { subApp } from '../sub-app.js';
@@ -12,6 +15,11 @@ export function documentsApp(ctx: AppContext) {
   let openApiJson: string | undefined;
   return subApp(ctx, 'documents', {
     health: (c) => c.json({ ok: true }),
+    ready: async (c) => {
+      const state = await checkReadiness(ctx.db);
+      c.header('Cache-Control', 'no-store');
+      return state.ready ? c.json({ ok: true }) : c.json({ ok: false, reason: state.reason }, 503);
+    },
     openApi: (c) => {
       openApiJson ??= JSON.stringify(buildOpenApi());
       c.header('Content-Type', 'application/json; charset=utf-8');

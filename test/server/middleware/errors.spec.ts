@@ -39,8 +39,8 @@ describe('onError and notFound', () => {
     expect(res.headers.get('retry-after')).toBe('7');
   });
 
-  it('any other error is internal_error, logged without the request', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  it('any other error is internal_error, logged (one JSON line, level error) without the request', async () => {
+    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const res = await app(() => {
       throw new Error('boom');
     }).request('/fail?token=secret', { headers: { Authorization: 'Bearer secret' } });
@@ -48,6 +48,8 @@ describe('onError and notFound', () => {
     expect((await res.json()).type).toBe(problemType('internal_error'));
     expect(logged).toHaveBeenCalledOnce();
     const text = logged.mock.calls.flat().join(' ');
+    logged.mockRestore();
+    expect(JSON.parse(text)).toMatchObject({ level: 'error', msg: 'internal error', route: '/fail' });
     expect(text).toContain('boom');
     expect(text).not.toContain('secret');
   });
