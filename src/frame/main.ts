@@ -38,7 +38,10 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
 };
 
 const PAGE_STYLES = `
-  html { color-scheme: light dark; overflow: hidden; }
+  html { color-scheme: light dark; }
+  /* In a frame the shell sizes the iframe to the content; opened directly (an emailed reset
+     link), the page scrolls as any page does. */
+  html[data-framed] { overflow: hidden; }
   html[data-scheme='light'] { color-scheme: light; }
   html[data-scheme='dark'] { color-scheme: dark; }
   body {
@@ -83,6 +86,7 @@ function reportHeight(): void {
 }
 
 function relay(event: Event): void {
+  if (!channel) return; // opened directly: there is no host to tell
   const detail = (event as CustomEvent).detail ?? {};
   if (!channel?.send({ type: 'event', name: event.type, detail }))
     console.warn(`[cita] frame: not relayed: ${event.type} (its detail must carry ids only)`);
@@ -136,6 +140,7 @@ function main(): void {
   });
   if (!('refused' in result)) {
     channel = result;
+    root.dataset.framed = '';
     if (result.lang) setLang(result.lang);
     return;
   }
