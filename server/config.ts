@@ -245,27 +245,39 @@ const Business = z.strictObject({
  * --------------------------------------------------------------------------------------------- */
 
 const Limit = z.strictObject({
+  /** Per client (an IPv4 address, or an IPv6 prefix of `ipv6Prefix` bits), counted first. */
   perIp: z.number().int().min(1).max(1_000_000),
+  /** Per business, counted only for well-formed requests. */
   perBusiness: z.number().int().min(1).max(10_000_000),
 });
 
+const ClientLimit = z.strictObject({ perIp: z.number().int().min(1).max(1_000_000) });
+
 export const DEFAULT_RATE_LIMITS = {
   windowSeconds: 60,
+  ipv6Prefix: 64,
   availability: { perIp: 120, perBusiness: 3000 },
   bookings: { perIp: 10, perBusiness: 300 },
+  /** Reading and cancelling a booking by its manage token. */
+  manage: { perIp: 30 },
 } as const;
 
 const RateLimits = z
   .strictObject({
-    /** Fixed window length for every counter. */
+    /** Sliding window length for every counter. */
     windowSeconds: z.number().int().min(1).max(3600).default(DEFAULT_RATE_LIMITS.windowSeconds),
+    /** IPv6 clients are counted by this prefix (bits): a /64 is usually one household or host. */
+    ipv6Prefix: z.number().int().min(32).max(128).default(DEFAULT_RATE_LIMITS.ipv6Prefix),
     availability: Limit.default({ ...DEFAULT_RATE_LIMITS.availability }),
     bookings: Limit.default({ ...DEFAULT_RATE_LIMITS.bookings }),
+    manage: ClientLimit.default({ ...DEFAULT_RATE_LIMITS.manage }),
   })
   .default({
     windowSeconds: DEFAULT_RATE_LIMITS.windowSeconds,
+    ipv6Prefix: DEFAULT_RATE_LIMITS.ipv6Prefix,
     availability: { ...DEFAULT_RATE_LIMITS.availability },
     bookings: { ...DEFAULT_RATE_LIMITS.bookings },
+    manage: { ...DEFAULT_RATE_LIMITS.manage },
   });
 
 const Smtp = z.strictObject({

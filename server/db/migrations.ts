@@ -104,6 +104,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL;
     `,
   },
+  {
+    // Version 2 is taken by accounts (another branch); versions apply in order, gaps are fine.
+    version: 3,
+    name: 'rate limits counted in batches, unlogged',
+    sql: /* sql */ `
+      DROP TABLE rate_limits;
+
+      -- No WAL: counters are not worth a durable write; a crash forgets at most a window.
+      CREATE UNLOGGED TABLE rate_limit_hits (
+        bucket       text NOT NULL,
+        window_start timestamptz NOT NULL,
+        hits         integer NOT NULL,
+        PRIMARY KEY (bucket, window_start)
+      );
+      CREATE INDEX rate_limit_hits_window ON rate_limit_hits (window_start);
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

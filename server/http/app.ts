@@ -27,6 +27,7 @@ import { notFound, onError } from './middleware/errors.js';
 import { headersByRouteClass } from './middleware/headers.js';
 import { requestLog } from './middleware/request-log.js';
 import { problemResponse } from './problem.js';
+import { RateLimiter } from './rate-limiter.js';
 import { allowedMethods } from './route-table.js';
 import { accountApi } from './routes/account-api.js';
 import { adminApp } from './routes/admin.js';
@@ -52,6 +53,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** A confirmation or cancellation email was queued. */
   onEmailQueued?: () => void;
+  /** The rate limiter (tests share one between apps); one is made from the config otherwise. */
+  limiter?: RateLimiter;
   /** One line per request (method, path, status, time; never bodies, queries or headers). */
   log?: (line: string) => void;
 }
@@ -64,6 +67,15 @@ export function createApp(options: AppOptions): Hono<Env> {
     now,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...(options.distDir !== undefined ? { distDir: options.distDir } : {}),
+    limiter:
+      options.limiter ??
+      new RateLimiter({
+        windowMs: options.config.rateLimits.windowSeconds * 1000,
+        now,
+        // PGlite is one process; PostgreSQL may have several instances to share counts with.
+        ...(options.db.kind === 'postgres' ? { db: options.db } : {}),
+        onError: (err) => console.error('rate limiter: could not share counts:', (err as Error).message),
+      }),
     bookings: {
       db: options.db,
       now,

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Business, ServerConfig } from '../config.js';
 import type { Database } from '../db/index.js';
 import type { BookingDeps } from '../domain/bookings.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 export type Env = {
   /** @hono/node-server passes the Node request (its socket gives the peer address). */
@@ -25,4 +26,6 @@ export interface AppContext {
   bodyLimit: number;
   distDir?: string;
   bookings: BookingDeps;
+  /** Counts every rate-limited request (middleware/rate-limit.ts). */
+  limiter: RateLimiter;
 }

@@ -76,6 +76,7 @@ export function rawConfig(): Record<string, unknown> {
       windowSeconds: 60,
       availability: { perIp: 100_000, perBusiness: 100_000 },
       bookings: { perIp: 100_000, perBusiness: 100_000 },
+      manage: { perIp: 100_000 },
     },
     businesses: [
       {
