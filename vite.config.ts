@@ -36,6 +36,9 @@ export default defineConfig(
       }
     : {
         plugins: [minifyLiterals(), collapseTemplateWhitespace(), renameLitPolicy()],
+        // Development-only code (src/core/dev.ts: the contract's JSON Schema metadata, checks of
+        // client options) is compiled out of the script-tag bundle, as Lit's production build does.
+        define: { __CITA_DEV__: 'false' },
         build: {
           outDir: 'dist',
           emptyOutDir: false,

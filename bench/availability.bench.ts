@@ -6,6 +6,7 @@ import {
   type StaffSchedule,
   type Weekday,
 } from '../server/domain/availability.ts';
+import { computeSlots as computeSlotsOld } from './baseline/availability.old.ts';
 
 /**
  * The availability engine alone (no HTTP, no database): a month for one service. March 2026 in
@@ -54,6 +55,7 @@ export default async function availability(): Promise<BenchRow[]> {
     if (i >= WARMUP) checks.push(performance.now() - t0);
   }
 
+  const scaling = staffScaling();
   const p50 = quantile(times, 0.5);
   const p99 = quantile(times, 0.99);
   const quiet = Math.min(...roundP99);
@@ -86,7 +88,65 @@ export default async function availability(): Promise<BenchRow[]> {
       unit: 'ms',
       note: `p99 ${quantile(checks, 0.99).toFixed(2)} ms; booking creation`,
     },
+    ...scaling,
   ];
+}
+
+/**
+ * 3, 50 and 200 staff (each with the 3-staff scenario's hours and bookings, cycled): today's engine
+ * and the one before the linear merge (bench/baseline), same input, same output (checked), p50 of
+ * 60 runs each after a warm-up, interleaved so machine load hits both alike.
+ */
+function staffScaling(): BenchRow[] {
+  const base = scenario();
+  const rows: BenchRow[] = [];
+  const p50s: Record<number, number> = {};
+  for (const n of [3, 50, 200]) {
+    const staff = Array.from({ length: n }, (_, i) => ({ ...base.staff[i % 3]!, id: `s${i}` }));
+    const busy = base.busy
+      .flatMap((b) =>
+        Array.from({ length: Math.ceil(n / 3) }, (_, k) => ({
+          ...b,
+          staffId: `s${k * 3 + ['ana', 'ben', 'cleo'].indexOf(b.staffId)}`,
+        })),
+      )
+      .filter((b) => Number(b.staffId.slice(1)) < n);
+    const input = { ...base, staff, busy };
+    if (JSON.stringify(computeSlots(input)) !== JSON.stringify(computeSlotsOld(input)))
+      throw new Error(`old and new engines disagree at ${n} staff`);
+    const runs = n === 200 ? 20 : 60;
+    const tNew: number[] = [];
+    const tOld: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      computeSlots(input);
+      computeSlotsOld(input);
+    }
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now();
+      computeSlots(input);
+      tNew.push(performance.now() - t0);
+      t0 = performance.now();
+      computeSlotsOld(input);
+      tOld.push(performance.now() - t0);
+    }
+    const vNew = quantile(tNew, 0.5);
+    const vOld = quantile(tOld, 0.5);
+    p50s[n] = vNew;
+    rows.push({
+      metric: `computeSlots, a month, ${n} staff (p50)`,
+      value: vNew,
+      unit: 'ms',
+      budget: 5,
+      note: `before the linear merge ${vOld.toFixed(2)} ms (${(vOld / vNew).toFixed(1)}x); ${busy.length} bookings; same output; ${runs} runs`,
+    });
+  }
+  rows.push({
+    metric: 'computeSlots scaling, 200 staff / 3 staff (p50 ratio)',
+    value: p50s[200]! / p50s[3]!,
+    unit: 'x',
+    note: `50 / 3: ${(p50s[50]! / p50s[3]!).toFixed(1)}x (linear would be 16.7x and 66.7x)`,
+  });
+  return rows;
 }
 
 function quantile(xs: number[], q: number): number {

@@ -1,13 +1,15 @@
 /**
  * `cita-server`: the reference backend's command line. `npm start` runs `start --demo`.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../src/core/version.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
+import { prepareDataDir } from './db/datadir.js';
+import { runMaintenance, scheduleMaintenance } from './db/maintenance.js';
 import { migrate } from './db/migrations.js';
 import { purgeExpired } from './db/stores/maintenance.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
@@ -24,6 +26,8 @@ Usage: cita-server <command> [options]
 Commands:
   start                  Start the API (and /cita.js) on one port
   check                  Validate the configuration file, print every problem, and exit
+  maintenance            VACUUM (ANALYZE) the database and exit (PGlite: with the server stopped;
+                         a running server does it every 6 hours)
   help                   Show this help
 
 Options:
@@ -32,7 +36,9 @@ Options:
   --port <n>             API port (default 5173; 0 picks a free one)
   --host <address>       Listen address (default 127.0.0.1)
   --data-dir <dir>       Data directory: PGlite database in <dir>/pglite, emails in
-                         <dir>/outbox.log when no SMTP is configured (default .data)
+                         <dir>/outbox.log when no SMTP is configured (default .data).
+                         Created 0700; refused if group or others can access it
+  --allow-open-data-dir  Start even if the data directory is group- or world-accessible
   --database-url <url>   Use PostgreSQL (postgres://user:pass@host:port/db) instead of PGlite.
                          Default: the DATABASE_URL environment variable
   --cert <file>          TLS certificate (PEM): serve HTTPS and send HSTS. Needs --key
@@ -61,6 +67,7 @@ interface Options {
   demo: boolean;
   demoPort: number;
   migrateOnly: boolean;
+  allowOpenDataDir: boolean;
 }
 
 function fail(message: string): never {
@@ -88,6 +95,7 @@ function parse(argv: string[]): { command: string; options: Options } {
         demo: { type: 'boolean' },
         'demo-port': { type: 'string' },
         'migrate-only': { type: 'boolean' },
+        'allow-open-data-dir': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -123,6 +131,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       demo: v.demo ?? false,
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,
+      allowOpenDataDir: v['allow-open-data-dir'] ?? false,
     },
   };
 }
@@ -174,6 +183,38 @@ const displayHost = (host: string) =>
       ? `[${host}]`
       : host;
 
+/** The data directory, created 0700 or checked (see server/db/datadir.ts); new files are private. */
+function useDataDir(o: Options): void {
+  process.umask(0o077);
+  const problem = prepareDataDir(o.dataDir, o.allowOpenDataDir);
+  if (problem) fail(problem);
+}
+
+/** PGlite, locked against a second server, or PostgreSQL. */
+async function openConfigured(o: Options): Promise<{ db: Database; label: string; unlock: () => void }> {
+  if (o.databaseUrl)
+    return {
+      db: await openDatabase({ url: o.databaseUrl }),
+      label: `PostgreSQL ${redactUrl(o.databaseUrl)}`,
+      unlock: () => {},
+    };
+  const dir = join(o.dataDir, 'pglite');
+  useDataDir(o);
+  const unlock = lockDataDir(o.dataDir);
+  return { db: await openDatabase({ dataDir: dir }), label: `PGlite in ${dir}`, unlock };
+}
+
+async function maintenance(o: Options): Promise<void> {
+  const { db, label, unlock } = await openConfigured(o);
+  try {
+    const r = await runMaintenance(db);
+    process.stdout.write(`VACUUM (ANALYZE) of ${r.tables} tables in ${Math.round(r.ms)} ms (${label}).\n`);
+  } finally {
+    await db.close();
+    unlock();
+  }
+}
+
 async function start(o: Options, checkOnly: boolean): Promise<void> {
   const configPath =
     o.config ??
@@ -199,19 +240,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }
 
   const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
-  let unlock = () => {};
-  let db: Database;
-  let dbLabel: string;
-  if (o.databaseUrl) {
-    db = await openDatabase({ url: o.databaseUrl });
-    dbLabel = `PostgreSQL ${redactUrl(o.databaseUrl)}`;
-  } else {
-    const dir = join(o.dataDir, 'pglite');
-    mkdirSync(o.dataDir, { recursive: true });
-    unlock = lockDataDir(o.dataDir);
-    db = await openDatabase({ dataDir: dir });
-    dbLabel = `PGlite in ${dir}`;
-  }
+  const { db, label: dbLabel, unlock } = await openConfigured(o);
   const applied = await migrate(db);
   if (applied.length) process.stdout.write(`Migrations applied: ${applied.join(', ')}\n`);
   if (o.migrateOnly) {
@@ -221,6 +250,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     return;
   }
 
+  if (!config.smtp && o.databaseUrl) useDataDir(o); // the outbox log holds manage links
   const mailer = config.smtp ? smtpMailer(config.smtp) : fileMailer(join(o.dataDir, 'outbox.log'));
   const outbox = new OutboxWorker(
     db,
@@ -236,6 +266,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     );
   }, 600_000);
   housekeeping.unref();
+  const stopMaintenance = scheduleMaintenance(db, (line) => process.stderr.write(`${line}\n`));
 
   const app = createApp({
     config,
@@ -281,6 +312,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(housekeeping);
+    stopMaintenance();
     await Promise.all(servers.map((s) => s.close()));
     await outbox.stop();
     mailer.close?.();
@@ -302,6 +334,8 @@ async function main(): Promise<void> {
       return start(options, false);
     case 'check':
       return start(options, true);
+    case 'maintenance':
+      return maintenance(options);
     default:
       fail(`unknown command "${command}"\nRun "cita-server --help" for the commands.`);
   }

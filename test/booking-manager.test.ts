@@ -70,6 +70,41 @@ const text = (el: Element, selector: string) =>
 const buttons = (el: Element) => [...el.shadowRoot!.querySelectorAll('button')];
 
 describe('<cita-booking-manager> against the real server', () => {
+  it('standalone, with a missing or malformed link, says the link is not valid (and throws nothing)', async () => {
+    const uncaught: unknown[] = [];
+    const onError = (e: ErrorEvent) => uncaught.push(e.error);
+    window.addEventListener('error', onError);
+    try {
+      for (const link of [
+        { id: '', manageToken: '' },
+        { id: 'not-a-uuid', manageToken: 'x'.repeat(43) },
+        { id: crypto.randomUUID(), manageToken: 'bad token' },
+      ]) {
+        const codes: string[] = [];
+        const onCitaError = (e: Event) => codes.push((e as CustomEvent<{ code: string }>).detail.code);
+        document.addEventListener('cita-error', onCitaError);
+        // Spanish, whose catalog is not loaded yet on this page the first time round (this test runs first).
+        const el = await fixture<CitaBookingManager>(html`
+          <cita-booking-manager
+            lang="es"
+            endpoint=${API}
+            business=${SLUG}
+            .bookingId=${link.id}
+            .token=${link.manageToken}
+          ></cita-booking-manager>
+        `);
+        document.removeEventListener('cita-error', onCitaError);
+        await waitUntil(() => text(el, '[part="message"]'), 'a message', { timeout: 5000 });
+        expect(text(el, '[part="message"]')).to.equal('Este enlace de reserva no es válido o ha caducado.');
+        expect(el.shadowRoot!.querySelector('[part="summary"]')).to.equal(null);
+        expect(codes).to.deep.equal(['not_found']);
+      }
+      expect(uncaught).to.deep.equal([]);
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+  });
+
   it('shows the booking and cancels it by keyboard after a confirmation step', async () => {
     const booking = await book('last');
     const el = await mount(booking);

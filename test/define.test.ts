@@ -29,3 +29,16 @@ describe('defineOnce (two copies of Cita on one page)', () => {
     }
   });
 });
+
+describe('importing the package registers nothing', () => {
+  it('defines no custom element when the classes are imported from src/index.ts', async () => {
+    const tags = ['cita-booking-form', 'cita-booking-manager', 'cita-consent-checkbox'];
+    const before = tags.filter((t) => customElements.get(t));
+    expect(before, 'nothing else on this page registers them').to.deep.equal([]);
+    const { CitaBookingForm, CitaBookingManager, CitaConsentCheckbox } = await import('../src/index.js');
+    expect(CitaBookingForm).to.be.a('function');
+    expect(CitaBookingManager).to.be.a('function');
+    expect(CitaConsentCheckbox).to.be.a('function');
+    expect(tags.filter((t) => customElements.get(t))).to.deep.equal([]);
+  });
+});

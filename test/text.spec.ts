@@ -189,6 +189,34 @@ describe('normalizeText: examples', () => {
     expect(normalizeText('\u{1F600}')).toBe('\u{1F600}');
   });
 
+  it('removes invisible characters that can hide or split text', () => {
+    // Zero-width space, word joiner, soft hyphen, invisible times, combining grapheme joiner,
+    // Hangul filler, Mongolian vowel separator, interlinear annotation.
+    expect(normalizeText('A\u200Bna \u2060Ma\u00ADría\u2062 Lo\u034Fpez\u3164\u180E\uFFF9x')).toBe(
+      'Ana María Lopezx',
+    );
+    // Joiners between Latin letters or alone: gone.
+    expect(normalizeText('Ana\u200DMaria \u200Cx\u200D')).toBe('AnaMaria x');
+    // Tag characters that are not a flag sequence (they can smuggle hidden ASCII text).
+    expect(normalizeText('hi\u{E0068}\u{E0069}\u{E007F}')).toBe('hi');
+  });
+
+  it('keeps the joiners a script or an emoji needs', () => {
+    // Persian: ZWNJ between letters ("می‌خواهم").
+    expect(normalizeText('\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645')).toBe(
+      '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645',
+    );
+    // Devanagari: ZWJ after a virama.
+    expect(normalizeText('\u0915\u094D\u200D\u0937')).toBe('\u0915\u094D\u200D\u0937');
+    // Skin tone + ZWJ, and the flag of England (a tag sequence).
+    const handshake = '\u{1F469}\u{1F3FD}\u200D\u{1F4BB}';
+    expect(normalizeText(handshake)).toBe(handshake);
+    const england = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}';
+    expect(normalizeText(england)).toBe(england);
+    for (const s of [handshake, england, 'A\u200B\u200Db'])
+      expect(normalizeText(normalizeText(s))).toBe(normalizeText(s));
+  });
+
   it('leaves joiners inside emoji alone', () => {
     const family = '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}';
     expect(normalizeText(family)).toBe(family);

@@ -38,7 +38,8 @@
  * Speed: a month for three staff is a fraction of a millisecond. Offsets come from the zone's
  * transitions, fetched once per call from Temporal (temporal-polyfill) for the requested range; the
  * wall-clock to instant conversion then reads them (see `createZoneMap`, tested against Temporal
- * minute by minute around every transition). Busy intervals are sorted and merged per staff member,
+ * minute by minute around every transition; `checkSlot` reuses cached maps). Busy intervals are
+ * sorted and merged per staff member,
  * then swept alongside the candidates.
  */
 import { Temporal } from 'temporal-polyfill';
@@ -145,22 +146,29 @@ export function computeSlots(input: AvailabilityInput): ComputedSlot[] {
     free.push(sorted ? out : Array.from(new Set(out)).sort((x, y) => x - y));
   }
 
-  const m = free.length;
-  const heads = new Array<number>(m).fill(0);
-  const slots: ComputedSlot[] = [];
-  const isoInstant = isoFormatter();
-  for (;;) {
-    let t = Infinity;
-    for (let k = 0; k < m; k++) if (heads[k] < free[k].length && free[k][heads[k]] < t) t = free[k][heads[k]];
-    if (t === Infinity) break;
-    const ids: string[] = [];
-    for (let k = 0; k < m; k++) {
-      if (heads[k] < free[k].length && free[k][heads[k]] === t) {
-        heads[k]++;
-        if (!ids.includes(ctx.staff[k].id)) ids.push(ctx.staff[k].id);
-      }
+  // Staff ids per start, in the order of `input.staff`: one pass over the free lists (linear in
+  // the number of free starts), then the starts sorted once. A staff id listed twice in
+  // `input.staff` is reported once, at its first free position (the only case that needs a search).
+  const seenIds = new Set<string>();
+  const repeated = new Set<string>();
+  for (const member of ctx.staff) (seenIds.has(member.id) ? repeated : seenIds).add(member.id);
+  const byStart = new Map<number, string[]>();
+  for (let k = 0; k < free.length; k++) {
+    const id = ctx.staff[k].id;
+    const dup = repeated.has(id);
+    for (const t of free[k]) {
+      const ids = byStart.get(t);
+      if (ids === undefined) byStart.set(t, [id]);
+      else if (!dup || !ids.includes(id)) ids.push(id);
     }
-    slots.push({ start: isoInstant(t), end: isoInstant(t + ctx.durationMs), staff: ids });
+  }
+  const starts = Array.from(byStart.keys());
+  if (free.length > 1) starts.sort((x, y) => x - y);
+  const slots: ComputedSlot[] = new Array<ComputedSlot>(starts.length);
+  const isoInstant = isoFormatter();
+  for (let i = 0; i < starts.length; i++) {
+    const t = starts[i];
+    slots[i] = { start: isoInstant(t), end: isoInstant(t + ctx.durationMs), staff: byStart.get(t)! };
   }
   return slots;
 }
@@ -173,7 +181,7 @@ export function checkSlot(input: CheckSlotInput): CheckSlotResult {
   if (t < ctx.nowMs) return { ok: false, reason: 'slot_in_past' };
   if (t < ctx.earliest || t >= ctx.latest) return { ok: false, reason: 'outside_booking_window' };
 
-  const zone = createZoneMap(input.timeZone, t - 4 * DAY, t + 4 * DAY);
+  const zone = cachedZoneMap(input.timeZone, t - 4 * DAY, t + 4 * DAY);
   const localDay = Math.floor(zone.toLocal(t) / DAY);
   let onGrid = false;
   for (const member of ctx.staff) {
@@ -411,6 +419,27 @@ function isoFormatter(): (ms: number) => string {
 /* ------------------------------------------------------------------------------------------------
  * Wall clock <-> instant
  * --------------------------------------------------------------------------------------------- */
+
+const ZONE_SPAN = 32 * DAY;
+const zoneCache = new Map<string, ZoneMap>();
+
+/**
+ * A zone map exact over [lo, hi] (at most 32 days apart), shared between calls: maps cover two
+ * aligned 32-day spans, keyed by zone and span, at most 256 kept (a booking needs one, so
+ * `checkSlot` does not ask Temporal for the zone's transitions every time).
+ */
+function cachedZoneMap(timeZone: string, lo: number, hi: number): ZoneMap {
+  const bucket = Math.floor(lo / ZONE_SPAN);
+  if (hi > (bucket + 2) * ZONE_SPAN) return createZoneMap(timeZone, lo, hi);
+  const key = `${timeZone}\u0000${bucket}`;
+  let zone = zoneCache.get(key);
+  if (zone === undefined) {
+    if (zoneCache.size >= 256) zoneCache.delete(zoneCache.keys().next().value!);
+    zone = createZoneMap(timeZone, bucket * ZONE_SPAN, (bucket + 2) * ZONE_SPAN);
+    zoneCache.set(key, zone);
+  }
+  return zone;
+}
 
 /** Wall-clock times are "local ms": the local date and time read as if it were UTC, in epoch ms. */
 export interface ZoneMap {

@@ -44,21 +44,28 @@ const STRINGS = {
   },
 } as const;
 
-function formatWhen(date: Date, locale: string, timeZone: string): string {
-  const fmt = (loc: string) =>
-    new Intl.DateTimeFormat(loc, {
-      dateStyle: 'full',
-      timeStyle: 'short',
-      timeZone,
-      timeZoneName: undefined,
-    }).format(date);
-  let text: string;
-  try {
-    text = fmt(locale);
-  } catch {
-    text = fmt('en');
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per (locale, zone), built once: constructing one costs far more than using it. */
+function dateTimeFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}\u0000${timeZone}`;
+  let f = formats.get(key);
+  if (f === undefined) {
+    const make = (loc: string) =>
+      new Intl.DateTimeFormat(loc, { dateStyle: 'full', timeStyle: 'short', timeZone });
+    try {
+      f = make(locale);
+    } catch {
+      f = make('en');
+    }
+    if (formats.size >= 500) formats.clear();
+    formats.set(key, f);
   }
-  return `${text} (${timeZone})`;
+  return f;
+}
+
+function formatWhen(date: Date, locale: string, timeZone: string): string {
+  return `${dateTimeFormat(locale, timeZone).format(date)} (${timeZone})`;
 }
 
 /** The manage link: the business's template with the booking id and token filled in. */

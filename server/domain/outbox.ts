@@ -44,10 +44,16 @@ export function smtpMailer(s: SmtpSettings): Mailer {
 
 /** Development stand-in for SMTP: each email appended to a file (it holds manage links). */
 export function fileMailer(path: string): Mailer {
+  // The folder is made once, on the first email (retried if that fails).
+  let ready: Promise<unknown> | undefined;
   return {
     description: `log file ${path}`,
     async send(e) {
-      await mkdir(dirname(path), { recursive: true });
+      ready ??= mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+        ready = undefined;
+        throw err;
+      });
+      await ready;
       const entry = `=== ${new Date().toISOString()}\nTo: ${e.to}\nSubject: ${e.subject}\n\n${e.text}\n`;
       await appendFile(path, entry, { encoding: 'utf8', mode: 0o600 });
     },

@@ -7,11 +7,9 @@
 import { z } from 'zod';
 import {
   BookingId,
-  ENUMS,
   Email,
   Instant,
   LocalDate,
-  NUMBERS,
   PROBLEM_CODES,
   PROBLEM_TYPE_BASE,
   Slug,
@@ -34,19 +32,10 @@ function schema(s: z.core.$ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
     io: 'input',
     unrepresentable: 'any',
-    // The contract checks numbers and enumerations with refinements, which keep the browser
-    // bundle small (see NUMBERS and ENUMS there), and formats with zod's own patterns: say
-    // what each one is.
+    // Integer, bounds and enumeration values come from the metadata the contract's `num()` and
+    // `oneOf()` register in z.globalRegistry (read by toJSONSchema itself). Formats checked with
+    // zod's own patterns are said here.
     override: ({ zodSchema, jsonSchema }) => {
-      const key = zodSchema as never;
-      const bounds = NUMBERS.get(key);
-      if (bounds) {
-        jsonSchema.type = bounds.whole ? 'integer' : 'number';
-        jsonSchema.minimum = bounds.min;
-        if (bounds.max !== undefined) jsonSchema.maximum = bounds.max;
-      }
-      const values = ENUMS.get(key);
-      if (values) Object.assign(jsonSchema, { type: 'string', enum: [...values] });
       const format = FORMATS.get(zodSchema);
       if (format) jsonSchema.format = format;
     },

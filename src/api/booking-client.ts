@@ -54,6 +54,9 @@ import {
   type RequestSummary,
 } from './errors.js';
 
+/** Development-only code is compiled out of the script-tag bundle (src/core/dev.ts). */
+const DEV = typeof __CITA_DEV__ === 'undefined' || __CITA_DEV__;
+
 export interface RetryOptions {
   /** First backoff ceiling; attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs * 2^n)). Default 300. */
   baseDelayMs?: number;
@@ -139,15 +142,23 @@ export class BookingClient {
       );
     }
     this.business = options.business;
-    this.timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs, 1, MAX_TIMEOUT_MS);
-    this.retries = checkNumber('retries', options.retries ?? DEFAULTS.retries, 0, MAX_RETRIES);
-    if (!Number.isInteger(this.retries)) throw new ConfigError('retries must be a whole number.');
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.retries = options.retries ?? DEFAULTS.retries;
     const retry = options.retry ?? {};
     this.#retry = { ...DEFAULTS_RETRY };
     for (const key of Object.keys(DEFAULTS_RETRY) as (keyof RetryOptions)[])
-      this.#retry[key] = checkNumber(`retry.${key}`, retry[key] ?? DEFAULTS_RETRY[key], 0, MAX_TIMEOUT_MS);
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-      throw new ConfigError('fetch must be a function.');
+      this.#retry[key] = retry[key] ?? DEFAULTS_RETRY[key];
+    // The script-tag bundle's elements never set these options, so it leaves their checks out
+    // (src/core/dev.ts); the npm build keeps them. The endpoint and business are always checked.
+    if (DEV) {
+      checkNumber('timeoutMs', this.timeoutMs, 1, MAX_TIMEOUT_MS);
+      checkNumber('retries', this.retries, 0, MAX_RETRIES);
+      if (!Number.isInteger(this.retries)) throw new ConfigError('retries must be a whole number.');
+      for (const key of Object.keys(DEFAULTS_RETRY) as (keyof RetryOptions)[])
+        checkNumber(`retry.${key}`, this.#retry[key], 0, MAX_TIMEOUT_MS);
+      if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+        throw new ConfigError('fetch must be a function.');
+      }
     }
     // Call the global through a wrapper: an unbound `window.fetch` throws "Illegal invocation".
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -9,6 +9,9 @@
 import * as z from 'zod/mini';
 import { codePointLength, normalizeText } from '../core/text.js';
 
+/** Development-only code is compiled out of the script-tag bundle (src/core/dev.ts). */
+const DEV = typeof __CITA_DEV__ === 'undefined' || __CITA_DEV__;
+
 /* ------------------------------------------------------------------------------------------------
  * Building blocks
  * --------------------------------------------------------------------------------------------- */
@@ -57,53 +60,71 @@ export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'A three-letter I
 /*
  * Numbers and enumerations are checked with one refinement each rather than zod's `z.int()`,
  * `z.gte()`/`z.lte()` and `z.enum()`: the same rules, about 0.7 KB gzip less in the browser
- * bundle. What JSON Schema would have said (integer, bounds, values) is kept in `NUMBERS` and
- * `ENUMS`, from which server/http/openapi.ts writes it into the OpenAPI document.
+ * bundle. What JSON Schema would have said (integer, bounds, values) each schema carries itself,
+ * as zod metadata in `z.globalRegistry`, which `z.toJSONSchema()` reads: the OpenAPI document
+ * (server/http/openapi.ts) and anyone generating JSON Schema from this contract get it for free.
+ *
+ * The browser does not need those facts, so the script-tag build drops them the way Lit drops
+ * its development mode (`DEV`, src/core/dev.ts); the npm build, the server and tests keep them.
  */
+
+/** Records what JSON Schema should say about `schema` (compiled out of the script-tag bundle). */
+function jsonSchema<S extends z.ZodMiniType>(schema: S, facts: z.core.JSONSchemaMeta): S {
+  if (DEV) z.globalRegistry.add(schema as z.core.$ZodType, facts);
+  return schema;
+}
 
 /** A number from `min` to `max`, a whole one unless `whole` is false. */
 function num(min: number, max = Number.MAX_VALUE, whole = true) {
   const what = whole ? 'A whole number' : 'A number';
-  const schema = z.number().check(
-    z.refine((v) => (!whole || Number.isInteger(v)) && v >= min && v <= max, {
-      message: max === Number.MAX_VALUE ? `${what} of at least ${min}` : `${what} from ${min} to ${max}`,
-    }),
+  const open = max === Number.MAX_VALUE;
+  return jsonSchema(
+    z.number().check(
+      z.refine((v) => (!whole || Number.isInteger(v)) && v >= min && v <= max, {
+        message: open ? `${what} of at least ${min}` : `${what} from ${min} to ${max}`,
+      }),
+    ),
+    { type: whole ? 'integer' : 'number', minimum: min, ...(open ? {} : { maximum: max }) },
   );
-  NUMBERS.set(schema, { min, max: max === Number.MAX_VALUE ? undefined : max, whole });
-  return schema;
 }
 const int = (min: number, max: number) => num(min, max);
 
-/** The bounds of every `num` schema, for the OpenAPI generator. */
-export const NUMBERS = new Map<z.ZodMiniType, { min: number; max?: number; whole: boolean }>();
-
 /** One of `values`. */
 export function oneOf<const T extends readonly string[]>(values: T) {
-  const schema = z.custom<T[number]>((v) => (values as readonly unknown[]).includes(v), {
-    message: `One of: ${values.join(', ')}`,
-  });
-  ENUMS.set(schema, values);
-  return schema;
+  return jsonSchema(
+    z.custom<T[number]>((v) => (values as readonly unknown[]).includes(v), {
+      message: `One of: ${values.join(', ')}`,
+    }),
+    { type: 'string', enum: [...values] },
+  );
 }
-
-/** The values of every `oneOf` schema, for the OpenAPI generator. */
-export const ENUMS = new Map<z.ZodMiniType, readonly string[]>();
 
 /** Hex SHA-256 digest (64 lowercase hex digits). */
 export const Sha256 = z.string().check(z.regex(/^[a-f0-9]{64}$/, 'A hex SHA-256 digest'));
 
-/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone). */
-export const LocalDate = z.string().check(z.regex(z.regexes.date, 'A date as YYYY-MM-DD'));
+/**
+ * Years a date or an instant may name (UTC year for instants): far wider than any booking, narrow
+ * enough that every value is a valid date on both sides and in the database.
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+const inYears = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
+const yearsMessage = { message: `A year from ${MIN_YEAR} to ${MAX_YEAR}` };
 
-/** An instant with an explicit offset (`Z` or `+02:00`). */
-export const Instant = z
-  .string()
-  .check(
-    z.regex(
-      z.regexes.datetime({ offset: true }),
-      'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00',
-    ),
-  );
+/** A calendar day, YYYY-MM-DD (interpreted in the business's time zone), years 2000-2100. */
+export const LocalDate = z.string().check(
+  z.regex(z.regexes.date, 'A date as YYYY-MM-DD'),
+  z.refine((v) => inYears(Number(v.slice(0, 4))), yearsMessage),
+);
+
+/** An instant with an explicit offset (`Z` or `+02:00`), UTC years 2000-2100. */
+export const Instant = z.string().check(
+  z.regex(
+    z.regexes.datetime({ offset: true }),
+    'A date and time with offset, e.g. 2026-03-01T10:00:00+01:00',
+  ),
+  z.refine((v) => inYears(new Date(v).getUTCFullYear()), yearsMessage),
+);
 
 export const Email = z.string().check(
   z.overwrite((v) => normalizeText(v).toLowerCase()),

@@ -1,4 +1,7 @@
 /** Every visible string of Cita's elements. A locale file implements all of it; `en` is the fallback. */
+/** A text worded when rendered, so a language switch re-words what is on screen. */
+export type Words = (t: Strings) => string;
+
 export interface Strings {
   // steps
   stepService: string;

@@ -161,6 +161,26 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect(firstOn('2026-03-30')).toBe('2026-03-30T07:00:00Z'); // 09:00 CEST (+02:00)
     });
 
+    it('answers 400, not 500, for years the contract does not cover (0000, 9999)', async () => {
+      for (const q of [
+        'from=0000-01-01&to=0000-01-02',
+        'from=9999-12-01&to=9999-12-02',
+        'from=1999-12-31&to=2000-01-01',
+      ]) {
+        const p = await expectProblem(await t.request(url(`service=cut&${q}`)), 'validation_failed', 400);
+        expect((p.errors as { field: string }[]).map((e) => e.field)).toContain('from');
+      }
+      for (const start of ['0000-01-01T10:00:00Z', '9999-12-31T10:00:00Z', '2101-01-01T01:00:00+01:00']) {
+        const p = await expectProblem(
+          await postBooking(t, bookingRequest(t.business, { start })),
+          'validation_failed',
+          400,
+        );
+        expect((p.errors as { field: string }[]).map((e) => e.field)).toContain('start');
+      }
+      expect(await counts()).toEqual(NOTHING);
+    });
+
     it('rejects bad queries with field errors', async () => {
       const p1 = await expectProblem(
         await t.request(url('service=cut&from=2026-03-10&to=2026-03-01')),

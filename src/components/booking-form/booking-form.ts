@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { BookingClient, newIdempotencyKey } from '../../api/booking-client.js';
@@ -12,54 +12,40 @@ import {
   type CreatedBooking,
   type CustomerField,
   type Service,
+  type ServiceList,
   type Slot,
 } from '../../api/contract.js';
 import { getConfig, onConfigure } from '../../core/config.js';
 import { emit } from '../../core/events.js';
 import {
   addMonths,
-  formatDateTime,
-  formatDuration,
   formatMoney,
-  formatTime,
-  formatYmd,
   localTimeZone,
   parseYmd,
-  sameOffset,
   ymdInZone,
   ymdKey,
-  zoneName,
   type YMD,
 } from '../../core/intl.js';
+import { LoadController } from '../../core/load-controller.js';
 import { RichTextCache } from '../../core/rich-text.js';
 import { safeUrl } from '../../core/url.js';
-import type { Strings } from '../../locales/strings.js';
+import type { Strings, Words } from '../../locales/strings.js';
 import type { CitaConsentCheckbox } from '../consent-checkbox/consent-checkbox.js';
-import '../../define/consent-checkbox.js';
-import {
-  groupByPartOfDay,
-  monthGrid,
-  moveFocus,
-  queryRangeForMonth,
-  slotsByDay,
-  weekdayOrder,
-} from './logic/calendar.js';
-import {
-  detailMessage,
-  maxLength,
-  validateDetails,
-  type DetailErrors,
-  type DetailValues,
-} from './logic/details.js';
+import { moveFocus, queryRangeForMonth, slotsByDay } from './logic/calendar.js';
+import { validateDetails, type DetailErrors, type DetailValues } from './logic/details.js';
+import { FIELDS } from './logic/fields.js';
 import { buildIcs } from './logic/ics.js';
+import { classes, skeleton, type BookingStep, type StepHost } from './steps/host.js';
+import { serviceStep } from './steps/service.js';
+import { slotStep } from './steps/slot.js';
+import { detailsStep } from './steps/details.js';
+import { reviewStep } from './steps/review.js';
+import { doneStep } from './steps/done.js';
 import { styles } from './booking-form.styles.js';
 
-export type BookingStep = 'service' | 'slot' | 'details' | 'review' | 'done';
+export type { BookingStep } from './steps/host.js';
 const STEPS: BookingStep[] = ['service', 'slot', 'details', 'review', 'done'];
-
-type Load = 'idle' | 'loading' | 'error';
-/** A text worded when rendered, so a language switch re-words what is on screen. */
-type Words = (t: Strings) => string;
+const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
 
 /**
  * @summary The whole booking flow inline: service, day and time, details, consents, review, confirmation.
@@ -106,7 +92,7 @@ type Words = (t: Strings) => string;
  * @event cita-booking-confirmed - `detail: { bookingId, reference }` (never personal data).
  * @event cita-error - `detail: { code }`: a problem code, or network, timeout, contract, config.
  */
-export class CitaBookingForm extends CitaElement {
+export class CitaBookingForm extends CitaElement implements StepHost {
   static override styles = [CitaElement.styles, styles];
 
   /** Backend base URL; defaults to the configured one (the script's own origin). */
@@ -126,37 +112,80 @@ export class CitaBookingForm extends CitaElement {
   @property({ attribute: 'manage-url' }) manageUrl = '';
 
   @state() private step: BookingStep = 'service';
-  @state() private load: Load = 'idle';
-  @state() private slotsLoad: Load = 'idle';
-  @state() private submitting = false;
-  @state() private businessConfig?: BusinessConfig;
-  @state() private services: Service[] = [];
-  @state() private selectedService?: Service;
-  @state() private month?: YMD;
-  @state() private availability?: Availability;
-  @state() private selectedDay?: string;
-  @state() private focusDay?: string;
-  @state() private selectedSlot?: Slot;
-  @state() private values: DetailValues = {};
-  @state() private errors: DetailErrors = {};
+  /** @internal */
+  @state() submitting = false;
+  /** @internal */
+  @state() businessConfig?: BusinessConfig;
+  /** @internal */
+  @state() services: Service[] = [];
+  /** @internal */
+  @state() selectedService?: Service;
+  /** @internal */
+  @state() month?: YMD;
+  /** @internal */
+  @state() availability?: Availability;
+  /** @internal */
+  @state() selectedDay?: string;
+  /** @internal */
+  @state() focusDay?: string;
+  /** @internal */
+  @state() selectedSlot?: Slot;
+  /** @internal */
+  @state() values: DetailValues = {};
+  /** @internal */
+  @state() errors: DetailErrors = {};
   @state() private message?: Words;
   @state() private messageKind: 'error' | 'notice' = 'error';
   @state() private canRetrySubmit = false;
-  @state() private confirmed?: CreatedBooking;
+  /** @internal */
+  @state() confirmed?: CreatedBooking;
   @state() private announcement?: Words;
+  /** Policies the customer ticked in this attempt (kept across steps). */
+  /** @internal */
+  @state() accepted = new Set<string>();
+  /** Set when the page address carries a manage link (`#cita-manage=...`): the manager is shown instead. */
+  @state() private manageMode = false;
+  /** No business could be configured (or the client refused the configuration). */
+  @state() private configFailed = false;
 
   #client?: BookingClient;
-  #abort?: AbortController;
-  #slotsAbort?: AbortController;
   #attempt?: { key: string; body: string };
-  #honeypot = '';
+  /** @internal */
+  honeypot = '';
   #unsubscribe?: () => void;
   #icsUrl?: string;
   #icsFor?: string;
   #configTimer?: ReturnType<typeof setTimeout>;
+  readonly #rich = new RichTextCache();
 
-  /** Set when the page address carries a manage link (`#cita-manage=...`): the manager is shown instead. */
-  @state() private manageMode = false;
+  /** The business and its services. */
+  readonly #business = new LoadController<[BusinessConfig, ServiceList], [BookingClient]>(this, {
+    task: (signal, client) => Promise.all([client.getBusiness({ signal }), client.getServices({ signal })]),
+    onValue: ([business, list]) => {
+      this.businessConfig = business;
+      this.services = list.services;
+      emit(this, 'cita-ready', { business: business.slug });
+      if (this.service) this.#preselect();
+    },
+    onError: (err) => this.#fail(err, (t) => t.loadFailed),
+  });
+
+  /** @internal A month of slots for the chosen service. */
+  readonly slots = new LoadController<Availability, [BookingClient, Service, YMD]>(this, {
+    task: (signal, client, service, month) =>
+      client.getAvailability(
+        { service: service.id, ...queryRangeForMonth(month.year, month.month) },
+        { signal },
+      ),
+    onValue: (availability, _client, _service, month) => {
+      this.availability = availability;
+      const days = this.monthDays();
+      const first = [...days.keys()].sort()[0];
+      if (this.selectedDay && !days.has(this.selectedDay)) this.selectedDay = undefined;
+      this.focusDay = this.selectedDay ?? first ?? ymdKey(month);
+    },
+    onError: (err) => this.#fail(err, (t) => t.loadFailed),
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -174,15 +203,13 @@ export class CitaBookingForm extends CitaElement {
     super.disconnectedCallback();
     this.#unsubscribe?.();
     clearTimeout(this.#configTimer);
-    this.#abort?.abort();
-    this.#slotsAbort?.abort();
     if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('endpoint') || changed.has('business')) && this.hasUpdated) this.#start();
     if (changed.has('service') && this.hasUpdated && this.services.length) this.#preselect();
-    this.setState('loading', this.load === 'loading' || this.slotsLoad === 'loading');
+    this.setState('loading', this.#business.pending || this.slots.pending);
     this.setState('submitting', this.submitting);
     this.setState('error', !!this.message && this.messageKind === 'error');
     for (const s of STEPS) this.setState(`step-${s}`, this.step === s);
@@ -190,8 +217,7 @@ export class CitaBookingForm extends CitaElement {
 
   /** Back to the first step with nothing selected or typed; keeps the loaded business data. */
   reset(): void {
-    this.#slotsAbort?.abort();
-    this.slotsLoad = 'idle';
+    this.slots.abort();
     this.#attempt = undefined;
     this.selectedService = undefined;
     this.selectedSlot = undefined;
@@ -204,21 +230,24 @@ export class CitaBookingForm extends CitaElement {
     this.accepted = new Set();
     this.canRetrySubmit = false;
     this.confirmed = undefined;
-    this.#honeypot = '';
+    this.honeypot = '';
     this.#clearMessage();
-    this.#goTo('service');
+    this.goTo('service');
     if (this.service) this.#preselect();
   }
 
-  get #zone(): string {
+  /** @internal */
+  get zone(): string {
     return this.timeZone || localTimeZone();
   }
 
-  get #t() {
+  /** @internal */
+  get t() {
     return this.i18n.t;
   }
 
-  get #locale() {
+  /** @internal */
+  get locale() {
     return this.i18n.locale;
   }
 
@@ -231,6 +260,7 @@ export class CitaBookingForm extends CitaElement {
     const endpoint = this.endpoint || config.endpoint;
     const business = this.business || config.business;
     clearTimeout(this.#configTimer);
+    this.configFailed = false;
     if (!endpoint || !business) {
       // Cita.configure() may still come; if it does not, say so instead of loading forever.
       this.#configTimer = setTimeout(() => {
@@ -238,7 +268,7 @@ export class CitaBookingForm extends CitaElement {
           '[cita] <cita-booking-form> has no business: add data-business="..." to the script tag, ' +
             'a business attribute, or call Cita.configure({ endpoint, business }).',
         );
-        this.load = 'error';
+        this.configFailed = true;
         this.#fail(undefined, (t) => t.loadFailed, 'config');
       }, 3000);
       return;
@@ -246,78 +276,41 @@ export class CitaBookingForm extends CitaElement {
     try {
       this.#client = new BookingClient({ endpoint, business });
     } catch (err) {
+      this.configFailed = true;
       this.#fail(err, (t) => t.loadFailed);
-      this.load = 'error';
       return;
     }
-    void this.#loadBusiness();
+    this.#loadBusiness();
   }
 
-  async #loadBusiness(): Promise<void> {
-    const client = this.#client;
-    if (!client) return;
-    this.#abort?.abort();
-    const abort = (this.#abort = new AbortController());
-    this.load = 'loading';
+  #loadBusiness(): Promise<void> {
     this.#clearMessage();
-    try {
-      const [business, list] = await Promise.all([
-        client.getBusiness({ signal: abort.signal }),
-        client.getServices({ signal: abort.signal }),
-      ]);
-      this.businessConfig = business;
-      this.services = list.services;
-      this.load = 'idle';
-      emit(this, 'cita-ready', { business: business.slug });
-      if (this.service) this.#preselect();
-    } catch (err) {
-      if (abort.signal.aborted) return;
-      this.load = 'error';
-      this.#fail(err, (t) => t.loadFailed);
-    }
+    return this.#client ? this.#business.run(this.#client) : Promise.resolve();
   }
 
   #preselect(): void {
     const s = this.services.find((x) => x.id === this.service);
-    if (s && this.step === 'service') this.#chooseService(s);
+    if (s && this.step === 'service') this.chooseService(s);
   }
 
-  async #loadMonth(month: YMD): Promise<void> {
+  #loadMonth(month: YMD): Promise<void> {
     const client = this.#client;
     const service = this.selectedService;
-    if (!client || !service) return;
-    this.#slotsAbort?.abort();
-    const abort = (this.#slotsAbort = new AbortController());
+    if (!client || !service) return Promise.resolve();
     this.month = month;
-    this.slotsLoad = 'loading';
     this.availability = undefined;
-    try {
-      const availability = await client.getAvailability(
-        { service: service.id, ...queryRangeForMonth(month.year, month.month) },
-        { signal: abort.signal },
-      );
-      this.availability = availability;
-      this.slotsLoad = 'idle';
-      const days = this.#monthDays();
-      const first = [...days.keys()].sort()[0];
-      if (this.selectedDay && !days.has(this.selectedDay)) this.selectedDay = undefined;
-      this.focusDay = this.selectedDay ?? first ?? ymdKey(month);
-    } catch (err) {
-      if (abort.signal.aborted) return;
-      this.slotsLoad = 'error';
-      this.#fail(err, (t) => t.loadFailed);
-    }
+    return this.slots.run(client, service, month);
   }
 
   #daysMemo?: { availability: Availability; zone: string; prefix: string; days: Map<string, Slot[]> };
 
-  /** Slots of the loaded month, by day in the viewer's zone, limited to that month (computed once per response). */
-  #monthDays(): Map<string, Slot[]> {
+  /** @internal Slots of the loaded month, by day in the viewer's zone, limited to that month (computed once per response). */
+  monthDays(): Map<string, Slot[]> {
     const month = this.month;
     const availability = this.availability;
     if (!availability || !month) return new Map();
     const prefix = ymdKey(month).slice(0, 7);
-    const zone = this.#zone;
+    const zone = this.zone;
     const memo = this.#daysMemo;
     if (memo && memo.availability === availability && memo.zone === zone && memo.prefix === prefix)
       return memo.days;
@@ -331,7 +324,8 @@ export class CitaBookingForm extends CitaElement {
    * Steps
    * ------------------------------------------------------------------------------------------ */
 
-  #goTo(step: BookingStep): void {
+  /** @internal */
+  goTo(step: BookingStep): void {
     this.step = step;
     const n = STEPS.indexOf(step) + 1;
     this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.#stepName(step, t));
@@ -340,7 +334,7 @@ export class CitaBookingForm extends CitaElement {
     );
   }
 
-  #stepName(step: BookingStep, t: Strings = this.#t): string {
+  #stepName(step: BookingStep, t: Strings = this.t): string {
     return {
       service: t.stepService,
       slot: t.stepSlot,
@@ -350,22 +344,25 @@ export class CitaBookingForm extends CitaElement {
     }[step];
   }
 
-  #chooseService(service: Service): void {
+  /** @internal */
+  chooseService(service: Service): void {
     this.selectedService = service;
     this.selectedSlot = undefined;
     this.selectedDay = undefined;
     this.#clearMessage();
     emit(this, 'cita-service-selected', { serviceId: service.id });
-    this.#goTo('slot');
-    void this.#loadMonth(this.month ?? { ...ymdInZone(Date.now(), this.#zone), day: 1 });
+    this.goTo('slot');
+    void this.#loadMonth(this.month ?? { ...ymdInZone(Date.now(), this.zone), day: 1 });
   }
 
-  #chooseDay(key: string): void {
+  /** @internal */
+  chooseDay(key: string): void {
     this.selectedDay = key;
     this.focusDay = key;
   }
 
-  #chooseSlot(slot: Slot): void {
+  /** @internal */
+  chooseSlot(slot: Slot): void {
     this.selectedSlot = slot;
     this.#clearMessage();
     emit(this, 'cita-slot-selected', {
@@ -374,14 +371,15 @@ export class CitaBookingForm extends CitaElement {
       end: slot.end,
       staffId: slot.staff.length === 1 ? slot.staff[0] : undefined,
     });
-    this.#goTo('details');
+    this.goTo('details');
   }
 
   #consentBoxes(): CitaConsentCheckbox[] {
     return [...(this.renderRoot.querySelectorAll('cita-consent-checkbox') ?? [])];
   }
 
-  #submitDetails(e: Event): void {
+  /** @internal */
+  submitDetails(e: Event): void {
     e.preventDefault();
     const fields = this.businessConfig?.customerFields ?? ['name', 'email'];
     const { errors } = validateDetails(this.values, fields);
@@ -399,7 +397,7 @@ export class CitaBookingForm extends CitaElement {
       return;
     }
     this.#clearMessage();
-    this.#goTo('review');
+    this.goTo('review');
   }
 
   #consents(): Consent[] {
@@ -411,10 +409,8 @@ export class CitaBookingForm extends CitaElement {
     }));
   }
 
-  /** Policies the customer ticked in this attempt (kept across steps). */
-  @state() private accepted = new Set<string>();
-
-  #onConsentChange(e: Event): void {
+  /** @internal */
+  onConsentChange(e: Event): void {
     const box = e.target as CitaConsentCheckbox;
     const next = new Set(this.accepted);
     if (box.checked) next.add(box.policy);
@@ -422,25 +418,27 @@ export class CitaBookingForm extends CitaElement {
     this.accepted = next;
   }
 
-  #allConsentsGiven(): boolean {
+  /** @internal */
+  allConsentsGiven(): boolean {
     const policies = this.businessConfig?.policies ?? {};
     return POLICY_KINDS.every((k) => !policies[k] || this.accepted.has(k));
   }
 
-  async #confirm(): Promise<void> {
+  /** @internal */
+  async confirm(): Promise<void> {
     const client = this.#client;
     const service = this.selectedService;
     const slot = this.selectedSlot;
     const business = this.businessConfig;
     if (!client || !service || !slot || !business || this.submitting) return;
-    if (!this.#allConsentsGiven()) {
-      this.#goTo('details');
+    if (!this.allConsentsGiven()) {
+      this.goTo('details');
       return;
     }
     const fields = business.customerFields;
     const { customer } = validateDetails(this.values, fields);
     if (!customer) {
-      this.#goTo('details');
+      this.goTo('details');
       return;
     }
     const staff = slot.staff.length === 1 ? slot.staff[0] : undefined;
@@ -455,9 +453,9 @@ export class CitaBookingForm extends CitaElement {
       ...(staff ? { staff } : {}),
       customer,
       consents: this.#consents(),
-      locale: this.#locale,
-      timeZone: this.#zone,
-      ...(this.#honeypot ? { [HONEYPOT_FIELD]: this.#honeypot } : {}),
+      locale: this.locale,
+      timeZone: this.zone,
+      ...(this.honeypot ? { [HONEYPOT_FIELD]: this.honeypot } : {}),
     };
     // One key per booking attempt: a retry of the same request reuses it, so it can never book twice.
     const body = JSON.stringify(request);
@@ -472,7 +470,7 @@ export class CitaBookingForm extends CitaElement {
       this.#attempt = undefined;
       this.#clearMessage();
       emit(this, 'cita-booking-confirmed', { bookingId: booking.id, reference: booking.reference });
-      this.#goTo('done');
+      this.goTo('done');
     } catch (err) {
       this.#onSubmitError(err);
     } finally {
@@ -489,7 +487,7 @@ export class CitaBookingForm extends CitaElement {
         case 'outside_booking_window':
           this.selectedSlot = undefined;
           this.#attempt = undefined;
-          this.#goTo('slot');
+          this.goTo('slot');
           this.#fail(err, (t) => t.slotTaken);
           if (this.month) void this.#loadMonth(this.month);
           return;
@@ -500,7 +498,7 @@ export class CitaBookingForm extends CitaElement {
           // Reloading clears messages: say why the customer is back on the consents afterwards.
           void this.#loadBusiness().then(() => {
             if (!this.businessConfig) return;
-            this.#goTo('details');
+            this.goTo('details');
             this.#fail(err, (t) => t.consentOutdated);
           });
           return;
@@ -515,7 +513,7 @@ export class CitaBookingForm extends CitaElement {
           const n = Object.keys(errors).length;
           if (n) {
             this.errors = errors;
-            this.#goTo('details');
+            this.goTo('details');
             this.#fail(err, (t) => t.fixErrors(n));
             return;
           }
@@ -562,14 +560,15 @@ export class CitaBookingForm extends CitaElement {
    * Calendar keyboard
    * ------------------------------------------------------------------------------------------ */
 
-  #onGridKey(e: KeyboardEvent): void {
+  /** @internal */
+  onGridKey(e: KeyboardEvent): void {
     if (!this.focusDay || !this.month) return;
-    const target = moveFocus(parseYmd(this.focusDay), e.key, this.#locale);
+    const target = moveFocus(parseYmd(this.focusDay), e.key, this.locale);
     if (!target) return;
     e.preventDefault();
     const key = ymdKey(target);
     const otherMonth = target.month !== this.month.month || target.year !== this.month.year;
-    if (otherMonth && !this.#bookable(target)) return;
+    if (otherMonth && !this.bookable(target)) return;
     this.focusDay = key;
     if (otherMonth) {
       void this.#loadMonth({ year: target.year, month: target.month, day: 1 }).then(() => {
@@ -585,24 +584,25 @@ export class CitaBookingForm extends CitaElement {
     this.renderRoot.querySelector<HTMLElement>(`[data-day="${this.focusDay}"]`)?.focus();
   }
 
-  #changeMonth(delta: number): void {
-    if (!this.month || !this.#bookable(addMonths(this.month, delta))) return;
+  /** @internal */
+  changeMonth(delta: number): void {
+    if (!this.month || !this.bookable(addMonths(this.month, delta))) return;
     this.selectedDay = undefined;
     void this.#loadMonth(addMonths(this.month, delta));
   }
 
-  /** Whether a month can hold slots: from this month to the end of the booking window (viewer's zone). */
-  #bookable(month: YMD): boolean {
+  /** @internal Whether a month can hold slots: from this month to the end of the booking window (viewer's zone). */
+  bookable(month: YMD): boolean {
     const index = (d: YMD) => d.year * 12 + d.month;
     const now = Date.now();
     const last = now + (this.businessConfig?.rules.maxAdvanceDays ?? 730) * 86_400_000;
     return (
-      index(month) >= index(ymdInZone(now, this.#zone)) && index(month) <= index(ymdInZone(last, this.#zone))
+      index(month) >= index(ymdInZone(now, this.zone)) && index(month) <= index(ymdInZone(last, this.zone))
     );
   }
 
   /* ---------------------------------------------------------------------------------------------
-   * Rendering
+   * Rendering (the steps' templates are in steps/, one file each)
    * ------------------------------------------------------------------------------------------ */
 
   override render() {
@@ -619,7 +619,7 @@ export class CitaBookingForm extends CitaElement {
         ${this.#renderProgress()} ${this.#renderMessage()}
         <div class="step">${this.#renderStep()}</div>
         <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
-          ${this.announcement?.(this.#t) ?? ''}
+          ${this.announcement?.(this.t) ?? ''}
         </div>
       </div>
     `;
@@ -641,255 +641,66 @@ export class CitaBookingForm extends CitaElement {
     </ol>`;
   }
 
+  get #loadFailed(): boolean {
+    return this.configFailed || this.#business.status === 'error';
+  }
+
   #renderMessage() {
     if (!this.message) return nothing;
     const retry =
       this.messageKind === 'error' &&
-      ((this.load === 'error' && this.step === 'service') ||
-        (this.slotsLoad === 'error' && this.step === 'slot') ||
+      ((this.#loadFailed && this.step === 'service') ||
+        (this.slots.status === 'error' && this.step === 'slot') ||
         (this.canRetrySubmit && this.step === 'review'));
     return html`<div
       part="message"
       class="message ${this.messageKind}"
       role=${this.messageKind === 'error' ? 'alert' : 'status'}
     >
-      <span>${this.message(this.#t)}</span>
-      ${retry ? html`<button part="button" type="button" @click=${this.#retry}>${this.#t.retry}</button>` : nothing}
+      <span>${this.message(this.t)}</span>
+      ${retry ? html`<button part="button" type="button" @click=${this.#retry}>${this.t.retry}</button>` : nothing}
     </div>`;
   }
 
   #retry(): void {
-    if (this.step === 'review') void this.#confirm();
+    if (this.step === 'review') void this.confirm();
     else if (this.step === 'slot' && this.month) void this.#loadMonth(this.month);
-    else if (this.#client) void this.#loadBusiness();
+    else if (this.#client && !this.configFailed) void this.#loadBusiness();
     else this.#start();
   }
 
-  #stepHeading(text: string) {
-    return html`<h2 part="heading" tabindex="-1">${text}</h2>`;
-  }
-
-  #renderStep(): TemplateResult | typeof nothing {
-    if (this.load === 'loading' || (!this.businessConfig && this.load !== 'error'))
-      return this.#renderSkeleton();
+  #renderStep() {
+    if (this.#business.pending || (!this.businessConfig && !this.#loadFailed)) return skeleton(this.t);
     if (!this.businessConfig) return nothing;
     switch (this.step) {
       case 'service':
-        return this.#renderServices();
+        return serviceStep(this);
       case 'slot':
-        return this.#renderSlotStep();
+        return slotStep(this);
       case 'details':
-        return this.#renderDetails();
+        return detailsStep(this);
       case 'review':
-        return this.#renderReview();
+        return reviewStep(this);
       case 'done':
-        return this.#renderDone();
+        return doneStep(this);
     }
   }
 
-  #renderSkeleton() {
-    return html`<div part="skeleton" class="skeleton" aria-busy="true" aria-label=${this.#t.loading}>
-      <span></span><span></span><span></span>
-    </div>`;
-  }
-
-  #price(service: Service) {
-    if (!service.price) return nothing;
-    return service.price.amountMinor === 0
-      ? this.#t.free
-      : formatMoney(service.price.amountMinor, service.price.currency, this.#locale);
-  }
-
-  #renderServices() {
-    if (!this.services.length)
-      return html`${this.#stepHeading(this.#t.chooseService)}
-        <p class="empty">${this.#t.noServices}</p>`;
-    return html`${this.#stepHeading(this.#t.chooseService)}
-      <ul class="services">
-        ${this.services.map(
-          (s) =>
-            html`<li>
-              <button
-                part="service"
-                type="button"
-                class="service"
-                aria-pressed=${this.selectedService?.id === s.id ? 'true' : 'false'}
-                @click=${() => this.#chooseService(s)}
-              >
-                <span class="service-name">${s.name}</span>
-                <span class="service-meta"
-                  >${formatDuration(s.durationMinutes, this.#locale)}${s.price ? html` · ${this.#price(s)}` : nothing}</span
-                >
-              </button>
-              ${s.description ? html`<div class="service-description">${this.#richText(s.description)}</div>` : nothing}
-            </li>`,
-        )}
-      </ul>`;
-  }
-
-  readonly #rich = new RichTextCache();
-  #richText(source: string): unknown {
+  /** @internal Rich text from the backend, sanitised (lazily loaded sanitiser). */
+  richText(source: string): unknown {
     return this.#rich.render(source);
   }
 
-  #renderSlotStep() {
-    const t = this.#t;
-    const month = this.month;
-    const service = this.selectedService!;
-    const days = this.#monthDays();
-    const business = this.businessConfig!;
-    const zoneDiffers = !sameOffset(this.#zone, business.timeZone);
-    return html`${this.#stepHeading(t.stepSlot)}
-      <p class="chosen">
-        <span>${service.name}</span>
-        <button part="button" type="button" class="link" @click=${() => this.#goTo('service')}>
-          ${t.change}
-        </button>
-      </p>
-      ${month ? this.#renderCalendar(month, days) : nothing}
-      <p class="zone-note">
-        ${t.timesShownIn(zoneName(this.#zone, this.#locale))}
-        ${zoneDiffers ? html`<br />${t.businessTimeIs(zoneName(business.timeZone, this.#locale))}` : nothing}
-      </p>
-      ${
-        this.slotsLoad === 'loading'
-          ? this.#renderSkeleton()
-          : this.slotsLoad === 'idle' && this.availability && days.size === 0
-            ? html`<div class="empty">
-                <p>${t.noSlotsThisMonth}</p>
-                ${
-                  month && this.#bookable(addMonths(month, 1))
-                    ? html`<button part="button" type="button" @click=${() => this.#changeMonth(1)}>
-                        ${t.showNextMonth}
-                      </button>`
-                    : nothing
-                }
-              </div>`
-            : this.selectedDay
-              ? this.#renderSlots(this.selectedDay, days.get(this.selectedDay) ?? [])
-              : nothing
-      }
-      <div class="actions">
-        <button part="button" type="button" @click=${() => this.#goTo('service')}>${t.back}</button>
-      </div>`;
+  /** @internal */
+  price(service: Service) {
+    if (!service.price) return nothing;
+    return service.price.amountMinor === 0
+      ? this.t.free
+      : formatMoney(service.price.amountMinor, service.price.currency, this.locale);
   }
 
-  #renderCalendar(month: YMD, days: Map<string, Slot[]>) {
-    const t = this.#t;
-    const locale = this.#locale;
-    const rows = monthGrid(month.year, month.month, locale);
-    const order = weekdayOrder(locale);
-    // 2024-01-01 was a Monday: index i of the week is that date plus i days.
-    const weekdayName = (i: number, style: 'short' | 'long') =>
-      formatYmd({ year: 2024, month: 1, day: 1 + i }, locale, { weekday: style });
-    const title = formatYmd(month, locale, { month: 'long', year: 'numeric' });
-    const today = ymdKey(ymdInZone(Date.now(), this.#zone));
-    const loading = this.slotsLoad === 'loading';
-    return html`<div class="calendar-head">
-        <button
-          part="button"
-          type="button"
-          class="nav"
-          aria-label=${t.previousMonth}
-          ?disabled=${!this.#bookable(addMonths(month, -1))}
-          @click=${() => this.#changeMonth(-1)}
-        >
-          ‹
-        </button>
-        <h3 id="month-title" aria-live="polite">${title}</h3>
-        <button
-          part="button"
-          type="button"
-          class="nav"
-          aria-label=${t.nextMonth}
-          ?disabled=${!this.#bookable(addMonths(month, 1))}
-          @click=${() => this.#changeMonth(1)}
-        >
-          ›
-        </button>
-      </div>
-      <p class="sr-only">${loading ? t.loading : t.daysWithSlots(days.size)}</p>
-      <table
-        part="calendar"
-        class="calendar"
-        role="grid"
-        aria-labelledby="month-title"
-        aria-busy=${loading ? 'true' : 'false'}
-        @keydown=${this.#onGridKey}
-      >
-        <thead>
-          <tr>
-            ${order.map((i) => html`<th scope="col" abbr=${weekdayName(i, 'long')}>${weekdayName(i, 'short')}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (row) =>
-              html`<tr>
-                ${row.map((d) => {
-                  if (!d) return html`<td role="gridcell" aria-hidden="true"></td>`;
-                  const key = ymdKey(d);
-                  const has = days.has(key);
-                  const selected = key === this.selectedDay;
-                  const label = formatYmd(d, locale, { weekday: 'long', day: 'numeric', month: 'long' });
-                  return html`<td role="gridcell" aria-selected=${selected ? 'true' : 'false'}>
-                    <button
-                      part="day"
-                      type="button"
-                      class=${classes({ day: true, available: has, selected, today: key === today })}
-                      data-day=${key}
-                      tabindex=${key === this.focusDay ? '0' : '-1'}
-                      aria-label=${label}
-                      aria-disabled=${has ? 'false' : 'true'}
-                      @click=${() => has && this.#chooseDay(key)}
-                      @focus=${() => (this.focusDay = key)}
-                    >
-                      ${d.day}
-                    </button>
-                  </td>`;
-                })}
-              </tr>`,
-          )}
-        </tbody>
-      </table>`;
-  }
-
-  #renderSlots(day: string, slots: Slot[]) {
-    const t = this.#t;
-    const label = formatYmd(parseYmd(day), this.#locale, { weekday: 'long', day: 'numeric', month: 'long' });
-    if (!slots.length) return html`<p class="empty">${t.noSlotsThisDay}</p>`;
-    return html`<section class="slots" aria-label=${t.slotsFor(label)}>
-      <h3>${t.slotsFor(label)}</h3>
-      ${groupByPartOfDay(slots, this.#zone).map(
-        (g) =>
-          html`<div class="slot-group" role="group" aria-label=${t[g.part]}>
-            <h4>${t[g.part]}</h4>
-            <ul>
-              ${g.slots.map(
-                (s) =>
-                  html`<li>
-                    <button
-                      part="slot"
-                      type="button"
-                      class="slot"
-                      aria-pressed=${this.selectedSlot?.start === s.start ? 'true' : 'false'}
-                      @click=${() => this.#chooseSlot(s)}
-                    >
-                      ${formatTime(s.start, this.#locale, this.#zone)}
-                    </button>
-                  </li>`,
-              )}
-            </ul>
-          </div>`,
-      )}
-    </section>`;
-  }
-
-  #fieldLabel(f: CustomerField): string {
-    return { name: this.#t.name, email: this.#t.email, phone: this.#t.phone, notes: this.#t.notes }[f];
-  }
-
-  #onInput(f: CustomerField, e: Event): void {
+  /** @internal */
+  onInput(f: CustomerField, e: Event): void {
     const value = (e.target as HTMLInputElement | HTMLTextAreaElement).value;
     this.values = { ...this.values, [f]: value };
     if (this.errors[f]) {
@@ -898,159 +709,15 @@ export class CitaBookingForm extends CitaElement {
     }
   }
 
-  #onBlur(f: CustomerField): void {
+  /** @internal */
+  onBlur(f: CustomerField): void {
     if (!(this.values[f] ?? '')) return;
     const { errors } = validateDetails(this.values, [f]);
     this.errors = { ...this.errors, [f]: errors[f] };
   }
 
-  #renderField(f: CustomerField) {
-    const id = `f-${f}`;
-    const problem = this.errors[f];
-    const error = problem ? detailMessage(f, problem, this.#t) : '';
-    const common = {
-      value: this.values[f] ?? '',
-      describedby: [f === 'phone' ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' '),
-    };
-    const input =
-      f === 'notes'
-        ? html`<textarea
-            part="input"
-            id=${id}
-            name=${f}
-            rows="3"
-            maxlength=${maxLength(f)}
-            required
-            aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${common.describedby || nothing}
-            .value=${common.value}
-            @input=${(e: Event) => this.#onInput(f, e)}
-            @blur=${() => this.#onBlur(f)}
-          ></textarea>`
-        : html`<input
-            part="input"
-            id=${id}
-            name=${f}
-            type=${f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text'}
-            autocomplete=${f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'name'}
-            inputmode=${f === 'phone' ? 'tel' : f === 'email' ? 'email' : 'text'}
-            maxlength=${maxLength(f)}
-            required
-            aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${common.describedby || nothing}
-            .value=${common.value}
-            @input=${(e: Event) => this.#onInput(f, e)}
-            @blur=${() => this.#onBlur(f)}
-          />`;
-    return html`<div part="field" class="field">
-      <label for=${id}>${this.#fieldLabel(f)}</label>
-      ${f === 'phone' ? html`<span class="hint" id="${id}-hint">${this.#t.phoneHint}</span>` : nothing}
-      ${input}
-      ${error ? html`<span part="field-error" class="field-error" id="${id}-error">${error}</span>` : nothing}
-    </div>`;
-  }
-
-  #renderConsents() {
-    const policies = this.businessConfig!.policies;
-    const kinds = POLICY_KINDS.filter((k) => policies[k]);
-    if (!kinds.length) return nothing;
-    return html`<fieldset class="consents">
-      <legend>${this.#t.consents}</legend>
-      ${kinds.map((k) => {
-        const p = policies[k]!;
-        return html`<cita-consent-checkbox
-          name="consent-${k}"
-          required
-          .policy=${k}
-          .version=${p.version}
-          .sha256=${p.sha256}
-          .policyTitle=${p.title}
-          .policyText=${p.text}
-          .cutoffHours=${k === 'cancellation' ? policies.cancellation!.cutoffHours : undefined}
-          ?checked=${this.accepted.has(k)}
-          .checked=${this.accepted.has(k)}
-          lang=${this.#locale}
-          @change=${this.#onConsentChange}
-        ></cita-consent-checkbox>`;
-      })}
-    </fieldset>`;
-  }
-
-  #renderDetails() {
-    const t = this.#t;
-    const fields = this.businessConfig!.customerFields;
-    return html`${this.#stepHeading(t.yourDetails)}
-      <form novalidate @submit=${this.#submitDetails}>
-        ${CUSTOMER_ORDER.filter((f) => fields.includes(f)).map((f) => this.#renderField(f))}
-        <div class="hp" aria-hidden="true">
-          <label
-            >Website<input
-              name=${HONEYPOT_FIELD}
-              tabindex="-1"
-              autocomplete="off"
-              @input=${(e: Event) => (this.#honeypot = (e.target as HTMLInputElement).value)}
-          /></label>
-        </div>
-        ${this.#renderConsents()}
-        <div class="actions">
-          <button part="button" type="button" @click=${() => this.#goTo('slot')}>${t.back}</button>
-          <button part="button primary" type="submit" class="primary">${t.next}</button>
-        </div>
-      </form>`;
-  }
-
-  #renderReview() {
-    const t = this.#t;
-    const service = this.selectedService!;
-    const slot = this.selectedSlot!;
-    const staffId = slot.staff.length === 1 ? slot.staff[0] : undefined;
-    const staff = staffId ? service.staff.find((s) => s.id === staffId) : undefined;
-    return html`${this.#stepHeading(t.review)}
-      <dl part="summary" class="summary">
-        <dt>${t.service}</dt>
-        <dd>${service.name} (${formatDuration(service.durationMinutes, this.#locale)})</dd>
-        <dt>${t.when}</dt>
-        <dd>${formatDateTime(slot.start, this.#locale, this.#zone)}</dd>
-        ${
-          staff
-            ? html`<dt>${t.with}</dt>
-                <dd>${staff.name}</dd>`
-            : nothing
-        }
-        ${
-          service.price
-            ? html`<dt>${t.price}</dt>
-                <dd>${this.#price(service)}</dd>`
-            : nothing
-        }
-        <dt>${t.name}</dt>
-        <dd>${this.values.name}</dd>
-        <dt>${t.email}</dt>
-        <dd>${this.values.email}</dd>
-      </dl>
-      <div class="actions">
-        <button
-          part="button"
-          type="button"
-          ?disabled=${this.submitting}
-          @click=${() => this.#goTo('details')}
-        >
-          ${t.back}
-        </button>
-        <button
-          part="button primary"
-          type="button"
-          class="primary"
-          ?disabled=${this.submitting || !this.#allConsentsGiven()}
-          aria-busy=${this.submitting ? 'true' : 'false'}
-          @click=${this.#confirm}
-        >
-          ${this.submitting ? t.booking : t.confirm}
-        </button>
-      </div>`;
-  }
-
-  #manageLink(b: CreatedBooking): string | undefined {
+  /** @internal */
+  manageLink(b: CreatedBooking): string | undefined {
     const template = this.manageUrl || `${location.href.split('#')[0]}#cita-manage={id}.{token}`;
     const url = template
       .replace('{id}', encodeURIComponent(b.id))
@@ -1058,7 +725,8 @@ export class CitaBookingForm extends CitaElement {
     return safeUrl(url, { allow: ['https:', 'mailto:', 'http-loopback'] });
   }
 
-  #calendarFile(b: CreatedBooking): string {
+  /** @internal */
+  calendarFile(b: CreatedBooking): string {
     if (this.#icsUrl && this.#icsFor === b.id) return this.#icsUrl;
     if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
     this.#icsFor = b.id;
@@ -1067,49 +735,9 @@ export class CitaBookingForm extends CitaElement {
       start: b.start,
       end: b.end,
       summary: `${b.service.name} · ${this.businessConfig?.name ?? ''}`,
-      description: `${this.#t.reference}: ${b.reference}`,
+      description: `${this.t.reference}: ${b.reference}`,
     });
     this.#icsUrl = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
     return this.#icsUrl;
   }
-
-  #renderDone() {
-    const t = this.#t;
-    const b = this.confirmed!;
-    const manage = this.#manageLink(b);
-    return html`<div part="confirmation" class="confirmation">
-      ${this.#stepHeading(t.confirmedTitle)}
-      <p>${t.confirmedText(this.values.email ?? '')}</p>
-      <dl class="summary">
-        <dt>${t.reference}</dt>
-        <dd class="reference">${b.reference}</dd>
-        <dt>${t.service}</dt>
-        <dd>${b.service.name}</dd>
-        <dt>${t.when}</dt>
-        <dd>${formatDateTime(b.start, this.#locale, this.#zone)}</dd>
-        ${
-          b.staff
-            ? html`<dt>${t.with}</dt>
-                <dd>${b.staff.name}</dd>`
-            : nothing
-        }
-      </dl>
-      <div class="actions">
-        <a part="button" class="button" href=${this.#calendarFile(b)} download="${b.reference}.ics"
-          >${t.addToCalendar}</a
-        >
-        ${manage ? html`<a part="button" class="button" href=${manage} target="_top">${t.manageBooking}</a>` : nothing}
-        <button part="button" type="button" @click=${() => this.reset()}>${t.bookAnother}</button>
-      </div>
-    </div>`;
-  }
-}
-
-const CUSTOMER_ORDER: CustomerField[] = ['name', 'email', 'phone', 'notes'];
-
-/** The names whose flag is true, as a `class` attribute value. */
-function classes(flags: Record<string, boolean>): string {
-  return Object.keys(flags)
-    .filter((k) => flags[k])
-    .join(' ');
 }

@@ -3,10 +3,12 @@ import { property, state } from 'lit/decorators.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { CitaClient } from '../../api/client.js';
 import { isCitaError } from '../../api/errors.js';
-import type { Booking } from '../../api/contract.js';
+import { BookingId, ManageToken, type Booking } from '../../api/contract.js';
 import { getConfig } from '../../core/config.js';
 import { emit } from '../../core/events.js';
 import { formatDateTime, localTimeZone } from '../../core/intl.js';
+import { LoadController } from '../../core/load-controller.js';
+import type { Words } from '../../locales/strings.js';
 
 /**
  * @summary Shows one booking from its manage link and lets the customer cancel it within the policy.
@@ -110,55 +112,70 @@ export class CitaBookingManager extends CitaElement {
   @property({ attribute: false }) token = '';
 
   @state() private booking?: Booking;
-  @state() private busy = false;
   @state() private confirming = false;
-  @state() private message = '';
+  /** Worded when rendered, so a language switch (or a catalog still loading) re-words it. */
+  @state() private message?: Words;
 
   private client?: CitaClient;
+
+  readonly #load = new LoadController<Booking, [CitaClient]>(this, {
+    task: (signal, client) => client.getBooking(this.bookingId, this.token, { signal }),
+    onValue: (booking) => {
+      this.booking = booking;
+      this.message = undefined;
+    },
+    onError: (err) => this.onError(err),
+  });
+
+  readonly #cancel = new LoadController<Booking, [CitaClient, Booking]>(this, {
+    task: (signal, client, booking) => client.cancelBooking(booking.id, this.token, {}, { signal }),
+    onValue: (booking) => {
+      this.booking = booking;
+      this.message = (t) => t.cancelledNotice;
+      this.confirming = false;
+    },
+    onError: (err) => {
+      this.onError(err);
+      this.confirming = false;
+    },
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
     const m = /(?:^#|&)cita-manage=([0-9a-f-]{36})\.([A-Za-z0-9_-]{32,128})/.exec(location.hash);
     if (m && !this.bookingId) [this.bookingId, this.token] = [m[1]!, m[2]!];
-    void this.load();
+    this.load();
   }
 
-  private async load(): Promise<void> {
+  private load(): void {
     const config = getConfig();
     const endpoint = this.endpoint || config.endpoint;
     const business = this.business || config.business;
-    if (!endpoint || !business || !this.bookingId || !this.token) {
-      this.message = this.i18n.t.bookingNotFound;
+    // A missing or malformed link (or no backend) is a link that cannot work: say so, ask nothing.
+    if (
+      !endpoint ||
+      !business ||
+      !BookingId.safeParse(this.bookingId).success ||
+      !ManageToken.safeParse(this.token).success
+    ) {
+      this.message = (t) => t.bookingNotFound;
+      emit(this, 'cita-error', { code: 'not_found' });
       return;
     }
-    this.busy = true;
     try {
       this.client = new CitaClient({ endpoint, business });
-      this.booking = await this.client.getBooking(this.bookingId, this.token);
-      this.message = '';
     } catch (err) {
       this.onError(err);
-    } finally {
-      this.busy = false;
+      return;
     }
+    void this.#load.run(this.client);
   }
 
-  private async cancel(): Promise<void> {
-    if (!this.client || !this.booking) return;
-    this.busy = true;
-    try {
-      this.booking = await this.client.cancelBooking(this.booking.id, this.token);
-      this.message = this.i18n.t.cancelledNotice;
-    } catch (err) {
-      this.onError(err);
-    } finally {
-      this.busy = false;
-      this.confirming = false;
-    }
+  private cancel(): void {
+    if (this.client && this.booking) void this.#cancel.run(this.client, this.booking);
   }
 
   private onError(err: unknown): void {
-    const t = this.i18n.t;
     const code = isCitaError(err)
       ? err.kind === 'problem'
         ? (err.code ?? `http_${err.status}`)
@@ -170,11 +187,12 @@ export class CitaBookingManager extends CitaElement {
       err.code === 'cancellation_closed' &&
       err.cancellableUntil
     ) {
-      this.message = t.cancellationClosed(this.when(err.cancellableUntil));
-    } else if (code === 'not_found') this.message = t.bookingNotFound;
-    else if (code === 'network') this.message = t.networkError;
-    else if (code === 'timeout') this.message = t.timeoutError;
-    else this.message = t.genericError;
+      const until = err.cancellableUntil;
+      this.message = (t) => t.cancellationClosed(this.when(until));
+    } else if (code === 'not_found') this.message = (t) => t.bookingNotFound;
+    else if (code === 'network') this.message = (t) => t.networkError;
+    else if (code === 'timeout') this.message = (t) => t.timeoutError;
+    else this.message = (t) => t.genericError;
     emit(this, 'cita-error', { code });
   }
 
@@ -185,10 +203,11 @@ export class CitaBookingManager extends CitaElement {
   override render() {
     const t = this.i18n.t;
     const b = this.booking;
-    this.setState('loading', this.busy);
+    const busy = this.#load.pending || this.#cancel.pending;
+    this.setState('loading', busy);
     this.setState('cancelled', b?.status === 'cancelled');
     const open = b?.cancellableUntil ? Date.now() < Date.parse(b.cancellableUntil) : true;
-    return html`<div part="base" aria-busy=${this.busy ? 'true' : 'false'}>
+    return html`<div part="base" aria-busy=${busy ? 'true' : 'false'}>
       <h2 part="heading">${t.manageTitle}</h2>
       ${
         b
@@ -216,13 +235,8 @@ export class CitaBookingManager extends CitaElement {
                   ? html`<div class="actions">
                       ${
                         this.confirming
-                          ? html`<button
-                                part="button"
-                                class="danger"
-                                ?disabled=${this.busy}
-                                @click=${this.cancel}
-                              >
-                                ${this.busy ? t.cancelling : t.cancelReally}
+                          ? html`<button part="button" class="danger" ?disabled=${busy} @click=${this.cancel}>
+                                ${busy ? t.cancelling : t.cancelReally}
                               </button>
                               <button part="button" @click=${() => (this.confirming = false)}>
                                 ${t.keepBooking}
@@ -238,11 +252,11 @@ export class CitaBookingManager extends CitaElement {
                     </div>`
                   : nothing
               }`
-          : this.busy
+          : busy
             ? html`<p>${t.loading}</p>`
             : nothing
       }
-      <p part="message" role="status">${this.message}</p>
+      <p part="message" role="status">${this.message?.(t) ?? ''}</p>
     </div>`;
   }
 }

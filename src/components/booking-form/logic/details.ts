@@ -5,16 +5,11 @@
  */
 import { Customer, type CustomerField } from '../../../api/contract.js';
 import type { Strings } from '../../../locales/strings.js';
+import { field } from './fields.js';
 
 export type DetailValues = Partial<Record<CustomerField, string>>;
 export type DetailProblem = { kind: 'required' } | { kind: 'tooLong'; max: number } | { kind: 'invalid' };
 export type DetailErrors = Partial<Record<CustomerField, DetailProblem>>;
-
-const MAX: Record<CustomerField, number> = { name: 100, email: 254, phone: 32, notes: 1000 };
-
-export function maxLength(field: CustomerField): number {
-  return MAX[field];
-}
 
 /** Validates the asked fields (all required); returns the parsed customer when every field is valid. */
 export function validateDetails(
@@ -39,20 +34,20 @@ export function validateDetails(
   return Object.keys(errors).length || !r.success ? { errors } : { errors, customer: r.data };
 }
 
-function problem(field: CustomerField, raw: string): DetailProblem {
+function problem(name: CustomerField, raw: string): DetailProblem {
   if (raw === 'Required') return { kind: 'required' };
-  if (raw.startsWith('At most')) return { kind: 'tooLong', max: MAX[field] };
+  if (raw.startsWith('At most')) return { kind: 'tooLong', max: field(name).max };
   return { kind: 'invalid' };
 }
 
 /** The message for a field's problem in the catalog's language. */
-export function detailMessage(field: CustomerField, p: DetailProblem, t: Strings): string {
+export function detailMessage(name: CustomerField, p: DetailProblem, t: Strings): string {
   switch (p.kind) {
     case 'required':
       return t.required;
     case 'tooLong':
       return t.tooLong(p.max);
     case 'invalid':
-      return field === 'email' ? t.invalidEmail : field === 'phone' ? t.invalidPhone : t.invalidField;
+      return t[field(name).invalid];
   }
 }

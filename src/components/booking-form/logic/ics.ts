@@ -17,9 +17,15 @@ const stamp = (d: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 
-/** RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines. */
-function escapeText(value: string): string {
-  return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+/**
+ * RFC 5545 TEXT escaping: backslash, semicolon, comma and line breaks (CRLF, a lone CR or a lone
+ * LF each become one `\n`); other control characters, which TEXT does not allow, are dropped.
+ */
+export function escapeText(value: string): string {
+  return value
+    .replace(/[\\;,]/g, (c) => `\\${c}`)
+    .replace(/\r\n?|\n/g, '\\n')
+    .replace(/[\u0000-\u0008\u000A-\u001F\u007F]/g, '');
 }
 
 /** Folds a content line at 75 octets, as RFC 5545 section 3.1 requires. */
@@ -52,7 +58,7 @@ export function buildIcs(e: IcsEvent): string {
     `SUMMARY:${escapeText(e.summary)}`,
     ...(e.description ? [`DESCRIPTION:${escapeText(e.description)}`] : []),
     ...(e.location ? [`LOCATION:${escapeText(e.location)}`] : []),
-    ...(e.url ? [`URL:${e.url}`] : []),
+    ...(e.url ? [`URL:${e.url.replace(/[\u0000-\u0020\u007F]/g, '')}`] : []),
     'END:VEVENT',
     'END:VCALENDAR',
   ];

@@ -1,0 +1,35 @@
+import { html, nothing } from 'lit';
+import { formatDateTime } from '../../../core/intl.js';
+import { heading, type StepHost } from './host.js';
+
+/** The confirmation: reference, summary, calendar file, manage link, "book another". */
+export function doneStep(h: StepHost) {
+  const { t } = h;
+  const b = h.confirmed!;
+  const manage = h.manageLink(b);
+  return html`<div part="confirmation" class="confirmation">
+    ${heading(t.confirmedTitle)}
+    <p>${t.confirmedText(h.values.email ?? '')}</p>
+    <dl class="summary">
+      <dt>${t.reference}</dt>
+      <dd class="reference">${b.reference}</dd>
+      <dt>${t.service}</dt>
+      <dd>${b.service.name}</dd>
+      <dt>${t.when}</dt>
+      <dd>${formatDateTime(b.start, h.locale, h.zone)}</dd>
+      ${
+        b.staff
+          ? html`<dt>${t.with}</dt>
+              <dd>${b.staff.name}</dd>`
+          : nothing
+      }
+    </dl>
+    <div class="actions">
+      <a part="button" class="button" href=${h.calendarFile(b)} download="${b.reference}.ics"
+        >${t.addToCalendar}</a
+      >
+      ${manage ? html`<a part="button" class="button" href=${manage} target="_top">${t.manageBooking}</a>` : nothing}
+      <button part="button" type="button" @click=${h.reset}>${t.bookAnother}</button>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,52 @@
+import { html, nothing } from 'lit';
+import { formatDateTime, formatDuration } from '../../../core/intl.js';
+import { FIELDS, labelKey } from '../logic/fields.js';
+import { heading, type StepHost } from './host.js';
+
+/** Step 4: what will be booked and for whom, then "Confirm booking". */
+export function reviewStep(h: StepHost) {
+  const { t } = h;
+  const service = h.selectedService!;
+  const slot = h.selectedSlot!;
+  const staffId = slot.staff.length === 1 ? slot.staff[0] : undefined;
+  const staff = staffId ? service.staff.find((s) => s.id === staffId) : undefined;
+  return html`${heading(t.review)}
+    <dl part="summary" class="summary">
+      <dt>${t.service}</dt>
+      <dd>${service.name} (${formatDuration(service.durationMinutes, h.locale)})</dd>
+      <dt>${t.when}</dt>
+      <dd>${formatDateTime(slot.start, h.locale, h.zone)}</dd>
+      ${
+        staff
+          ? html`<dt>${t.with}</dt>
+              <dd>${staff.name}</dd>`
+          : nothing
+      }
+      ${
+        service.price
+          ? html`<dt>${t.price}</dt>
+              <dd>${h.price(service)}</dd>`
+          : nothing
+      }
+      ${FIELDS.filter((f) => f.summary).map(
+        (f) =>
+          html`<dt>${t[labelKey(f)]}</dt>
+            <dd>${h.values[f.name]}</dd>`,
+      )}
+    </dl>
+    <div class="actions">
+      <button part="button" type="button" ?disabled=${h.submitting} @click=${() => h.goTo('details')}>
+        ${t.back}
+      </button>
+      <button
+        part="button primary"
+        type="button"
+        class="primary"
+        ?disabled=${h.submitting || !h.allConsentsGiven()}
+        aria-busy=${h.submitting ? 'true' : 'false'}
+        @click=${h.confirm}
+      >
+        ${h.submitting ? t.booking : t.confirm}
+      </button>
+    </div>`;
+}
