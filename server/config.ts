@@ -238,6 +238,13 @@ const Business = z.strictObject({
     })
     .default({}),
   security: SecurityInput,
+  /** Limits against slot hoarding. */
+  limits: z
+    .strictObject({
+      /** At most this many live (not cancelled, not yet ended) bookings per customer email. */
+      liveBookingsPerEmail: z.number().int().min(1).max(10_000).default(3),
+    })
+    .default({ liveBookingsPerEmail: 3 }),
 });
 
 /* ------------------------------------------------------------------------------------------------

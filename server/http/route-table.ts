@@ -163,6 +163,7 @@ export const ROUTES = {
         'unknown_service',
         'unknown_staff',
         'slot_unavailable',
+        'too_many_bookings',
         'slot_in_past',
         'outside_hours',
         'outside_booking_window',
