@@ -45,6 +45,11 @@ Options:
   --key <file>           TLS private key (PEM)
   --trust-proxy[=<n>]    Trust X-Forwarded-For and X-Forwarded-Proto from <n> proxies in front
                          (default 1 when given; otherwise never trusted)
+  --hsts-include-subdomains
+                         HSTS with includeSubDomains (only if every subdomain serves HTTPS)
+  --allowed-hosts <list> Comma-separated host names the server answers to (Host header);
+                         others get 421. Default: any
+  --serve-source-maps    Also serve the bundle's source maps (off: they publish the source)
   --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default dist/)
   --demo                 Also serve demo/ as a third-party site on another origin
   --demo-port <n>        Port of the demo site (default 5174)
@@ -68,6 +73,9 @@ interface Options {
   demoPort: number;
   migrateOnly: boolean;
   allowOpenDataDir: boolean;
+  hstsIncludeSubDomains: boolean;
+  allowedHosts: string[];
+  serveSourceMaps: boolean;
 }
 
 function fail(message: string): never {
@@ -96,6 +104,9 @@ function parse(argv: string[]): { command: string; options: Options } {
         'demo-port': { type: 'string' },
         'migrate-only': { type: 'boolean' },
         'allow-open-data-dir': { type: 'boolean' },
+        'hsts-include-subdomains': { type: 'boolean' },
+        'allowed-hosts': { type: 'string' },
+        'serve-source-maps': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -132,6 +143,12 @@ function parse(argv: string[]): { command: string; options: Options } {
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,
       allowOpenDataDir: v['allow-open-data-dir'] ?? false,
+      hstsIncludeSubDomains: v['hsts-include-subdomains'] ?? false,
+      allowedHosts: (v['allowed-hosts'] ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      serveSourceMaps: v['serve-source-maps'] ?? false,
     },
   };
 }
@@ -274,6 +291,9 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     distDir: o.distDir,
     trustProxy: o.trustProxy,
     tls: Boolean(tls),
+    hstsIncludeSubDomains: o.hstsIncludeSubDomains,
+    allowedHosts: o.allowedHosts,
+    serveSourceMaps: o.serveSourceMaps,
     onEmailQueued: () => outbox.kick(),
   });
   const servers: Listening[] = [];

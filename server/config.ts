@@ -196,7 +196,7 @@ const SecurityInput = z.preprocess(
 );
 
 const MANAGE_URL_HINT =
-  'A URL with {id} and {token}, e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
+  'A URL with {id} and {token}, {token} in the fragment (after #), e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
 
 const Business = z.strictObject({
   slug: Slug,
@@ -213,6 +213,10 @@ const Business = z.strictObject({
     .refine(
       (u) => {
         if (!u.includes('{id}') || !u.includes('{token}')) return false;
+        // The token must travel in the fragment, which browsers never send to a server nor put
+        // in a Referer: not in the path or query.
+        const hash = u.indexOf('#');
+        if (hash < 0 || u.indexOf('{token}') < hash) return false;
         try {
           const url = new URL(u.replace('{id}', 'x').replace('{token}', 'y'));
           return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));

@@ -24,7 +24,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js';
 import type { AppContext, Env } from './env.js';
 import { clientAddress } from './middleware/client-address.js';
 import { notFound, onError } from './middleware/errors.js';
-import { headersByRouteClass } from './middleware/headers.js';
+import { headersByRouteClass, hostAllowlist } from './middleware/headers.js';
 import { requestLog } from './middleware/request-log.js';
 import { problemResponse } from './problem.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -49,6 +49,12 @@ export interface AppOptions {
   trustProxy?: number;
   /** Served over TLS: send HSTS. */
   tls?: boolean;
+  /** HSTS with includeSubDomains (only when every subdomain serves HTTPS). */
+  hstsIncludeSubDomains?: boolean;
+  /** Host names the server answers to (the Host header, without port); any when absent. */
+  allowedHosts?: readonly string[];
+  /** Serve the bundle's source maps (off by default: they publish the source). */
+  serveSourceMaps?: boolean;
   /** Request body cap in bytes. */
   bodyLimit?: number;
   /** A confirmation or cancellation email was queued. */
@@ -67,6 +73,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     now,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...(options.distDir !== undefined ? { distDir: options.distDir } : {}),
+    serveSourceMaps: options.serveSourceMaps ?? false,
     limiter:
       options.limiter ??
       new RateLimiter({
@@ -86,7 +93,15 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   const app = new Hono<Env>();
   if (options.log) app.use('*', requestLog(options.log));
-  app.use('*', headersByRouteClass({ trustProxy, ...(options.tls ? { tls: true } : {}) }));
+  app.use(
+    '*',
+    headersByRouteClass({
+      trustProxy,
+      ...(options.tls ? { tls: true } : {}),
+      ...(options.hstsIncludeSubDomains ? { hstsIncludeSubDomains: true } : {}),
+    }),
+  );
+  if (options.allowedHosts?.length) app.use('*', hostAllowlist(options.allowedHosts));
   app.use('*', clientAddress(trustProxy));
   app.onError(onError);
   app.notFound(notFound);

@@ -25,6 +25,8 @@ export interface AppContext {
   now: () => Date;
   bodyLimit: number;
   distDir?: string;
+  /** Serve `*.map` from the bundle (off by default). */
+  serveSourceMaps: boolean;
   bookings: BookingDeps;
   /** Counts every rate-limited request (middleware/rate-limit.ts). */
   limiter: RateLimiter;

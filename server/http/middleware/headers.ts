@@ -3,29 +3,38 @@
  * every response including errors and 404s:
  *
  * - everywhere: `X-Content-Type-Options: nosniff`; HSTS when served over TLS, or behind trusted
- *   proxies (`trustProxy` > 0) when the nearest one says `X-Forwarded-Proto: https`;
+ *   proxies (`trustProxy` > 0) when the nearest one says `X-Forwarded-Proto: https`
+ *   (`includeSubDomains` with `hstsIncludeSubDomains`: only when every subdomain serves HTTPS);
  * - `bundle`: public, loadable from any site (`Access-Control-Allow-Origin: *`,
  *   `Cross-Origin-Resource-Policy: cross-origin`); its handlers set type and caching;
  * - every other class (API, documents; frames and admin until issue 8 gives them their own CSP
  *   with `frame-ancestors`): `Content-Security-Policy: default-src 'none'; frame-ancestors
  *   'none'`, `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
- *   `Cross-Origin-Resource-Policy: cross-origin`, and `Cache-Control: no-store` unless the
- *   handler said otherwise.
+ *   `Cross-Origin-Resource-Policy: cross-origin`, `Permissions-Policy` turning off every powerful
+ *   feature (nothing served here needs one; issue 8's frames will allow passkeys for themselves),
+ *   `Cross-Origin-Opener-Policy: same-origin` (a page of ours opened as a popup or tab shares no
+ *   window with its opener; frames are not top-level, where COOP does not apply), and
+ *   `Cache-Control: no-store` unless the handler said otherwise.
  */
 import type { MiddlewareHandler } from 'hono';
 import { routeClassOf } from '../route-table.js';
 
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+export const PERMISSIONS_POLICY =
+  'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), publickey-credentials-get=(), usb=(), xr-spatial-tracking=()';
 
 export interface HeaderOptions {
   /** Served over TLS. */
   tls?: boolean;
   /** Number of trusted proxies in front (0: X-Forwarded-Proto is ignored). */
   trustProxy?: number;
+  /** HSTS with `includeSubDomains`. */
+  hstsIncludeSubDomains?: boolean;
 }
 
 export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHandler {
   const trustProxy = options.trustProxy ?? 0;
+  const hsts = `max-age=31536000${options.hstsIncludeSubDomains ? '; includeSubDomains' : ''}`;
   return async (c, next) => {
     await next();
     const h = c.res.headers;
@@ -34,7 +43,7 @@ export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHand
       options.tls ||
       (trustProxy > 0 && c.req.header('x-forwarded-proto')?.split(',').pop()?.trim() === 'https')
     )
-      h.set('Strict-Transport-Security', 'max-age=31536000');
+      h.set('Strict-Transport-Security', hsts);
     if (routeClassOf(c.req.path) === 'bundle') {
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
       h.set('Access-Control-Allow-Origin', '*');
@@ -43,7 +52,23 @@ export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHand
       h.set('Referrer-Policy', 'no-referrer');
       h.set('X-Frame-Options', 'DENY');
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      h.set('Permissions-Policy', PERMISSIONS_POLICY);
+      if (routeClassOf(c.req.path) !== 'frames') h.set('Cross-Origin-Opener-Policy', 'same-origin');
       if (!h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
     }
+  };
+}
+
+/**
+ * Host header allowlist: with `hosts` given, a request naming another host (DNS rebinding, a
+ * stray virtual host, cache poisoning through Host) is answered 421 Misdirected Request before
+ * anything else runs. Names are compared without the port, case-insensitively.
+ */
+export function hostAllowlist(hosts: readonly string[]): MiddlewareHandler {
+  const allowed = new Set(hosts.map((h) => h.toLowerCase()));
+  return async (c, next) => {
+    const host = (c.req.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!allowed.has(host)) return c.text('Misdirected request: unknown host\n', 421);
+    await next();
   };
 }
