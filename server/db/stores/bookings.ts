@@ -144,7 +144,24 @@ export interface BusyRow {
   end: Date;
 }
 
-/** Blocked ranges (buffers included) of live bookings of these staff that meet [from, to). */
+/**
+ * Blocked ranges (buffers included) of live bookings of these staff that meet [from, to).
+ *
+ * One index probe per staff member (a lateral join over the list): written `staff = ANY($2)`,
+ * PostgreSQL's GiST index (the exclusion constraint's, on business, staff, blocked) took the
+ * staff only as a filter and read every booking of the business in the range (5,113 entries to
+ * keep 294 at 100k bookings); `staff = s.staff` puts it in the index condition. `OFFSET 0` keeps
+ * the planner from flattening the lateral subquery into a hash join over the whole range.
+ */
+export const BUSY_SQL = `SELECT s.staff, lower(b.blocked) AS "start", upper(b.blocked) AS "end"
+   FROM unnest($2::text[]) AS s(staff)
+   CROSS JOIN LATERAL (
+     SELECT blocked FROM bookings
+      WHERE business = $1 AND staff = s.staff AND status = 'confirmed'
+        AND blocked && tstzrange($3::timestamptz, $4::timestamptz, '[)')
+     OFFSET 0
+   ) b`;
+
 export async function busyIntervals(
   q: Queryable,
   business: string,
@@ -153,12 +170,7 @@ export async function busyIntervals(
   to: Date,
 ): Promise<BusyRow[]> {
   if (staff.length === 0) return [];
-  return q.query<BusyRow>(
-    `SELECT staff, lower(blocked) AS "start", upper(blocked) AS "end" FROM bookings
-      WHERE business = $1 AND status = 'confirmed' AND staff = ANY($2::text[])
-        AND blocked && tstzrange($3::timestamptz, $4::timestamptz, '[)')`,
-    [business, staff, from, to],
-  );
+  return q.query<BusyRow>(BUSY_SQL, [business, staff, from, to]);
 }
 
 /** Why a new booking was not recorded (nothing was stored). */
