@@ -85,6 +85,11 @@ Options:
   --key <file>           TLS private key (PEM)
   --trust-proxy[=<n>]    Trust X-Forwarded-For and X-Forwarded-Proto from <n> proxies in front
                          (default 1 when given; otherwise never trusted)
+  --hsts-include-subdomains
+                         HSTS with includeSubDomains (only if every subdomain serves HTTPS)
+  --allowed-hosts <list> Comma-separated host names the server answers to (Host header);
+                         others get 421. Default: any
+  --serve-source-maps    Also serve the bundle's source maps (off: they publish the source)
   --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default: the
                          installed cita package's dist/)
   --demo                 Also serve demo/ as a third-party site on another origin
@@ -127,6 +132,9 @@ interface Options {
   role?: string;
   name?: string;
   sendEmail: boolean;
+  hstsIncludeSubDomains: boolean;
+  allowedHosts: string[];
+  serveSourceMaps: boolean;
 }
 
 function fail(message: string): never {
@@ -164,6 +172,9 @@ function parse(argv: string[]): { command: string; options: Options } {
         role: { type: 'string' },
         name: { type: 'string' },
         'send-email': { type: 'boolean' },
+        'hsts-include-subdomains': { type: 'boolean' },
+        'allowed-hosts': { type: 'string' },
+        'serve-source-maps': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -230,6 +241,12 @@ function parse(argv: string[]): { command: string; options: Options } {
       ...(v.role !== undefined ? { role: v.role } : {}),
       ...(v.name !== undefined ? { name: v.name } : {}),
       sendEmail: v['send-email'] ?? false,
+      hstsIncludeSubDomains: v['hsts-include-subdomains'] ?? false,
+      allowedHosts: (v['allowed-hosts'] ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      serveSourceMaps: v['serve-source-maps'] ?? false,
     },
   };
 }
@@ -391,6 +408,9 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     distDir: o.distDir,
     trustProxy: o.trustProxy,
     tls: Boolean(tls),
+    hstsIncludeSubDomains: o.hstsIncludeSubDomains,
+    allowedHosts: o.allowedHosts,
+    serveSourceMaps: o.serveSourceMaps,
     onEmailQueued: () => outbox.kick(),
     log,
   });

@@ -250,7 +250,7 @@ const SecurityInput = z.preprocess(
 );
 
 const MANAGE_URL_HINT =
-  'A URL with {id} and {token}, e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
+  'A URL with {id} and {token}, {token} in the fragment (after #), e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
 
 const Business = z.strictObject({
   slug: Slug,
@@ -267,6 +267,10 @@ const Business = z.strictObject({
     .refine(
       (u) => {
         if (!u.includes('{id}') || !u.includes('{token}')) return false;
+        // The token must travel in the fragment, which browsers never send to a server nor put
+        // in a Referer: not in the path or query.
+        const hash = u.indexOf('#');
+        if (hash < 0 || u.indexOf('{token}') < hash) return false;
         try {
           const url = new URL(u.replace('{id}', 'x').replace('{token}', 'y'));
           return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
@@ -313,6 +317,13 @@ const Business = z.strictObject({
     })
     .default({}),
   security: SecurityInput,
+  /** Limits against slot hoarding. */
+  limits: z
+    .strictObject({
+      /** At most this many live (not cancelled, not yet ended) bookings per customer email. */
+      liveBookingsPerEmail: z.number().int().min(1).max(10_000).default(3),
+    })
+    .default({ liveBookingsPerEmail: 3 }),
 });
 
 /* ------------------------------------------------------------------------------------------------
@@ -320,27 +331,39 @@ const Business = z.strictObject({
  * --------------------------------------------------------------------------------------------- */
 
 const Limit = z.strictObject({
+  /** Per client (an IPv4 address, or an IPv6 prefix of `ipv6Prefix` bits), counted first. */
   perIp: z.number().int().min(1).max(1_000_000),
+  /** Per business, counted only for well-formed requests. */
   perBusiness: z.number().int().min(1).max(10_000_000),
 });
 
+const ClientLimit = z.strictObject({ perIp: z.number().int().min(1).max(1_000_000) });
+
 export const DEFAULT_RATE_LIMITS = {
   windowSeconds: 60,
+  ipv6Prefix: 64,
   availability: { perIp: 120, perBusiness: 3000 },
   bookings: { perIp: 10, perBusiness: 300 },
+  /** Reading and cancelling a booking by its manage token. */
+  manage: { perIp: 30 },
 } as const;
 
 const RateLimits = z
   .strictObject({
-    /** Fixed window length for every counter. */
+    /** Sliding window length for every counter. */
     windowSeconds: z.number().int().min(1).max(3600).default(DEFAULT_RATE_LIMITS.windowSeconds),
+    /** IPv6 clients are counted by this prefix (bits): a /64 is usually one household or host. */
+    ipv6Prefix: z.number().int().min(32).max(128).default(DEFAULT_RATE_LIMITS.ipv6Prefix),
     availability: Limit.default({ ...DEFAULT_RATE_LIMITS.availability }),
     bookings: Limit.default({ ...DEFAULT_RATE_LIMITS.bookings }),
+    manage: ClientLimit.default({ ...DEFAULT_RATE_LIMITS.manage }),
   })
   .default({
     windowSeconds: DEFAULT_RATE_LIMITS.windowSeconds,
+    ipv6Prefix: DEFAULT_RATE_LIMITS.ipv6Prefix,
     availability: { ...DEFAULT_RATE_LIMITS.availability },
     bookings: { ...DEFAULT_RATE_LIMITS.bookings },
+    manage: { ...DEFAULT_RATE_LIMITS.manage },
   });
 
 const Smtp = z.strictObject({

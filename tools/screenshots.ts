@@ -76,7 +76,7 @@ async function accountShots(): Promise<void> {
     });
   const email = 'lucia.sanz@example.com';
   await post('/account/signup/start', { email, locale: 'en' });
-  const code = /^ {4}([0-9]{6})$/m.exec((await listOutbox(db)).at(-1)!.body)![1];
+  const code = /^ {4}([0-9]{6})$/m.exec((await listOutbox(db)).at(-1)!.body ?? '')![1];
   const signedIn = (await (
     await post('/account/signup/complete', {
       email,

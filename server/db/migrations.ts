@@ -193,6 +193,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bookings_customer_email ON bookings (business, customer_email);
     `,
   },
+  {
+    version: 3,
+    name: 'rate limits counted in batches, unlogged',
+    sql: /* sql */ `
+      DROP TABLE rate_limits;
+
+      -- No WAL: counters are not worth a durable write; a crash forgets at most a window.
+      CREATE UNLOGGED TABLE rate_limit_hits (
+        bucket       text NOT NULL,
+        window_start timestamptz NOT NULL,
+        hits         integer NOT NULL,
+        PRIMARY KEY (bucket, window_start)
+      );
+      CREATE INDEX rate_limit_hits_window ON rate_limit_hits (window_start);
+    `,
+  },
+  {
+    version: 4,
+    name: 'erasure keys; outbox bodies sealed under them',
+    sql: /* sql */ `
+      -- Keys of values that will be erased (server/db/erasure.ts). UNLOGGED: never in the WAL.
+      CREATE UNLOGGED TABLE erasure_keys (
+        id         uuid PRIMARY KEY,
+        key        text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+
+      -- The body is sealed under this key (null: a body queued before this migration, in clear).
+      ALTER TABLE outbox ADD COLUMN key_id uuid;
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

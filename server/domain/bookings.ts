@@ -184,6 +184,7 @@ export async function createBooking(
       booking: { ...row, blocked_start: new Date(blocked.start), blocked_end: new Date(blocked.end) },
       consents: consents.map((c) => ({ booking_id: id, ...c, accepted_at: now, origin: input.origin })),
       email: { booking_id: id, kind: 'confirmation', recipient: row.customer_email, ...email },
+      limits: { liveBookingsPerEmail: business.limits.liveBookingsPerEmail },
     });
     if (!saved.ok) {
       if (saved.reason === 'slot_taken') {
@@ -196,6 +197,10 @@ export async function createBooking(
         if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
         throw new Error('Idempotency-Key taken by a record that is no longer there');
       }
+      if (saved.reason === 'email_limit')
+        throw new ProblemError('too_many_bookings', {
+          detail: `At most ${business.limits.liveBookingsPerEmail} upcoming bookings per email address`,
+        });
       if (attempt < 5) continue; // reference_taken: draw another reference
       throw new Error('Booking references kept colliding');
     }

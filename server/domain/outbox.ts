@@ -9,7 +9,8 @@ import { dirname } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../config.js';
 import type { Database } from '../db/index.js';
-import { claimOutbox, markOutboxFailed, markOutboxSent } from '../db/stores/outbox.js';
+import { reclaimErasedKeys } from '../db/erasure.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent, markOutboxUnsendable } from '../db/stores/outbox.js';
 
 export interface Email {
   to: string;
@@ -109,6 +110,12 @@ export class OutboxWorker {
           const batch = await claimOutbox(this.db, this.now(), 20, LEASE_SECONDS);
           if (batch.length === 0) break;
           for (const m of batch) {
+            if (m.body === null) {
+              // Its key lived in an UNLOGGED table and a crash emptied it (server/db/erasure.ts).
+              await markOutboxUnsendable(this.db, m.id, 'body key lost in a crash before sending');
+              this.log(`outbox: message ${m.id} (${m.kind}) cannot be sent: its key was lost in a crash`);
+              continue;
+            }
             try {
               await this.mailer.send({ to: m.recipient, subject: m.subject, text: m.body });
               await markOutboxSent(this.db, m.id, this.now());
@@ -130,6 +137,8 @@ export class OutboxWorker {
           }
         }
       } while (this.again);
+      // Sent bodies' keys are destroyed; reclaim their space so no copy stays in the file.
+      if (sent > 0) await reclaimErasedKeys(this.db);
       return sent;
     })();
     try {

@@ -25,9 +25,10 @@ import { DEFAULT_BODY_LIMIT } from './body.js';
 import type { AppContext, Env } from './env.js';
 import { clientAddress } from './middleware/client-address.js';
 import { notFound, onError } from './middleware/errors.js';
-import { headersByRouteClass } from './middleware/headers.js';
+import { headersByRouteClass, hostAllowlist } from './middleware/headers.js';
 import { requestLog } from './middleware/request-log.js';
 import { problemResponse } from './problem.js';
+import { RateLimiter } from './rate-limiter.js';
 import { allowedMethods } from './route-table.js';
 import { accountApi } from './routes/account-api.js';
 import { adminApp } from './routes/admin.js';
@@ -49,6 +50,12 @@ export interface AppOptions {
   trustProxy?: number;
   /** Served over TLS: send HSTS. */
   tls?: boolean;
+  /** HSTS with includeSubDomains (only when every subdomain serves HTTPS). */
+  hstsIncludeSubDomains?: boolean;
+  /** Host names the server answers to (the Host header, without port); any when absent. */
+  allowedHosts?: readonly string[];
+  /** Serve the bundle's source maps (off by default: they publish the source). */
+  serveSourceMaps?: boolean;
   /** Request body cap in bytes. */
   bodyLimit?: number;
   /** An email was queued (booking confirmation or cancellation, account emails). */
@@ -56,6 +63,8 @@ export interface AppOptions {
   /** One JSON line per request (middleware/request-log.ts: method, route pattern, status, time,
    * request id; never raw paths, bodies, queries or headers). */
   log?: Pick<Logger, 'info' | 'error'>;
+  /** The rate limiter (tests share one between apps); one is made from the config otherwise. */
+  limiter?: RateLimiter;
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
@@ -66,6 +75,16 @@ export function createApp(options: AppOptions): Hono<Env> {
     now,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...(options.distDir !== undefined ? { distDir: options.distDir } : {}),
+    serveSourceMaps: options.serveSourceMaps ?? false,
+    limiter:
+      options.limiter ??
+      new RateLimiter({
+        windowMs: options.config.rateLimits.windowSeconds * 1000,
+        now,
+        // PGlite is one process; PostgreSQL may have several instances to share counts with.
+        ...(options.db.kind === 'postgres' ? { db: options.db } : {}),
+        onError: (err) => console.error('rate limiter: could not share counts:', (err as Error).message),
+      }),
     bookings: {
       db: options.db,
       now,
@@ -81,7 +100,15 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   const app = new Hono<Env>();
   app.use('*', requestLog({ trustProxy, ...(options.log ? { log: options.log } : {}) }));
-  app.use('*', headersByRouteClass({ trustProxy, ...(options.tls ? { tls: true } : {}) }));
+  app.use(
+    '*',
+    headersByRouteClass({
+      trustProxy,
+      ...(options.tls ? { tls: true } : {}),
+      ...(options.hstsIncludeSubDomains ? { hstsIncludeSubDomains: true } : {}),
+    }),
+  );
+  if (options.allowedHosts?.length) app.use('*', hostAllowlist(options.allowedHosts));
   app.use('*', clientAddress(trustProxy));
   app.onError(onError);
   app.notFound(notFound);

@@ -4,6 +4,7 @@ import type { Business, ServerConfig } from '../config.js';
 import type { Database } from '../db/index.js';
 import type { AccountDeps } from '../domain/accounts.js';
 import type { BookingDeps } from '../domain/bookings.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 export type Env = {
   /** @hono/node-server passes the Node request (its socket gives the peer address). */
@@ -25,6 +26,10 @@ export interface AppContext {
   now: () => Date;
   bodyLimit: number;
   distDir?: string;
+  /** Serve `*.map` from the bundle (off by default). */
+  serveSourceMaps: boolean;
   bookings: BookingDeps;
   accounts: AccountDeps;
+  /** Counts every rate-limited request (middleware/rate-limit.ts). */
+  limiter: RateLimiter;
 }

@@ -16,6 +16,7 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   unknown_service: { status: 422, title: 'No such service' },
   unknown_staff: { status: 422, title: 'No such staff member for this service' },
   slot_unavailable: { status: 409, title: 'This time is no longer available' },
+  too_many_bookings: { status: 409, title: 'This email already has the most bookings allowed' },
   slot_in_past: { status: 422, title: 'This time is in the past' },
   outside_hours: { status: 422, title: 'This time is outside opening hours' },
   outside_booking_window: { status: 422, title: 'This time is too soon or too far ahead to book' },

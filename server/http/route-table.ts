@@ -123,8 +123,11 @@ export interface RouteSpec {
   /** Hono syntax: `:slug`, `:id`, `:file{regex}`. */
   path: string;
   class: RouteClass;
-  /** Per-client rate limit counted before the handler runs (server/http/middleware/rate-limit.ts). */
-  rateLimit?: 'availability' | 'bookings';
+  /**
+   * Per-client rate limit counted before the handler runs; the handler counts the business's
+   * budget once the request parsed (server/http/middleware/rate-limit.ts).
+   */
+  rateLimit?: 'availability' | 'bookings' | 'manage';
   /** Part of the published contract: listed in the OpenAPI document. */
   api?: ApiDoc;
 }
@@ -195,6 +198,7 @@ export const ROUTES = {
         'unknown_service',
         'unknown_staff',
         'slot_unavailable',
+        'too_many_bookings',
         'slot_in_past',
         'outside_hours',
         'outside_booking_window',
@@ -212,11 +216,12 @@ export const ROUTES = {
     method: 'GET',
     path: honoPath(routes.booking),
     class: 'public-api',
+    rateLimit: 'manage',
     api: {
       operationId: 'getBooking',
       summary: 'A booking, by its manage token',
       response: { status: 200, description: 'The booking', schema: 'Booking' },
-      problems: [],
+      problems: ['rate_limited'],
       auth: 'manageToken',
     },
   },
@@ -224,12 +229,19 @@ export const ROUTES = {
     method: 'POST',
     path: honoPath(routes.cancel),
     class: 'public-api',
+    rateLimit: 'manage',
     api: {
       operationId: 'cancelBooking',
       summary: 'Cancel a booking, by its manage token, before the cancellation cutoff',
       body: { schema: 'CancelBookingRequest', required: false },
       response: { status: 200, description: 'The cancelled booking', schema: 'Booking' },
-      problems: [...WRITE_PROBLEMS, 'cancellation_closed', 'already_cancelled', 'origin_not_allowed'],
+      problems: [
+        ...WRITE_PROBLEMS,
+        'cancellation_closed',
+        'already_cancelled',
+        'origin_not_allowed',
+        'rate_limited',
+      ],
       auth: 'manageToken',
     },
   },

@@ -410,6 +410,7 @@ export const PROBLEM_CODES = [
   'unknown_service',
   'unknown_staff',
   'slot_unavailable',
+  'too_many_bookings',
   'slot_in_past',
   'outside_hours',
   'outside_booking_window',

@@ -136,8 +136,8 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
   const emailsTo = async (to: string) => (await listOutbox(tdb.db)).filter((m) => m.recipient === to);
   const lastEmail = async (to: string, kind: string) => {
     const m = (await emailsTo(to)).filter((e) => e.kind === kind).pop();
-    if (!m) throw new Error(`no ${kind} email to ${to}`);
-    return m;
+    if (!m?.body) throw new Error(`no ${kind} email to ${to}`);
+    return { ...m, body: m.body };
   };
 
   async function signUp(email = newEmail(), password = GOOD) {

@@ -728,23 +728,25 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       expect((await postBooking(limited, at('11:00'), { ip: '198.51.100.1' })).status).toBe(201);
       const res = await postBooking(limited, at('12:00'), { ip: '198.51.100.1' });
       const p = await expectProblem(res, 'rate_limited', 429);
-      expect(res.headers.get('retry-after')).toBe('45');
-      expect(p.retryAfter).toBe(45);
+      // Sliding window: 45 s to the end of this one, then 30 s for half of its 2 to slide out.
+      expect(res.headers.get('retry-after')).toBe('75');
+      expect(p.retryAfter).toBe(75);
       // Another address still gets through (here to a refusal on the merits), until the business-wide limit.
       await expectProblem(
         await postBooking(limited, at('14:00'), { ip: '198.51.100.2' }),
         'outside_hours',
         422,
       );
+      expect((await postBooking(limited, at('12:00'), { ip: '198.51.100.3' })).status).toBe(201);
       await expectProblem(
-        await postBooking(limited, at('12:00'), { ip: '198.51.100.3' }),
+        await postBooking(limited, at('13:00'), { ip: '198.51.100.4' }),
         'rate_limited',
         429,
       );
-      // The next window starts afresh.
-      limited.clock.set('2026-03-02T08:01:00Z');
-      expect((await postBooking(limited, at('12:00'), { ip: '198.51.100.1' })).status).toBe(201);
-      expect(await counts()).toMatchObject({ bookings: 3 });
+      // Once the window has slid by, the first address books again.
+      limited.clock.set('2026-03-02T08:01:31Z');
+      expect((await postBooking(limited, at('13:00'), { ip: '198.51.100.1' })).status).toBe(201);
+      expect(await counts()).toMatchObject({ bookings: 4 });
     });
 
     it('limits availability per IP, counting X-Forwarded-For only with trustProxy', async () => {

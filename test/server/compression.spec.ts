@@ -28,7 +28,9 @@ import { testConfig } from './helpers.js';
 
 /** These routes read only files; any database call is a bug. */
 const noDb = new Proxy({} as Database, {
-  get() {
+  get(_, prop) {
+    // The app asks which database it runs on (to know whether rate limits are shared).
+    if (prop === 'kind') return 'pglite';
     throw new Error('no database in this test');
   },
 });
@@ -110,10 +112,13 @@ beforeAll(async () => {
   write('site/logo.png', Buffer.alloc(2000));
   await compressDir(dist);
   await compressDir(site);
-  api = await listen(createApp({ config: testConfig(), db: noDb, distDir: dist }).fetch, {
-    port: 0,
-    hostname: '127.0.0.1',
-  });
+  api = await listen(
+    createApp({ config: testConfig(), db: noDb, distDir: dist, serveSourceMaps: true }).fetch,
+    {
+      port: 0,
+      hostname: '127.0.0.1',
+    },
+  );
   demo = await listen(createDemoApp(site).fetch, { port: 0, hostname: '127.0.0.1' });
 });
 

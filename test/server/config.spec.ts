@@ -161,3 +161,20 @@ describe('configuration', () => {
     await expect(loadConfig('README')).rejects.toThrow(/use a \.json file/);
   });
 });
+
+describe('manageUrl keeps the token in the fragment (issue 14 item 8)', () => {
+  it('refuses {token} in the path or query; accepts it after #', async () => {
+    const { parseConfig } = await import('../../server/config.js');
+    const { rawConfig } = await import('./helpers.js');
+    const withUrl = (u: string) => {
+      const raw = rawConfig() as { businesses: Record<string, unknown>[] };
+      raw.businesses[0]!.manageUrl = u;
+      return () => parseConfig(raw, 't');
+    };
+    expect(withUrl('https://shop.example/m?t={token}&id={id}')).toThrow(/fragment/);
+    expect(withUrl('https://shop.example/m/{id}/{token}')).toThrow(/fragment/);
+    expect(withUrl('https://shop.example/m/{token}#cita-manage={id}')).toThrow(/fragment/);
+    expect(withUrl('https://shop.example/m/{id}#t={token}')).not.toThrow();
+    expect(withUrl('https://shop.example/reservas#cita-manage={id}.{token}')).not.toThrow();
+  });
+});

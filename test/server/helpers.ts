@@ -76,6 +76,7 @@ export function rawConfig(): Record<string, unknown> {
       windowSeconds: 60,
       availability: { perIp: 100_000, perBusiness: 100_000 },
       bookings: { perIp: 100_000, perBusiness: 100_000 },
+      manage: { perIp: 100_000 },
     },
     businesses: [
       {
@@ -87,6 +88,8 @@ export function rawConfig(): Record<string, unknown> {
         allowedOrigins: [ORIGIN, 'http://localhost:5174'],
         manageUrl: 'https://shop.example/reservas#cita-manage={id}.{token}',
         rules: { slotStepMinutes: 15, minNoticeMinutes: 60, maxAdvanceDays: 60 },
+        // Tests book many times with one email; test/server/hoarding.spec.ts checks the default.
+        limits: { liveBookingsPerEmail: 1000 },
         closedDates: ['2026-03-19'],
         staff: [
           {

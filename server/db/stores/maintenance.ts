@@ -10,7 +10,7 @@ export async function purgeExpired(
   rateLimitBefore: Date,
 ): Promise<void> {
   await db.query('DELETE FROM idempotency_keys WHERE created_at <= $1', [idempotencyBefore]);
-  await db.query('DELETE FROM rate_limits WHERE window_start < $1', [rateLimitBefore]);
+  await db.query('DELETE FROM rate_limit_hits WHERE window_start < $1', [rateLimitBefore]);
 }
 
 export interface TableCounts {
@@ -33,6 +33,6 @@ export async function tableCounts(q: Queryable): Promise<TableCounts> {
 /** Empty every data table (tests). */
 export async function truncateAll(db: Database): Promise<void> {
   await db.exec(
-    'TRUNCATE bookings, consents, idempotency_keys, rate_limits, outbox RESTART IDENTITY CASCADE',
+    'TRUNCATE bookings, consents, idempotency_keys, rate_limit_hits, outbox RESTART IDENTITY CASCADE',
   );
 }

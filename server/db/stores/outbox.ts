@@ -1,7 +1,12 @@
 /**
  * The email outbox: messages queued inside the transaction that caused them, claimed with a lease
- * by any instance, marked sent (body dropped) or failed (retried later).
+ * by any instance, marked sent or failed (retried later).
+ *
+ * Bodies hold manage links (capabilities) and personal data, so they are never stored in clear:
+ * each is sealed under its own erasure key (server/db/erasure.ts), destroyed when the message is
+ * sent. Old row versions, WAL segments and backups then hold only ciphertext nobody can open.
  */
+import { insertErasureKeySql, newErasureKey, openWith, sealWith } from '../erasure.js';
 import type { Database, Queryable } from '../index.js';
 
 export interface OutboxMessage {
@@ -12,17 +17,30 @@ export interface OutboxMessage {
   body: string;
 }
 
-export interface OutboxRow extends OutboxMessage {
+export interface OutboxRow extends Omit<OutboxMessage, 'body'> {
   id: number;
   attempts: number;
+  /** The body, opened; null when its key was lost (a crash before sending). */
+  body: string | null;
 }
 
+const CONTEXT = 'outbox.body';
+
+/** Queue a message, its body sealed under a new erasure key: one statement. */
 export async function enqueueEmail(q: Queryable, m: OutboxMessage, at: Date): Promise<void> {
+  const key = newErasureKey();
   await q.query(
-    `INSERT INTO outbox (booking_id, kind, recipient, subject, body, created_at, next_attempt_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-    [m.booking_id, m.kind, m.recipient, m.subject, m.body, at],
+    `WITH k AS (${insertErasureKeySql('$7::uuid', '$8', '$6')})
+     INSERT INTO outbox (booking_id, kind, recipient, subject, body, key_id, created_at, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $7::uuid, $6, $6)`,
+    [m.booking_id, m.kind, m.recipient, m.subject, sealWith(key, m.body, CONTEXT), at, key.id, key.key],
   );
+}
+
+function openBody(r: { body: string; key_id: string | null; key: string | null }): string | null {
+  if (r.key_id === null) return r.body; // queued before bodies were sealed
+  if (r.key === null) return null;
+  return openWith({ id: r.key_id, key: r.key }, r.body, CONTEXT) ?? null;
 }
 
 /** Claim up to `limit` due messages for `leaseSeconds`; other instances skip claimed ones. */
@@ -32,24 +50,45 @@ export async function claimOutbox(
   limit: number,
   leaseSeconds: number,
 ): Promise<OutboxRow[]> {
-  const rows = await db.query<OutboxRow>(
+  const rows = await db.query<
+    Omit<OutboxRow, 'body'> & { body: string; key_id: string | null; key: string | null }
+  >(
     `UPDATE outbox SET locked_until = $2::timestamptz + make_interval(secs => $3), attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM outbox
          WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2)
          ORDER BY id LIMIT $1
          FOR UPDATE SKIP LOCKED)
-      RETURNING id, booking_id, kind, recipient, subject, body, attempts`,
+      RETURNING id, booking_id, kind, recipient, subject, body, attempts, key_id,
+                (SELECT key FROM erasure_keys WHERE erasure_keys.id = outbox.key_id) AS key`,
     [limit, now, leaseSeconds],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts) }));
+  return rows.map(({ key_id, key, ...r }) => ({
+    ...r,
+    id: Number(r.id),
+    attempts: Number(r.attempts),
+    body: openBody({ body: r.body, key_id, key }),
+  }));
 }
 
-/** Mark sent and drop the body (it holds the manage link, a capability). */
+/**
+ * Mark sent, drop the body and destroy its key, in one statement: from then on no copy of the
+ * body can be opened. Call `reclaimErasedKeys` (server/db/erasure.ts) after a batch.
+ */
 export async function markOutboxSent(db: Database, id: number, at: Date): Promise<void> {
   await db.query(
-    `UPDATE outbox SET sent_at = $2, body = '', locked_until = NULL, last_error = NULL WHERE id = $1`,
+    `WITH k AS (DELETE FROM erasure_keys WHERE id = (SELECT key_id FROM outbox WHERE id = $1))
+     UPDATE outbox SET sent_at = $2, body = '', locked_until = NULL, last_error = NULL WHERE id = $1`,
     [id, at],
+  );
+}
+
+/** A message that can never be sent (its key was lost): give up on it, keeping no body. */
+export async function markOutboxUnsendable(db: Database, id: number, error: string): Promise<void> {
+  await db.query(
+    `UPDATE outbox SET body = '', locked_until = NULL, last_error = $2,
+            next_attempt_at = 'infinity' WHERE id = $1`,
+    [id, error],
   );
 }
 
@@ -65,9 +104,17 @@ export async function markOutboxFailed(
   );
 }
 
-/** Outbox rows (tests and tools). */
+/** Outbox rows, bodies opened while their keys live (tests and tools). */
 export async function listOutbox(q: Queryable): Promise<(OutboxRow & { sent_at: Date | null })[]> {
-  return q.query(
-    'SELECT id, booking_id, kind, recipient, subject, body, attempts, sent_at FROM outbox ORDER BY id',
+  const rows = await q.query<
+    OutboxRow & { body: string; sent_at: Date | null; key_id: string | null; key: string | null }
+  >(
+    `SELECT id, booking_id, kind, recipient, subject, body, attempts, sent_at, key_id,
+            (SELECT key FROM erasure_keys WHERE erasure_keys.id = outbox.key_id) AS key
+       FROM outbox ORDER BY id`,
   );
+  return rows.map(({ key_id, key, ...r }) => ({
+    ...r,
+    body: r.sent_at ? r.body : openBody({ body: r.body, key_id, key }),
+  }));
 }

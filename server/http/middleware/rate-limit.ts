@@ -1,40 +1,58 @@
 /**
- * Per-route rate limits (the route table's `rateLimit`), after the business gate: fixed windows
- * of `rateLimits.windowSeconds`, one counter per client address and one per business, both
- * counted in the database so every instance shares them. Over either limit: 429 `rate_limited`
- * with `Retry-After` (the seconds left in the window). The address is hashed: the counter table
- * holds no IP addresses.
+ * Per-route rate limits (the route table's `rateLimit`), after the business gate, counted by the
+ * app's RateLimiter (server/http/rate-limiter.ts: sliding windows of `rateLimits.windowSeconds`,
+ * in process, shared across instances in batches).
+ *
+ * Two budgets, in this order:
+ *
+ * 1. Per client, strict, counted first and before the body is read (`rateLimit`): the client is
+ *    its address, IPv6 cut to `rateLimits.ipv6Prefix` bits (a /64 is one client).
+ * 2. Per business, a ceiling that protects the business (`countBusinessAttempt`), counted by the
+ *    handler only once the request parsed: junk cannot spend it, so a flood of invalid requests
+ *    from many addresses does not lock the business's real customers out. Routes by manage token
+ *    (read, cancel) have only the per-client budget: a business ceiling there would let anyone
+ *    stop every customer from cancelling.
+ *
+ * Over either: 429 `rate_limited` with `Retry-After`. Buckets name a hash of the client, so the
+ * shared counter table holds no IP addresses.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ServerConfig } from '../../config.js';
-import type { Database } from '../../db/index.js';
-import { hitRateLimits } from '../../db/stores/rate-limits.js';
 import { ProblemError } from '../../domain/problems.js';
 import { sha256Hex } from '../../domain/tokens.js';
 import type { Env } from '../env.js';
+import { clientKey, type RateLimiter, type Verdict } from '../rate-limiter.js';
+
+export type RateLimitKind = 'availability' | 'bookings' | 'manage';
 
 export interface RateLimitDeps {
   config: Pick<ServerConfig, 'rateLimits'>;
-  db: Database;
-  now: () => Date;
+  limiter: RateLimiter;
 }
 
-export function rateLimit(kind: 'availability' | 'bookings', deps: RateLimitDeps): MiddlewareHandler<Env> {
+function refuseOver(verdict: Verdict): void {
+  if (!verdict.ok) throw new ProblemError('rate_limited', { retryAfter: verdict.retryAfterSeconds });
+}
+
+/** The per-client budget of `kind`, before the handler runs. */
+export function rateLimit(kind: RateLimitKind, deps: RateLimitDeps): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const business = c.get('business');
-    const { windowSeconds } = deps.config.rateLimits;
-    const limits = deps.config.rateLimits[kind];
-    const nowMs = deps.now().getTime();
-    const windowMs = windowSeconds * 1000;
-    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
-    const ipBucket = `${kind}:ip:${sha256Hex(`cita-rl:${c.get('clientAddress')}`).slice(0, 32)}`;
-    const bizBucket = `${kind}:business:${business.slug}`;
-    const hits = await hitRateLimits(deps.db, [ipBucket, bizBucket], new Date(windowStart));
-    if ((hits.get(ipBucket) ?? 0) > limits.perIp || (hits.get(bizBucket) ?? 0) > limits.perBusiness) {
-      throw new ProblemError('rate_limited', {
-        retryAfter: Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000)),
-      });
-    }
+    const settings = deps.config.rateLimits;
+    const client = clientKey(c.get('clientAddress'), settings.ipv6Prefix);
+    refuseOver(
+      deps.limiter.hit(`${kind}:c:${sha256Hex(`cita-rl:${client}`).slice(0, 32)}`, settings[kind].perIp),
+    );
     await next();
   };
+}
+
+/** The business's shared budget of `kind`: call once the request is known to be well formed. */
+export function countBusinessAttempt(
+  c: Context<Env>,
+  deps: RateLimitDeps,
+  kind: Exclude<RateLimitKind, 'manage'>,
+): void {
+  refuseOver(
+    deps.limiter.hit(`${kind}:b:${c.get('business').slug}`, deps.config.rateLimits[kind].perBusiness),
+  );
 }

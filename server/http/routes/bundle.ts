@@ -1,6 +1,6 @@
 /**
  * The script-tag bundle: `/cita.js` (the unversioned URL site owners paste: short cache,
- * revalidated by ETag), its source map, and `/chunks/*` (hashed names: immutable). Public and
+ * revalidated by ETag), its source map (only with `serveSourceMaps`), and `/chunks/*` (hashed names: immutable). Public and
  * loadable from any site (headers: middleware/headers.ts). Files come from `distDir` (`dist/`).
  *
  * CSRF: read-only static files, no credentials: nothing to forge.
@@ -16,6 +16,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export function bundleApp(ctx: AppContext) {
   const serve = async (c: Context<Env>, rel: string, cache: string) => {
+    // Source maps publish the source; served only when asked for (--serve-source-maps).
+    if (rel.endsWith('.map') && !ctx.serveSourceMaps) return problemResponse(c, 'not_found');
     const file = ctx.distDir ? await findFile(ctx.distDir, rel) : undefined;
     if (!file) return problemResponse(c, 'not_found', { detail: 'Not built: run `npm run build`' });
     c.header('Cache-Control', cache);

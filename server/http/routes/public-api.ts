@@ -30,6 +30,7 @@ import { ProblemError } from '../../domain/problems.js';
 import { readJsonBody } from '../body.js';
 import type { AppContext, Env } from '../env.js';
 import { businessGate } from '../middleware/business-gate.js';
+import { countBusinessAttempt } from '../middleware/rate-limit.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 
@@ -55,6 +56,7 @@ export function publicApi(ctx: AppContext) {
         const parsed = AvailabilityQuery.safeParse(c.req.query());
         if (!parsed.success)
           throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+        countBusinessAttempt(c, ctx, 'availability');
         return c.json(await getAvailability(db, c.get('business'), parsed.data, now()));
       },
 
@@ -74,6 +76,7 @@ export function publicApi(ctx: AppContext) {
         const parsed = CreateBookingRequest.safeParse(body);
         if (!parsed.success)
           throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+        countBusinessAttempt(c, ctx, 'bookings');
         const business = c.get('business');
         const result = await createBooking(deps, {
           business,

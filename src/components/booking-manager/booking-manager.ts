@@ -9,6 +9,7 @@ import { emit } from '../../core/events.js';
 import { formatDateTime, localTimeZone } from '../../core/intl.js';
 import { LoadController } from '../../core/load-controller.js';
 import type { Words } from '../../locales/strings.js';
+import { readManageFragment, withoutManageFragment } from './logic/manage-link.js';
 
 /**
  * @summary Shows one booking from its manage link and lets the customer cancel it within the policy.
@@ -142,8 +143,16 @@ export class CitaBookingManager extends CitaElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const m = /(?:^#|&)cita-manage=([0-9a-f-]{36})\.([A-Za-z0-9_-]{32,128})/.exec(location.hash);
-    if (m && !this.bookingId) [this.bookingId, this.token] = [m[1]!, m[2]!];
+    const link = readManageFragment(location.hash);
+    if (link && !this.bookingId) {
+      [this.bookingId, this.token] = [link.id, link.token];
+      // The token is in memory now: take it out of the address bar and the history entry.
+      history.replaceState(
+        history.state,
+        '',
+        location.pathname + location.search + withoutManageFragment(location.hash),
+      );
+    }
     this.load();
   }
 

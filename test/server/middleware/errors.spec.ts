@@ -62,3 +62,44 @@ describe('onError and notFound', () => {
     expect((await res.json()).type).toBe(problemType('not_found'));
   });
 });
+
+describe('a client that disconnects mid-request', () => {
+  it('is not logged as an internal error (no stack trace)', async () => {
+    const { listen } = await import('../../../server/http/server.js');
+    const { readJsonBody } = await import('../../../server/http/body.js');
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const lines: string[] = [];
+    const { requestLog } = await import('../../../server/http/middleware/request-log.js');
+    const { createLogger } = await import('../../../server/log.js');
+    const stdout = vi.spyOn(process.stdout, 'write');
+    const a = new Hono();
+    a.use('*', requestLog({ log: createLogger({ write: (l) => lines.push(l) }) }));
+    a.onError(onError);
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    a.post('/slow', async (c) => {
+      try {
+        return c.json(await readJsonBody(c, 16_384));
+      } finally {
+        setTimeout(done, 50);
+      }
+    });
+    const server = await listen(a.fetch, { port: 0, hostname: '127.0.0.1' });
+    const { connect } = await import('node:net');
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(
+      'POST /slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await finished;
+    await server.close();
+    const written = stdout.mock.calls.map((call) => String(call[0])).join('');
+    stdout.mockRestore();
+    expect(logged).not.toHaveBeenCalled();
+    expect(written).not.toContain('internal error');
+    expect(lines.join('\n')).toContain('"status":499');
+    expect(lines.join('\n')).not.toContain('"status":500');
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The busy-intervals query (availability and the per-booking check) at 1k and 100k bookings,
+ * written `staff = ANY($2)` (before) and per staff through a lateral join (now), side by side, on
+ * PGlite (in memory) and PostgreSQL (CITA_TEST_PG_URL). Bookings spread over 200 staff and a
+ * year; the query asks a month for 3 staff. Median of 200 runs after 20 warm-ups, with the index
+ * entries read (EXPLAIN BUFFERS shared hits) from one EXPLAIN (ANALYZE, BUFFERS). Goal (issue
+ * 15): 100k within 1.5x of 1k.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { openDatabase, type Database } from '../server/db/index.ts';
+import { migrate } from '../server/db/migrations.ts';
+import { BUSY_SQL } from '../server/db/stores/bookings.ts';
+import type { BenchRow } from './run.ts';
+
+const OLD_SQL = `SELECT staff, lower(blocked) AS "start", upper(blocked) AS "end" FROM bookings
+  WHERE business = $1 AND status = 'confirmed' AND staff = ANY($2::text[])
+    AND blocked && tstzrange($3::timestamptz, $4::timestamptz, '[)')`;
+
+async function fill(db: Database, n: number) {
+  await db.query('TRUNCATE bookings CASCADE');
+  await db.query(
+    `INSERT INTO bookings (id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at,
+       blocked, customer_name, customer_email, locale, time_zone, manage_token_hash, created_at)
+     SELECT gen_random_uuid(), 'R' || i, 'b', 'cut', 'Cut', 's' || (i % 200), 'S', t, t + interval '30 min',
+            tstzrange(t, t + interval '30 min'), 'N', 'n@example.com', 'es', 'UTC', repeat('a', 64), now()
+       FROM generate_series(1, $1::int) i,
+            LATERAL (SELECT timestamptz '2026-01-01' + (i / 200) * (interval '365 days' / ($1::int / 200)) AS t) x`,
+    [n],
+  );
+  await db.query('ANALYZE bookings');
+}
+
+async function time(db: Database, sql: string): Promise<{ ms: number; buffers: string }> {
+  const params = [
+    'b',
+    ['s1', 's2', 's3'],
+    new Date('2026-06-01T00:00:00Z'),
+    new Date('2026-07-01T00:00:00Z'),
+  ];
+  for (let i = 0; i < 20; i++) await db.query(sql, params);
+  const xs: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    await db.query(sql, params);
+    xs.push(performance.now() - t0);
+  }
+  xs.sort((a, b) => a - b);
+  const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params))
+    .map((r) => r['QUERY PLAN'])
+    .join('\n');
+  const buffers = /Buffers: shared hit=(\d+)/.exec(plan)?.[1] ?? '?';
+  return { ms: xs[100]!, buffers };
+}
+
+async function section(kind: string, db: Database): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const fig: Record<string, Record<number, { ms: number; buffers: string }>> = { before: {}, now: {} };
+  for (const n of [1000, 100_000]) {
+    await fill(db, n);
+    fig.before![n] = await time(db, OLD_SQL);
+    fig.now![n] = await time(db, BUSY_SQL);
+  }
+  for (const which of ['before', 'now'] as const) {
+    const f = fig[which]!;
+    rows.push({
+      metric: `${kind} busy query, a month, 3 of 200 staff, 100k / 1k bookings (${which === 'before' ? 'staff = ANY' : 'per staff, lateral'})`,
+      value: f[100_000]!.ms / f[1000]!.ms,
+      unit: 'x',
+      budget: which === 'now' ? 1.5 : undefined,
+      note: `median ${f[1000]!.ms.toFixed(3)} ms at 1k, ${f[100_000]!.ms.toFixed(3)} ms at 100k; buffers hit ${f[1000]!.buffers} / ${f[100_000]!.buffers}; load ${loadavg()[0]!.toFixed(1)}`,
+    });
+  }
+  return rows.map((r) => (r.budget === undefined ? (({ budget: _, ...x }) => x)(r) : r));
+}
+
+export default async function busyQuery(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const lite = await openDatabase();
+  await migrate(lite);
+  rows.push(...(await section('PGlite', lite)));
+  await lite.close();
+  const url = process.env.CITA_TEST_PG_URL;
+  if (url) {
+    const schema = `cita_bq_${randomBytes(6).toString('hex')}`;
+    const admin = await openDatabase({ url, poolSize: 1 });
+    await admin.exec('CREATE EXTENSION IF NOT EXISTS btree_gist');
+    await admin.exec(`CREATE SCHEMA ${schema}`);
+    const db = await openDatabase({ url, schema, poolSize: 2 });
+    try {
+      await migrate(db);
+      rows.push(...(await section('PostgreSQL', db)));
+    } finally {
+      await db.close();
+      await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.close();
+    }
+  }
+  return rows;
+}

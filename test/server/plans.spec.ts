@@ -1,0 +1,50 @@
+/**
+ * The availability and per-booking queries probe the GiST index with the staff member in the
+ * index condition (issue 15), checked with EXPLAIN (ANALYZE, BUFFERS) on PGlite and, with
+ * CITA_TEST_PG_URL, PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSY_SQL } from '../../server/db/stores/bookings.js';
+import { BACKENDS, openTestDb, type TestDb } from './helpers.js';
+
+describe.each(BACKENDS)('query plans on %s', (backend) => {
+  let tdb: TestDb;
+  beforeAll(async () => {
+    tdb = await openTestDb(backend);
+    // 6 staff x 400 bookings, so an index is worth using.
+    await tdb.db.query(
+      `INSERT INTO bookings (id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at,
+         blocked, customer_name, customer_email, locale, time_zone, manage_token_hash, created_at)
+       SELECT gen_random_uuid(), 'R' || s || '-' || i, 'b', 'cut', 'Cut', 's' || s, 'S', t, t + interval '30 min',
+              tstzrange(t, t + interval '30 min'), 'N', 'n@example.com', 'es', 'UTC', repeat('a', 64), now()
+         FROM generate_series(1, 6) s, generate_series(1, 400) i,
+              LATERAL (SELECT timestamptz '2026-01-01' + i * interval '1 hour' AS t) x`,
+    );
+    await tdb.db.query('ANALYZE bookings');
+  }, 120_000);
+  afterAll(() => tdb.drop());
+
+  it('busy intervals: one index scan per staff member, staff in the Index Cond', async () => {
+    const rows = await tdb.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${BUSY_SQL}`, [
+      'b',
+      ['s1', 's2', 's3'],
+      new Date('2026-01-05T00:00:00Z'),
+      new Date('2026-01-06T00:00:00Z'),
+    ]);
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index (Only )?Scan (using|on) bookings_no_overlap/);
+    // One probe per staff member.
+    expect(plan).toMatch(/Index (Only )?Scan (using|on) bookings_no_overlap.*loops=3/);
+    const cond = /Index Cond: (.*)/.exec(plan)?.[1] ?? '';
+    expect(cond).toMatch(/staff = s\.staff/);
+    expect(cond).toMatch(/blocked &&/);
+    // 3 staff x 24 one-hour bookings in the day.
+    const found = await tdb.db.query(BUSY_SQL, [
+      'b',
+      ['s1', 's2', 's3'],
+      new Date('2026-01-05T00:00:00Z'),
+      new Date('2026-01-06T00:00:00Z'),
+    ]);
+    expect(found.length).toBe(3 * 24);
+  });
+});
