@@ -238,6 +238,10 @@ const Business = z.strictObject({
     })
     .default({}),
   security: SecurityInput,
+  /** The calling code of the business's country: national phone numbers are read with it. */
+  phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
+  /** Phone, email and postal address customers can reach the business at. */
+  contact: BusinessConfig.shape.contact,
 });
 
 /* ------------------------------------------------------------------------------------------------
@@ -442,6 +446,8 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       ),
       rules: b.rules,
       security: b.security,
+      ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
+      ...(b.contact ? { contact: b.contact } : {}),
     };
     const staffById = new Map(b.staff.map((s) => [s.id, s]));
     const publicServices = {

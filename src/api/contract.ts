@@ -142,6 +142,21 @@ export const Phone = z.string().check(
   }),
 );
 
+/** A country calling code without "+" (34 for Spain, 1 for the US). */
+export const CallingCode = z.string().check(z.regex(/^[1-9][0-9]{0,2}$/, 'A calling code, e.g. "34"'));
+
+/**
+ * A phone number as typed, in international form: a national number (no "+") gets the
+ * business's calling code, its leading trunk 0 dropped ("0612 345678" with 31 is
+ * "+31 612 345678"). Anything else is returned as typed, for `Phone` to judge.
+ */
+export function internationalPhone(value: string, callingCode?: string): string {
+  const v = value.trim();
+  if (!callingCode || !v || v.startsWith('+') || !/^[0-9]/.test(v)) return value;
+  if (v.startsWith('00')) return `+${v.slice(2)}`;
+  return `+${callingCode} ${v.replace(/^0(?=[1-9])/, '')}`;
+}
+
 /** Client-generated key that makes a booking request safe to retry. */
 export const IdempotencyKey = z
   .string()
@@ -245,6 +260,16 @@ export const BusinessConfig = z.object({
   policies: Policies,
   rules: BookingRules,
   security: SecuritySettings,
+  /** The calling code national phone numbers are read with (the business's country). */
+  phoneCountryCode: z.optional(CallingCode),
+  /** How customers reach the business, shown in the flow and in emails. */
+  contact: z.optional(
+    z.object({
+      phone: z.optional(Phone),
+      email: z.optional(Email),
+      address: z.optional(text({ max: 300 })),
+    }),
+  ),
 });
 export type BusinessConfig = z.infer<typeof BusinessConfig>;
 

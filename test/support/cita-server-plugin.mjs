@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 
-const START_TIMEOUT_MS = 30_000;
+// A loaded machine may need longer: CITA_WTR_START_TIMEOUT_MS overrides it for one run.
+const START_TIMEOUT_MS = Number(process.env.CITA_WTR_START_TIMEOUT_MS) || 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 /**
