@@ -15,7 +15,7 @@ import { purgeExpired } from './db/stores/maintenance.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
 import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
-import { createDemoApp, listen, type Listening } from './http/server.js';
+import { createDemoApp, followDemoPort, listen, type Listening } from './http/server.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -288,11 +288,13 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `  API and script   ${apiUrl}   (${apiUrl}/cita.js, ${apiUrl}/v1/openapi.json)`,
   ];
   if (o.demo) {
-    const demo = await listen(createDemoApp(join(PACKAGE_ROOT, 'demo')).fetch, {
+    // The demo pages and demo/config.json name the default ports: follow the ones started with.
+    const demo = await listen(createDemoApp(join(PACKAGE_ROOT, 'demo'), { apiOrigin: apiUrl }).fetch, {
       port: o.demoPort,
       hostname: o.host,
     }).catch((err: Error) => fail(`cannot listen on ${o.host}:${o.demoPort}: ${err.message}`));
     servers.push(demo);
+    if (!o.config) followDemoPort(config, demo.port);
     lines.push(
       `  Demo site        http://${displayHost(o.host)}:${demo.port}   (another origin, embeds the widget)`,
     );

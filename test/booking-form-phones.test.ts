@@ -278,4 +278,26 @@ describe('<cita-booking-form> on phones, dark sites and after booking (issue 12)
       expect(text(b.shadowRoot!.querySelector('[part="error"]'))).to.equal('Tick this box to continue.');
     }
   });
+
+  it('on a site missing from allowedOrigins, says booking is unavailable here (no Retry) and names the origin in the console', async () => {
+    const logged: string[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => logged.push(args.join(' '));
+    try {
+      const el = await fixture<CitaBookingForm>(
+        html`<cita-booking-form lang="en" endpoint=${API} business="wtr-elsewhere"></cita-booking-form>`,
+      );
+      await waitUntil(
+        () => text($(el, '[part~="message"] > span')) === 'Online booking is not available on this site.',
+        'the widget says why',
+        { timeout: 10000 },
+      );
+      expect($$(el, '[part~="message"] button'), 'no Retry that can never work').to.have.length(0);
+      expect(logged.join('\n')).to.contain(`add "${location.origin}" to its allowedOrigins`);
+      expect(logged.join('\n')).to.contain('"wtr-elsewhere"');
+      await expect(el).to.be.accessible();
+    } finally {
+      console.error = consoleError;
+    }
+  });
 });

@@ -484,8 +484,21 @@ export function problemCode(problem: Pick<Problem, 'type'>): ProblemCode | undef
  * Routes (used by the client, the server and the OpenAPI generator)
  * --------------------------------------------------------------------------------------------- */
 
+/**
+ * Whether the calling page's origin may embed the business: answered to any origin (CORS `*`),
+ * so a widget on a site missing from `allowedOrigins` can say so instead of "no connection".
+ * Carries nothing but the origin the server saw and the verdict.
+ */
+export const OriginCheck = z.object({
+  business: Slug,
+  origin: z.nullable(z.string().check(z.maxLength(300))),
+  allowed: z.boolean(),
+});
+export type OriginCheck = z.infer<typeof OriginCheck>;
+
 export const routes = {
   business: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}`,
+  originCheck: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/origin-check`,
   services: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/services`,
   availability: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/availability`,
   bookings: (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/bookings`,

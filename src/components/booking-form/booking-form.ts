@@ -180,7 +180,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       emit(this, 'cita-ready', { business: business.slug });
       if (this.service) this.#preselect();
     },
-    onError: (err) => this.#fail(err, (t) => t.loadFailed),
+    onError: (err) => {
+      this.#fail(err, (t) => t.loadFailed);
+      if (isCitaError(err) && err.kind === 'network') void this.#diagnoseOrigin();
+    },
   });
 
   /** @internal A month of slots for the chosen service. */
@@ -307,6 +310,29 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       return;
     }
     this.#loadBusiness();
+  }
+
+  /**
+   * A page missing from the business's `allowedOrigins` sees only a CORS failure ("network").
+   * The server's origin check answers any origin: when it says no, tell the customer booking is
+   * unavailable here (no Retry that can never work) and the developer which origin to add.
+   */
+  async #diagnoseOrigin(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    try {
+      const check = await client.checkOrigin();
+      if (check.allowed || client !== this.#client) return;
+      console.error(
+        `[cita] This page's origin ${check.origin ?? location.origin} is not allowed to embed business ` +
+          `"${check.business}": add "${check.origin ?? location.origin}" to its allowedOrigins in the ` +
+          `Cita server's configuration, then restart it.`,
+      );
+      this.configFailed = true;
+      this.#fail(undefined, (t) => t.unavailableHere, 'origin_not_allowed');
+    } catch {
+      // The server is really unreachable: the "no connection" message stands.
+    }
   }
 
   #loadBusiness(): Promise<void> {
@@ -672,6 +698,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     </ol>`;
   }
 
+  get #originRefused(): boolean {
+    return this.configFailed && this.#business.status === 'error';
+  }
+
   get #loadFailed(): boolean {
     return this.configFailed || this.#business.status === 'error';
   }
@@ -680,7 +710,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     if (!this.message) return nothing;
     const retry =
       this.messageKind === 'error' &&
-      ((this.#loadFailed && this.step === 'service') ||
+      ((this.#loadFailed && this.step === 'service' && !this.#originRefused) ||
         (this.slots.status === 'error' && this.step === 'slot') ||
         (this.canRetrySubmit && this.step === 'review'));
     return html`<div
