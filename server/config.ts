@@ -531,3 +531,24 @@ export function staffSchedule(s: StaffInput): StaffSchedule {
     })),
   };
 }
+
+/**
+ * Re-reads the configuration file into the running `current` (its business map is replaced in
+ * place, so every request after this sees the new businesses). An invalid edit is refused with
+ * the same messages as `cita-server check` and the running configuration stays as it was.
+ */
+export async function reloadConfig(
+  path: string,
+  current: ServerConfig,
+): Promise<{ ok: true; businesses: string[] } | { ok: false; message: string }> {
+  let next: ServerConfig;
+  try {
+    next = await loadConfig(path);
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, message: err.message };
+    throw err;
+  }
+  current.businesses.clear();
+  for (const [slug, business] of next.businesses) current.businesses.set(slug, business);
+  return { ok: true, businesses: [...next.businesses.keys()] };
+}

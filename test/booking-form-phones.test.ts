@@ -101,6 +101,14 @@ async function next(el: CitaBookingForm) {
   await el.updateComplete;
 }
 
+/** A CSS colour (Chromium serialises color-mix() results as oklab()) as sRGB bytes, through a canvas. */
+function toRgb(color: string): number[] {
+  const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 1, 1);
+  return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+}
+
 /** Every box inside the element (its shadow tree and nested ones) that sticks out sideways. */
 function overflowing(el: HTMLElement): string[] {
   const host = el.getBoundingClientRect();
@@ -181,9 +189,7 @@ describe('<cita-booking-form> on phones, dark sites and after booking (issue 12)
       const day = $(el, '.day.available')!;
       day.click();
       await el.updateComplete;
-      const [r, , b] = getComputedStyle(day)
-        .backgroundColor.match(/[\d.]+/g)!
-        .map(Number);
+      const [r, , b] = toRgb(getComputedStyle(day).backgroundColor);
       return { el, r: r!, b: b! };
     };
     const plain = await chosenDay();

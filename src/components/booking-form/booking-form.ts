@@ -326,7 +326,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       console.error(
         `[cita] This page's origin ${check.origin ?? location.origin} is not allowed to embed business ` +
           `"${check.business}": add "${check.origin ?? location.origin}" to its allowedOrigins in the ` +
-          `Cita server's configuration, then restart it.`,
+          `Cita server's configuration (the server picks up the edit).`,
       );
       this.configFailed = true;
       this.#fail(undefined, (t) => t.unavailableHere, 'origin_not_allowed');
