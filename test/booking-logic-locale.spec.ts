@@ -50,3 +50,23 @@ describe('national phone numbers', () => {
     expect(ok.customer?.phone).toBe('+34 600 123 456');
   });
 });
+
+describe('time-zone check in response validation', () => {
+  it('asks Intl once per zone, not once per response (2-3 ms a call on a loaded machine)', async () => {
+    const { isTimeZone } = await import('../src/api/contract.js');
+    const Real = Intl.DateTimeFormat;
+    let built = 0;
+    const Counting = function (this: unknown, ...args: ConstructorParameters<typeof Real>) {
+      built++;
+      return new Real(...args);
+    } as unknown as typeof Intl.DateTimeFormat;
+    Intl.DateTimeFormat = Counting;
+    try {
+      for (let i = 0; i < 50; i++) expect(isTimeZone('Pacific/Chatham')).toBe(true);
+      for (let i = 0; i < 50; i++) expect(isTimeZone('Not/AZone')).toBe(false);
+    } finally {
+      Intl.DateTimeFormat = Real;
+    }
+    expect(built).toBeLessThanOrEqual(2);
+  });
+});
