@@ -225,37 +225,6 @@ describe('<cita-booking-form> on phones, dark sites and after booking (issue 12)
     );
   });
 
-  it('reviews the phone, reads a national number with the business calling code, warns inside the cutoff and gives the contact', async () => {
-    const { el } = await mount();
-    await toSlots(el, 0);
-    await chooseSlot(el, 'first');
-    await fill(el, { name: 'Ana García', email: 'ana@example.com', phone: '600 123 456' });
-    await tickAll(el);
-    await next(el);
-    expect(onStep(el, 'review'), 'a national number passes').to.equal(true);
-    const summary = text($(el, '[part~="summary"]'));
-    expect(summary).to.contain('600 123 456');
-    // The first free time is always less than 24 h away (open 08:00-20:00 every day).
-    expect(text($(el, '[part~="notice"]'))).to.contain('can no longer be cancelled free of charge');
-    expect(text($(el, '[part~="contact"]'))).to.contain('+34 910 123 456');
-    expect(text($(el, '[part~="contact"]'))).to.contain('Calle Mayor 1');
-    await expect(el).to.be.accessible();
-
-    $$(el, 'button')
-      .find((b) => text(b) === 'Back')!
-      .click();
-    await el.updateComplete;
-    $$(el, 'button')
-      .find((b) => text(b) === 'Back')!
-      .click();
-    await el.updateComplete;
-    await waitUntil(() => $$(el, '[part~="slot"]').length > 0, 'slots', WAIT);
-    await chooseSlot(el, 'last');
-    await next(el);
-    expect(onStep(el, 'review')).to.equal(true);
-    expect($(el, '[part~="notice"]'), 'no warning for a later time').to.equal(null);
-  });
-
   it('keeps the next checkbox where it is when an error line appears on blur, and shows no browser bubble', async () => {
     const { el } = await mount();
     await toSlots(el);
