@@ -9,10 +9,12 @@ const KB = 1024;
 const FRAME_BUDGET_KB = 48;
 
 /**
- * Sizes of the script-tag bundle (run `npm run build` first). The budget is held by gzip -9 of
- * dist/cita.js; what the reference server actually sends (the zopfli .gz and the .br written by
- * tools/compress.ts) and what a first visit downloads (the bundle plus one language) are shown
- * beside it.
+ * Sizes of the script-tag bundle (run `npm run build` first). The budget (DESIGN.md, 34 KB gzip -9)
+ * is held by the first view: everything fetched before the service list is interactive, that is
+ * dist/cita.js (CSS included) and one language (the larger). The sanitiser chunk is not part of
+ * it: rich text shows as plain text until that chunk arrives (src/core/rich-text.ts), so it is
+ * requested only once the list is on screen. What the reference server actually sends (the zopfli
+ * .gz and the .br written by tools/compress.ts) is shown beside it.
  *
  * The frame bundle (dist/frame/, tier I) is never part of the host page's first view; it is
  * reported per frame element: what its frame page loads before the element is shown (the entry,
@@ -26,13 +28,19 @@ export default async function bundle(): Promise<BenchRow[]> {
   const main = gz('dist/cita.js');
   const chunks = existsSync('dist/chunks') ? readdirSync('dist/chunks').filter((f) => f.endsWith('.js')) : [];
   const catalogs = chunks.filter((c) => /^(en|es)-/.test(c)).map((c) => gz(`dist/chunks/${c}`));
+  const firstView = main + Math.max(0, ...catalogs);
   const rows: BenchRow[] = [
     {
-      metric: 'dist/cita.js gzip -9 (booking flow, CSS included)',
-      value: main,
+      metric: 'first view: dist/cita.js + the larger language chunk, gzip -9',
+      value: firstView,
       unit: 'B',
-      budget: 30 * KB,
-      note: `${(main / KB).toFixed(2)} KB (KB = 1,024 B)`,
+      budget: 34 * KB,
+      note: `${(firstView / KB).toFixed(2)} KB (KB = 1,024 B); the sanitiser chunk loads after the list is interactive`,
+    },
+    {
+      metric: 'dist/cita.js gzip -9 (booking flow, CSS included)',
+      value: main / KB,
+      unit: 'KB',
     },
     {
       metric: 'dist/cita.js as served: gzip (zopfli, dist/cita.js.gz)',
@@ -47,12 +55,6 @@ export default async function bundle(): Promise<BenchRow[]> {
       note: `${size('dist/cita.js.br')} bytes`,
     },
     { metric: 'dist/cita.js raw', value: size('dist/cita.js') / KB, unit: 'KB' },
-    {
-      metric: 'first visit: dist/cita.js + the larger language chunk, gzip -9',
-      value: (main + Math.max(0, ...catalogs)) / KB,
-      unit: 'KB',
-      note: 'the language loads on demand, alongside the first API calls',
-    },
   ];
   for (const c of chunks)
     rows.push({ metric: `lazy chunk ${c} gzip -9`, value: gz(`dist/chunks/${c}`) / KB, unit: 'KB' });

@@ -1,7 +1,16 @@
 /**
  * `cita-server`: the reference backend's command line. `npm start` runs `start --demo`.
  */
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  watchFile,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../src/core/version.js';
 import { StaffRole } from '../src/api/account-contract.js';
 import { Email, text } from '../src/api/contract.js';
-import { ConfigError, configWarnings, loadConfig, type ServerConfig } from './config.js';
+import { ConfigError, configWarnings, loadConfig, reloadConfig, type ServerConfig } from './config.js';
+import { initConfig, pasteLines } from './init.js';
 import { openDatabase, type Database } from './db/index.js';
 import { prepareDataDir } from './db/datadir.js';
 import { runMaintenance, scheduleMaintenance } from './db/maintenance.js';
@@ -23,7 +33,7 @@ import { createApp } from './http/app.js';
 import { createStaff } from './domain/accounts.js';
 import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
-import { createDemoApp, listen, type Listening } from './http/server.js';
+import { createDemoApp, followDemoPort, listen, type Listening } from './http/server.js';
 
 /**
  * The package's root: the nearest folder above this file holding a package.json. The same from
@@ -56,6 +66,8 @@ Usage: cita-server <command> [options]
 
 Commands:
   start                  Start the API (and /cita.js) on one port
+  init                   Write a configuration for your business (--name, --origin, ...; run
+                         "cita-server init" to see them) and print the two lines to paste
   check                  Validate the configuration file, print every problem, and exit
   maintenance            VACUUM (ANALYZE) the database and exit (PGlite: with the server stopped;
                          a running server does it every 6 hours)
@@ -425,12 +437,16 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `Cita ${VERSION}`,
     `  API and script   ${apiUrl}   (${apiUrl}/cita.js, ${apiUrl}/v1/openapi.json)`,
   ];
+  let demoPort: number | undefined;
   if (o.demo) {
-    const demo = await listen(createDemoApp(join(WIDGET_ROOT, 'demo')).fetch, {
+    // The demo pages and demo/config.json name the default ports: follow the ones started with.
+    const demo = await listen(createDemoApp(join(WIDGET_ROOT, 'demo'), { apiOrigin: apiUrl }).fetch, {
       port: o.demoPort,
       hostname: o.host,
     }).catch((err: Error) => fail(`cannot listen on ${o.host}:${o.demoPort}: ${err.message}`));
     servers.push(demo);
+    demoPort = demo.port;
+    if (!o.config) followDemoPort(config, demo.port);
     lines.push(
       `  Demo site        http://${displayHost(o.host)}:${demo.port}   (another origin, embeds the widget)`,
     );
@@ -472,6 +488,26 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // Edits take effect without a restart: on SIGHUP and when the file changes. An invalid edit is
+  // refused with the messages of `check`, and the running configuration stays.
+  let reloading: ReturnType<typeof setTimeout> | undefined;
+  const reload = (why: string) => {
+    clearTimeout(reloading);
+    reloading = setTimeout(() => {
+      void reloadConfig(configPath, config).then((r) => {
+        if (r.ok) {
+          if (o.demo && !o.config && demoPort !== undefined) followDemoPort(config, demoPort);
+          process.stdout.write(`Configuration reloaded (${why}): ${r.businesses.join(', ')}\n`);
+        } else
+          process.stderr.write(
+            `cita-server: configuration not reloaded (${why}), the running one stays: invalid configuration ${r.message}\n`,
+          );
+      });
+    }, 200);
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  if (configPath.endsWith('.json')) watchFile(configPath, { interval: 1000 }, () => reload('file changed'));
 }
 
 /** `users add`: a staff account with no password and a one-time setup link. */
@@ -525,7 +561,58 @@ async function usersAdd(o: Options): Promise<void> {
   }
 }
 
+/** `cita-server init --name ... --origin ...`: writes a valid configuration and prints what to paste. */
+function init(args: string[]): void {
+  const { values: v } = parseArgs({
+    args,
+    options: {
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      'time-zone': { type: 'string' },
+      locale: { type: 'string' },
+      currency: { type: 'string' },
+      origin: { type: 'string' },
+      hours: { type: 'string' },
+      services: { type: 'string' },
+      'api-url': { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+  });
+  if (!v.name || !v.origin)
+    fail(
+      'init needs --name "Your business" and --origin https://your-site.example (the site that embeds the widget);\n' +
+        'optional: --slug, --time-zone Europe/Madrid, --locale es-ES, --currency EUR,\n' +
+        '--hours "mon-fri 09:00-18:00, sat 10:00-14:00", --services "Haircut:30:25.00, Colour:60",\n' +
+        '--api-url https://book.your-site.example, --out cita.config.json, --force',
+    );
+  const out = v.out ?? 'cita.config.json';
+  if (existsSync(out) && !v.force) fail(`${out} exists: pass --force to replace it, or --out another file`);
+  let config;
+  try {
+    config = initConfig({
+      name: v.name,
+      origin: v.origin,
+      ...(v.slug ? { slug: v.slug } : {}),
+      ...(v['time-zone'] ? { timeZone: v['time-zone'] } : {}),
+      ...(v.locale ? { locale: v.locale } : {}),
+      ...(v.currency ? { currency: v.currency } : {}),
+      ...(v.hours ? { hours: v.hours } : {}),
+      ...(v.services ? { services: v.services } : {}),
+    });
+  } catch (err) {
+    fail(err instanceof ConfigError ? `invalid answers: ${err.message}` : (err as Error).message);
+  }
+  writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  process.stdout.write(
+    `Wrote ${out}. Start the server with: cita-server start --config ${out}\n` +
+      `(edits to the file are picked up while it runs; SIGHUP reloads it too)\n\n` +
+      `Paste these two lines into your page (${v.origin}):\n\n${pasteLines(config, v['api-url'])}\n`,
+  );
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'init') return init(process.argv.slice(3));
   const { command, options } = parse(process.argv.slice(2));
   switch (command) {
     case 'help':

@@ -324,6 +324,10 @@ const Business = z.strictObject({
       liveBookingsPerEmail: z.number().int().min(1).max(10_000).default(3),
     })
     .default({ liveBookingsPerEmail: 3 }),
+  /** The calling code of the business's country: national phone numbers are read with it. */
+  phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
+  /** Phone, email and postal address customers can reach the business at. */
+  contact: BusinessConfig.shape.contact,
 });
 
 /* ------------------------------------------------------------------------------------------------
@@ -556,6 +560,8 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       ),
       rules: b.rules,
       security: b.security,
+      ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
+      ...(b.contact ? { contact: b.contact } : {}),
     };
     const staffById = new Map(b.staff.map((s) => [s.id, s]));
     const publicServices = {
@@ -663,4 +669,25 @@ export function staffSchedule(s: StaffInput): StaffSchedule {
       hours: e.hours.map(([a, b]) => [a, b] as [string, string]),
     })),
   };
+}
+
+/**
+ * Re-reads the configuration file into the running `current` (its business map is replaced in
+ * place, so every request after this sees the new businesses). An invalid edit is refused with
+ * the same messages as `cita-server check` and the running configuration stays as it was.
+ */
+export async function reloadConfig(
+  path: string,
+  current: ServerConfig,
+): Promise<{ ok: true; businesses: string[] } | { ok: false; message: string }> {
+  let next: ServerConfig;
+  try {
+    next = await loadConfig(path);
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, message: err.message };
+    throw err;
+  }
+  current.businesses.clear();
+  for (const [slug, business] of next.businesses) current.businesses.set(slug, business);
+  return { ok: true, businesses: [...next.businesses.keys()] };
 }

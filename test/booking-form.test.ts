@@ -835,7 +835,7 @@ describe('<cita-booking-form> against the real server', () => {
 
     // theme="auto" on a light page, for a visitor who prefers dark: the whole dark palette.
     await emulateMedia({ colorScheme: 'dark' });
-    await check((await mount({ lang: 'en' })).el);
+    await check((await mount({ lang: 'en', theme: 'auto' })).el);
   });
 
   it('marks the selected day, time and main button with system colours in forced-colours mode', async () => {

@@ -4,6 +4,9 @@
  * and dark; and `<cita-account>` at 320 px (the frame page opened on its own, a customer signed
  * in with a booking, and the sign-up's password step), light and dark. Needs `npm run build`
  * first and ports 5173/5174 free.
+ * and dark; the review step on 320 px and 390 px phones with long values (es, en, light, dark);
+ * and a brand that sets only its light accent, in dark. Needs `npm run build` first and ports
+ * 5173/5174 free.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,6 +61,74 @@ try {
     }
   }
   await accountShots();
+
+  // Phones: the review step with a long name and address must wrap, never scroll sideways.
+  for (const width of [320, 390]) {
+    for (const lang of ['es', 'en'] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({
+          viewport: { width, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+          colorScheme: scheme,
+          timezoneId: 'Europe/Madrid',
+          locale: lang === 'es' ? 'es-ES' : 'en-GB',
+        });
+        const page = await context.newPage();
+        await page.goto('http://localhost:5174/');
+        await page.evaluate(
+          ([l, s]) => {
+            document.documentElement.lang = l!;
+            if (s === 'dark') (document.querySelector('[data-theme-toggle]') as HTMLButtonElement).click();
+          },
+          [lang, scheme],
+        );
+        const form = page.locator('cita-booking-form');
+        await form.locator('[part~="service"]').first().click();
+        await form.locator('.day.available').first().waitFor({ timeout: 15_000 });
+        await form.locator('.day.available').nth(1).click();
+        await form.locator('[part~="slot"]').first().click();
+        await form.locator('#f-name').fill('María de los Ángeles Fernández-Villaverde');
+        await form.locator('#f-email').fill('maria.angeles.fernandez.villaverde@gmail.com');
+        await form.locator('#f-phone').fill('612 345 678');
+        for (const box of await form.locator('cita-consent-checkbox input[type="checkbox"]').all())
+          await box.check();
+        await form.locator('button.primary').click();
+        await form.locator('[part~="summary"]').waitFor();
+        const file = join(out, `phone-${width}-${lang}-${scheme}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.log('wrote', file);
+        await context.close();
+      }
+    }
+  }
+
+  // A brand that sets only its light accent, shown dark: the dark accent derives from it.
+  const context = await browser.newContext({
+    viewport: { width: 760, height: 980 },
+    deviceScaleFactor: 1,
+    timezoneId: 'Europe/Madrid',
+    locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  await page.goto('http://localhost:5174/');
+  await page.evaluate(() => {
+    document.documentElement.lang = 'en';
+    document.documentElement.style.setProperty('--cita-color-accent', '#0f766e');
+    document.documentElement.style.setProperty('--cita-color-accent-dark', 'initial');
+    document.body.style.background = '#0b0f0e';
+    document.body.style.color = '#e6efed';
+    document.querySelector('cita-booking-form')!.setAttribute('theme', 'dark');
+  });
+  const form = page.locator('cita-booking-form');
+  await form.locator('[part~="service"]').first().click();
+  await form.locator('.day.available').first().waitFor({ timeout: 15_000 });
+  await form.locator('.day.available').nth(1).click();
+  await form.locator('[part~="slot"]').first().waitFor();
+  await page.screenshot({ path: join(out, 'branded-dark.png'), fullPage: true });
+  console.log('wrote', join(out, 'branded-dark.png'));
+  await context.close();
 } finally {
   await browser.close();
   await api.close();

@@ -68,6 +68,12 @@ function formatWhen(date: Date, locale: string, timeZone: string): string {
   return `${dateTimeFormat(locale, timeZone).format(date)} (${timeZone})`;
 }
 
+/** The business's phone, email and address, one a line, for the end of every email. */
+function signature(business: Business): string[] {
+  const c = business.contact;
+  return [business.name, ...(c ? [c.phone, c.email, c.address].filter((x): x is string => !!x) : [])];
+}
+
 /** The manage link: the business's template with the booking id and token filled in. */
 export function manageLink(business: Business, bookingId: string, token: string): string | undefined {
   return business.manageUrl
@@ -108,12 +114,12 @@ export function renderConfirmation(
   if (b.cancellable_until)
     lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
   if (link) lines.push('', t.manage, link, t.keepLink);
-  lines.push('', t.bye, business.name);
+  lines.push('', t.bye, ...signature(business));
   return { subject: t.confirmedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
 }
 
 export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {
   const { t, locale, lines } = opening(b, (t) => t.cancelled(business.name));
-  lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, business.name);
+  lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, ...signature(business));
   return { subject: t.cancelledSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
 }

@@ -14,7 +14,7 @@
  * | `admin`       | `/admin`                               | routes/admin.ts         |
  *
  * Middleware, outermost first (server/http/middleware/, one file each): request log, headers by
- * route class, client address; the public API adds its gate (CORS, origin check) and the rate
+ * route class, JSON compression by Accept-Encoding, client address; the public API adds its gate (CORS, origin check) and the rate
  * limits the table asks for. Errors and unknown paths: middleware/errors.ts.
  */
 import { Hono } from 'hono';
@@ -24,6 +24,7 @@ import type { Logger } from '../log.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import type { AppContext, Env } from './env.js';
 import { clientAddress } from './middleware/client-address.js';
+import { compressJson } from './middleware/compress-json.js';
 import { notFound, onError } from './middleware/errors.js';
 import { headersByRouteClass, hostAllowlist } from './middleware/headers.js';
 import { requestLog } from './middleware/request-log.js';
@@ -109,6 +110,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     }),
   );
   if (options.allowedHosts?.length) app.use('*', hostAllowlist(options.allowedHosts));
+  app.use('*', compressJson());
   app.use('*', clientAddress(trustProxy));
   app.onError(onError);
   app.notFound(notFound);

@@ -18,6 +18,7 @@ import {
   Booking,
   BusinessConfig,
   CancelBookingRequest,
+  OriginCheck,
   CreateBookingRequest,
   CreatedBooking,
   HONEYPOT_FIELD,
@@ -70,6 +71,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** The contract's schemas that the OpenAPI document names under `components.schemas`. */
 export const SCHEMAS = {
   BusinessConfig,
+  OriginCheck,
   ServiceList,
   Availability,
   CreateBookingRequest,
@@ -147,6 +149,18 @@ export const ROUTES = {
       operationId: 'getBusiness',
       summary: 'Public configuration of a business: policies (with text hashes), rules, fields asked',
       response: { status: 200, description: 'The business', schema: 'BusinessConfig' },
+      problems: [],
+    },
+  },
+  checkOrigin: {
+    method: 'GET',
+    path: honoPath(routes.originCheck),
+    class: 'public-api',
+    api: {
+      operationId: 'checkOrigin',
+      summary:
+        "Whether the calling page's origin is in the business's allowedOrigins (answered to any origin, no data)",
+      response: { status: 200, description: 'The verdict', schema: 'OriginCheck' },
       problems: [],
     },
   },

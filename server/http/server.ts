@@ -3,6 +3,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { readFile } from 'node:fs/promises';
+import type { ServerConfig } from '../config.js';
 import { findFile, sendFile } from './static.js';
 
 export interface Listening {
@@ -74,7 +76,16 @@ export function listen(
  * The demo "third-party site": static files from `root`, served on a different origin (port) from
  * the API, as a site owner's page would be.
  */
-export function createDemoApp(root: string): Hono {
+/** The API origin the demo pages are written with (`npm start`'s defaults). */
+export const DEMO_DEFAULT_API = 'http://localhost:5173';
+/** The demo site's origin that demo/config.json lists (`allowedOrigins`, `manageUrl`). */
+export const DEMO_DEFAULT_PORT = 5174;
+
+/**
+ * The demo site. Its pages name the API as http://localhost:5173; started on other ports,
+ * `apiOrigin` is put in their place as the pages are served, so the demo follows its ports.
+ */
+export function createDemoApp(root: string, options: { apiOrigin?: string } = {}): Hono {
   const app = new Hono();
   app.get('*', async (c) => {
     const file = await findFile(root, c.req.path);
@@ -82,7 +93,22 @@ export function createDemoApp(root: string): Hono {
     c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
     c.header('Cache-Control', 'no-cache');
     if (!file) return c.text('Not found', 404);
+    if (options.apiOrigin && options.apiOrigin !== DEMO_DEFAULT_API && file.path.endsWith('.html'))
+      return c.html((await readFile(file.path, 'utf8')).replaceAll(DEMO_DEFAULT_API, options.apiOrigin));
     return sendFile(c, file);
   });
   return app;
+}
+
+/**
+ * demo/config.json allows the demo site on its default port; started on another, the same
+ * hosts on that port are allowed too and the manage link points at it.
+ */
+export function followDemoPort(config: ServerConfig, port: number): void {
+  if (port === DEMO_DEFAULT_PORT) return;
+  for (const business of config.businesses.values()) {
+    for (const host of ['localhost', '127.0.0.1']) business.originSet.add(`http://${host}:${port}`);
+    if (business.manageUrl)
+      business.manageUrl = business.manageUrl.replace(`:${DEMO_DEFAULT_PORT}/`, `:${port}/`);
+  }
 }

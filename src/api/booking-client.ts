@@ -30,6 +30,7 @@ import {
   Availability,
   AvailabilityQuery,
   BusinessConfig,
+  OriginCheck,
   CreateBookingRequest,
   CreatedBooking,
   IDEMPOTENCY_HEADER,
@@ -172,6 +173,14 @@ export class BookingClient {
   async getBusiness(options: RequestOptions = {}): Promise<BusinessConfig> {
     return this.call(
       { method: 'GET', path: routes.business(this.business), schema: BusinessConfig, retry: true },
+      options,
+    );
+  }
+
+  /** GET whether this page's origin may embed the business (answered to any origin). */
+  async checkOrigin(options: RequestOptions = {}): Promise<OriginCheck> {
+    return this.call(
+      { method: 'GET', path: routes.originCheck(this.business), schema: OriginCheck, retry: false },
       options,
     );
   }

@@ -22,6 +22,7 @@ export const en: Strings = {
   morning: 'Morning',
   afternoon: 'Afternoon',
   evening: 'Evening',
+  dayParts: [12, 18],
   timesShownIn: (zone) => `Times shown in your time zone (${zone}).`,
   businessTimeIs: (zone) => `The business is in ${zone}.`,
   yourDetails: 'Your details',
@@ -44,6 +45,9 @@ export const en: Strings = {
     hours % 24 === 0 && hours >= 24
       ? `Free cancellation until ${hours / 24 === 1 ? '24 h' : `${hours / 24} days`} before the appointment.`
       : `Free cancellation until ${hours} h before the appointment.`,
+  insideCutoff: (hours) =>
+    `This time is less than ${hours} h away: it can no longer be cancelled free of charge.`,
+  contactBusiness: 'Contact the business',
   cancellationAnytime: 'Free cancellation at any time before the appointment.',
   policyVersion: (v) => `Version ${v}`,
   review: 'Review your booking',
@@ -74,6 +78,7 @@ export const en: Strings = {
   keepBooking: 'Keep it',
   cancelling: 'Cancelling…',
   cancelledNotice: 'The booking is cancelled.',
+  unavailableHere: 'Online booking is not available on this site.',
   bookingNotFound: 'This booking link is not valid or has expired.',
   loading: 'Loading…',
   loadFailed: 'Could not load the booking information.',

@@ -22,6 +22,8 @@ export const es: Strings = {
   morning: 'Mañana',
   afternoon: 'Tarde',
   evening: 'Noche',
+  // En España la mañana llega hasta la comida y la tarde hasta las 20:00.
+  dayParts: [14, 20],
   timesShownIn: (zone) => `Horas en tu zona horaria (${zone}).`,
   businessTimeIs: (zone) => `El negocio está en ${zone}.`,
   yourDetails: 'Tus datos',
@@ -45,6 +47,9 @@ export const es: Strings = {
       ? `Cancelación gratuita hasta ${hours / 24 === 1 ? '24 h' : `${hours / 24} días`} antes de la cita.`
       : `Cancelación gratuita hasta ${hours} h antes de la cita.`,
   cancellationAnytime: 'Cancelación gratuita en cualquier momento antes de la cita.',
+  insideCutoff: (hours) =>
+    `Esta hora está dentro de las ${hours} h previas a la cita: ya no se podrá cancelar gratis.`,
+  contactBusiness: 'Contacto del negocio',
   policyVersion: (v) => `Versión ${v}`,
   review: 'Revisa tu reserva',
   service: 'Servicio',
@@ -75,6 +80,7 @@ export const es: Strings = {
   cancelling: 'Cancelando…',
   cancelledNotice: 'La reserva está cancelada.',
   bookingNotFound: 'Este enlace de reserva no es válido o ha caducado.',
+  unavailableHere: 'Las reservas en línea no están disponibles en este sitio.',
   loading: 'Cargando…',
   loadFailed: 'No se pudo cargar la información de reservas.',
   retry: 'Reintentar',

@@ -27,6 +27,8 @@ export interface Strings {
   morning: string;
   afternoon: string;
   evening: string;
+  /** The hours where this language's afternoon and evening start. */
+  dayParts: readonly [afternoon: number, evening: number];
   timesShownIn: (zone: string) => string;
   businessTimeIs: (zone: string) => string;
   // details
@@ -49,6 +51,8 @@ export interface Strings {
   consentRequired: string;
   cancellationCutoff: (hours: number) => string;
   cancellationAnytime: string;
+  insideCutoff: (hours: number) => string;
+  contactBusiness: string;
   policyVersion: (version: string) => string;
   // review and submit
   review: string;
@@ -81,6 +85,7 @@ export interface Strings {
   cancelling: string;
   cancelledNotice: string;
   bookingNotFound: string;
+  unavailableHere: string;
   // errors and states
   loading: string;
   loadFailed: string;

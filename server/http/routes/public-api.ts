@@ -47,6 +47,19 @@ export function publicApi(ctx: AppContext) {
         return c.json(c.get('business').publicConfig);
       },
 
+      checkOrigin: (c) => {
+        // Readable by any page (that is its point); it says only what the caller already knows.
+        c.header('Access-Control-Allow-Origin', '*');
+        c.header('Cache-Control', 'no-store');
+        const origin = c.get('origin');
+        const business = c.get('business');
+        return c.json({
+          business: business.slug,
+          origin,
+          allowed: origin !== null && business.originSet.has(origin),
+        });
+      },
+
       listServices: (c) => {
         c.header('Cache-Control', PUBLIC_CACHE);
         return c.json(c.get('business').publicServices);

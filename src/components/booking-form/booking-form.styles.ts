@@ -17,7 +17,9 @@ export const styles = css`
     color: var(--_text);
     background: var(--_surface);
     line-height: 1.45;
-    color-scheme: light dark;
+    /* Long names and addresses wrap anywhere rather than push the buttons off a phone's screen. */
+    overflow-wrap: anywhere;
+    color-scheme: light;
     /* Resolved here, after the theme rules below, for the nested consent checkboxes. */
     --_consent-accent: var(--_accent);
     --_consent-danger: var(--_danger);
@@ -30,30 +32,54 @@ export const styles = css`
     --cita-color-accent: var(--_consent-accent);
     --cita-color-danger: var(--_consent-danger);
   }
-  :host([theme='light']) {
-    color-scheme: light;
+  /*
+   * Dark palette: on theme="dark", on a page that declares a dark colour scheme (the element
+   * sets :state(page-dark)), or on theme="auto" for a visitor who prefers dark. The dark colours
+   * derive from the brand's light tokens, so a site that sets only --cita-color-accent stays
+   * on-brand in dark; the -dark tokens still override each one.
+   */
+  :host([theme='auto']) {
+    color-scheme: light dark;
   }
-  :host([theme='dark']) {
+  :host([theme='dark']),
+  :host(:state(page-dark):not([theme])) {
     color-scheme: dark;
-    --_accent: var(--cita-booking-form-accent, var(--cita-color-accent-dark, #93b4ff));
-    --_on-accent: var(--cita-color-on-accent-dark, #0b1533);
+    --_accent: var(
+      --cita-booking-form-accent,
+      var(--cita-color-accent-dark, color-mix(in oklab, var(--cita-color-accent, #1d4ed8) 45%, white))
+    );
+    --_on-accent: var(
+      --cita-color-on-accent-dark,
+      color-mix(in oklab, var(--cita-color-accent, #1d4ed8) 25%, #05070c)
+    );
     --_danger: var(--cita-color-danger-dark, #fca5a5);
     --_surface: var(--cita-color-surface-dark, #15171c);
     --_text: var(--cita-color-text-dark, #eceef2);
+    --_pad: 1rem;
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --_accent: var(--cita-booking-form-accent, var(--cita-color-accent-dark, #93b4ff));
-      --_on-accent: var(--cita-color-on-accent-dark, #0b1533);
+      color-scheme: dark;
+      --_accent: var(
+        --cita-booking-form-accent,
+        var(--cita-color-accent-dark, color-mix(in oklab, var(--cita-color-accent, #1d4ed8) 45%, white))
+      );
+      --_on-accent: var(
+        --cita-color-on-accent-dark,
+        color-mix(in oklab, var(--cita-color-accent, #1d4ed8) 25%, #05070c)
+      );
       --_danger: var(--cita-color-danger-dark, #fca5a5);
       --_surface: var(--cita-color-surface-dark, #15171c);
       --_text: var(--cita-color-text-dark, #eceef2);
+      --_pad: 1rem;
     }
   }
   .base {
     display: grid;
     gap: var(--_gap);
-    padding: var(--cita-booking-form-padding, 0);
+    /* A coloured surface (the dark palette, a branded one) gets room around the content. */
+    padding: var(--cita-booking-form-padding, var(--_pad, 0));
+    container-type: inline-size;
   }
   h2 {
     margin: 0;
@@ -319,6 +345,8 @@ export const styles = css`
     border-color: var(--_danger);
   }
   .field-error {
+    /* The line is always there, so an error appearing on blur moves nothing under the pointer. */
+    min-block-size: 1.45em;
     color: var(--_danger);
     font-size: 0.875em;
   }
@@ -343,7 +371,7 @@ export const styles = css`
   }
   .summary {
     display: grid;
-    grid-template-columns: max-content 1fr;
+    grid-template-columns: max-content minmax(0, 1fr);
     gap: 0.375rem 1rem;
     margin: 0;
   }
@@ -352,6 +380,25 @@ export const styles = css`
   }
   .summary dd {
     margin: 0;
+    min-inline-size: 0;
+  }
+  /* On a phone the summary stacks: each label above its value. */
+  @container (max-width: 26rem) {
+    .summary {
+      grid-template-columns: minmax(0, 1fr);
+      gap: 0 1rem;
+    }
+    .summary dd + dt {
+      margin-block-start: 0.5rem;
+    }
+  }
+  .contact {
+    display: grid;
+    gap: 0.125rem;
+    justify-items: start;
+  }
+  .contact a {
+    color: var(--_accent);
   }
   .reference {
     font-family: ui-monospace, monospace;

@@ -44,6 +44,16 @@ import { doneStep } from './steps/done.js';
 import { styles } from './booking-form.styles.js';
 
 export type { BookingStep } from './steps/host.js';
+/**
+ * Whether the host page around `el` declares a dark colour scheme only (`color-scheme: dark`):
+ * then the widget is dark too. Pages that declare nothing, or both schemes, get the light one.
+ */
+function pageIsDark(el: Element): boolean {
+  const around = el.parentElement ?? document.documentElement;
+  const scheme = getComputedStyle(around).colorScheme.split(/\s+/);
+  return scheme.includes('dark') && !scheme.includes('light');
+}
+
 const STEPS: BookingStep[] = ['service', 'slot', 'details', 'review', 'done'];
 const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
 
@@ -103,8 +113,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   @property() service = '';
   /** Time zone for showing times; defaults to the viewer's. */
   @property({ attribute: 'time-zone' }) timeZone = '';
-  /** Colour scheme: `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+  /**
+   * Colour scheme: `light`, `dark`, or `auto` (follows the visitor's `prefers-color-scheme`).
+   * Unset, it follows the host page: dark only when the page declares `color-scheme: dark`.
+   */
+  @property({ reflect: true }) theme?: 'auto' | 'light' | 'dark';
   /**
    * Manage link template; `{id}` and `{token}` are replaced. Default: this page with
    * `#cita-manage={id}.{token}`, where the form then shows the booking and its cancel button.
@@ -167,7 +180,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       emit(this, 'cita-ready', { business: business.slug });
       if (this.service) this.#preselect();
     },
-    onError: (err) => this.#fail(err, (t) => t.loadFailed),
+    onError: (err) => {
+      this.#fail(err, (t) => t.loadFailed);
+      if (isCitaError(err) && err.kind === 'network') void this.#diagnoseOrigin();
+    },
   });
 
   /** @internal A month of slots for the chosen service. */
@@ -189,18 +205,31 @@ export class CitaBookingForm extends CitaElement implements StepHost {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (/(?:^#|&)cita-manage=/.test(location.hash)) {
-      // The confirmation's default manage link points back at this page: show the booking.
-      this.manageMode = true;
-      void import('../../define/booking-manager.js');
-      return;
-    }
+    this.setState('page-dark', pageIsDark(this));
+    addEventListener('hashchange', this.#onHashChange);
+    if (this.#showManager()) return;
     this.#unsubscribe = onConfigure(() => this.#start());
     this.#start();
   }
 
+  /** The confirmation's default manage link points back at this page: show the booking. */
+  #showManager(): boolean {
+    this.manageMode = /(?:^#|&)cita-manage=/.test(location.hash);
+    if (this.manageMode) void import('../../define/booking-manager.js');
+    return this.manageMode;
+  }
+
+  /** Following the manage link (only the hash changes) shows the booking in place, no reload. */
+  readonly #onHashChange = (): void => {
+    const was = this.manageMode;
+    if (this.#showManager() || !was) return;
+    this.#unsubscribe ??= onConfigure(() => this.#start());
+    if (!this.businessConfig) this.#start();
+  };
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('hashchange', this.#onHashChange);
     this.#unsubscribe?.();
     clearTimeout(this.#configTimer);
     if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
@@ -281,6 +310,29 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       return;
     }
     this.#loadBusiness();
+  }
+
+  /**
+   * A page missing from the business's `allowedOrigins` sees only a CORS failure ("network").
+   * The server's origin check answers any origin: when it says no, tell the customer booking is
+   * unavailable here (no Retry that can never work) and the developer which origin to add.
+   */
+  async #diagnoseOrigin(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    try {
+      const check = await client.checkOrigin();
+      if (check.allowed || client !== this.#client) return;
+      console.error(
+        `[cita] This page's origin ${check.origin ?? location.origin} is not allowed to embed business ` +
+          `"${check.business}": add "${check.origin ?? location.origin}" to its allowedOrigins in the ` +
+          `Cita server's configuration (the server picks up the edit).`,
+      );
+      this.configFailed = true;
+      this.#fail(undefined, (t) => t.unavailableHere, 'origin_not_allowed');
+    } catch {
+      // The server is really unreachable: the "no connection" message stands.
+    }
   }
 
   #loadBusiness(): Promise<void> {
@@ -382,11 +434,12 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   submitDetails(e: Event): void {
     e.preventDefault();
     const fields = this.businessConfig?.customerFields ?? ['name', 'email'];
-    const { errors } = validateDetails(this.values, fields);
+    const { errors } = validateDetails(this.values, fields, this.businessConfig?.phoneCountryCode);
     this.errors = errors;
     const boxes = this.#consentBoxes();
+    // checkValidity() fires `invalid`, which shows each box's own message; reportValidity()
+    // would add the browser's bubble on top, anchored to one box (often not the first).
     const badBoxes = boxes.filter((b) => !b.checkValidity());
-    badBoxes.forEach((b) => b.reportValidity());
     const bad = Object.keys(errors).length + badBoxes.length;
     if (bad) {
       this.#showMessage((t) => t.fixErrors(bad), 'error');
@@ -436,7 +489,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       return;
     }
     const fields = business.customerFields;
-    const { customer } = validateDetails(this.values, fields);
+    const { customer } = validateDetails(this.values, fields, this.businessConfig?.phoneCountryCode);
     if (!customer) {
       this.goTo('details');
       return;
@@ -504,7 +557,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
           return;
         case 'validation_failed': {
           // The server's own words are English only: say it with the local check's, in the page's language.
-          const local = validateDetails(this.values, CUSTOMER_ORDER).errors;
+          const local = validateDetails(
+            this.values,
+            CUSTOMER_ORDER,
+            this.businessConfig?.phoneCountryCode,
+          ).errors;
           const errors: DetailErrors = {};
           for (const fe of err.errors) {
             const f = fe.field.replace(/^customer\./, '') as CustomerField;
@@ -611,7 +668,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
         endpoint=${this.endpoint || nothing}
         business=${this.business || nothing}
         time-zone=${this.timeZone || nothing}
-        theme=${this.theme}
+        theme=${this.theme ?? (pageIsDark(this) ? 'dark' : 'light')}
       ></cita-booking-manager>`;
     }
     return html`
@@ -641,6 +698,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     </ol>`;
   }
 
+  get #originRefused(): boolean {
+    return this.configFailed && this.#business.status === 'error';
+  }
+
   get #loadFailed(): boolean {
     return this.configFailed || this.#business.status === 'error';
   }
@@ -649,7 +710,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     if (!this.message) return nothing;
     const retry =
       this.messageKind === 'error' &&
-      ((this.#loadFailed && this.step === 'service') ||
+      ((this.#loadFailed && this.step === 'service' && !this.#originRefused) ||
         (this.slots.status === 'error' && this.step === 'slot') ||
         (this.canRetrySubmit && this.step === 'review'));
     return html`<div
@@ -704,7 +765,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     const value = (e.target as HTMLInputElement | HTMLTextAreaElement).value;
     this.values = { ...this.values, [f]: value };
     if (this.errors[f]) {
-      const { errors } = validateDetails(this.values, [f]);
+      const { errors } = validateDetails(this.values, [f], this.businessConfig?.phoneCountryCode);
       this.errors = { ...this.errors, [f]: errors[f] };
     }
   }
@@ -712,7 +773,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   onBlur(f: CustomerField): void {
     if (!(this.values[f] ?? '')) return;
-    const { errors } = validateDetails(this.values, [f]);
+    const { errors } = validateDetails(this.values, [f], this.businessConfig?.phoneCountryCode);
     this.errors = { ...this.errors, [f]: errors[f] };
   }
 

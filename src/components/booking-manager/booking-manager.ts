@@ -44,10 +44,10 @@ export class CitaBookingManager extends CitaElement {
         --_radius: var(--cita-radius, 0.5rem);
         display: block;
         max-inline-size: 40rem;
-        color-scheme: light dark;
-      }
-      :host([theme='light']) {
         color-scheme: light;
+      }
+      :host([theme='auto']) {
+        color-scheme: light dark;
       }
       :host([theme='dark']) {
         color-scheme: dark;
@@ -105,8 +105,8 @@ export class CitaBookingManager extends CitaElement {
   @property() business = '';
   /** Time zone for showing times; defaults to the viewer's. */
   @property({ attribute: 'time-zone' }) timeZone = '';
-  /** Colour scheme: `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+  /** Colour scheme: `light`, `dark`, or `auto` (follows `prefers-color-scheme`); unset, light like the page. */
+  @property({ reflect: true }) theme?: 'auto' | 'light' | 'dark';
   /** Booking id (property only; by default read from the page address). */
   @property({ attribute: false }) bookingId = '';
   /** Manage token (property only; by default read from the page address). */

@@ -33,18 +33,27 @@ export function slotsByDay(slots: readonly Slot[], timeZone: string): Map<string
   return days;
 }
 
-/** Morning before 12:00, afternoon before 18:00, evening after, in the viewer's zone. */
-export function partOfDay(instant: string, timeZone: string): PartOfDay {
+/**
+ * The hours where the afternoon and the evening start. They are the language's, not universal:
+ * English afternoon starts at 12:00 and evening at 18:00; a Spanish "tarde" starts after lunch
+ * and runs to about 20:00. Each catalog carries its own (`Strings.dayParts`).
+ */
+export type DayParts = readonly [afternoon: number, evening: number];
+export const DEFAULT_DAY_PARTS: DayParts = [12, 18];
+
+/** Morning, afternoon or evening of an instant in the viewer's zone, by the language's hours. */
+export function partOfDay(instant: string, timeZone: string, parts: DayParts = DEFAULT_DAY_PARTS): PartOfDay {
   const h = hourInZone(instant, timeZone);
-  return h < 12 ? 'morning' : h < 18 ? 'afternoon' : 'evening';
+  return h < parts[0] ? 'morning' : h < parts[1] ? 'afternoon' : 'evening';
 }
 
 export function groupByPartOfDay(
   slots: readonly Slot[],
   timeZone: string,
+  parts: DayParts = DEFAULT_DAY_PARTS,
 ): { part: PartOfDay; slots: Slot[] }[] {
   const groups: Record<PartOfDay, Slot[]> = { morning: [], afternoon: [], evening: [] };
-  for (const s of slots) groups[partOfDay(s.start, timeZone)].push(s);
+  for (const s of slots) groups[partOfDay(s.start, timeZone, parts)].push(s);
   return (['morning', 'afternoon', 'evening'] as const)
     .map((part) => ({ part, slots: groups[part] }))
     .filter((g) => g.slots.length > 0);

@@ -3,7 +3,7 @@
  * refuses exactly what the server would. Problems are kept as codes and turned into words only
  * when shown (`detailMessage`), so a language switch re-words the messages already on screen.
  */
-import { Customer, type CustomerField } from '../../../api/contract.js';
+import { Customer, internationalPhone, type CustomerField } from '../../../api/contract.js';
 import type { Strings } from '../../../locales/strings.js';
 import { field } from './fields.js';
 
@@ -11,14 +11,19 @@ export type DetailValues = Partial<Record<CustomerField, string>>;
 export type DetailProblem = { kind: 'required' } | { kind: 'tooLong'; max: number } | { kind: 'invalid' };
 export type DetailErrors = Partial<Record<CustomerField, DetailProblem>>;
 
-/** Validates the asked fields (all required); returns the parsed customer when every field is valid. */
+/**
+ * Validates the asked fields (all required); returns the parsed customer when every field is
+ * valid. A national phone number is read with the business's calling code (`phoneCountryCode`).
+ */
 export function validateDetails(
   values: DetailValues,
   fields: readonly CustomerField[],
+  phoneCountryCode?: string,
 ): { errors: DetailErrors; customer?: Customer } {
   const input: Record<string, string> = {};
   // Optional fields the business asks for are still required by the business's choice.
   for (const f of fields) input[f] = values[f] ?? '';
+  if (input.phone) input.phone = internationalPhone(input.phone, phoneCountryCode);
   const r = Customer.safeParse(input);
   const errors: DetailErrors = {};
   for (const f of fields) {

@@ -55,6 +55,7 @@ export const FIELDS: readonly FieldSpec[] = [
     max: 32,
     hint: 'phoneHint',
     invalid: 'invalidPhone',
+    summary: true,
   },
   { name: 'notes', input: 'textarea', max: 1000, invalid: 'invalidField' },
 ];

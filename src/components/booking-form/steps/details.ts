@@ -69,7 +69,7 @@ function field(h: StepHost, f: FieldSpec) {
   return html`<div part="field" class="field">
     <label for=${id}>${t[labelKey(f)]}</label>
     ${f.hint ? html`<span class="hint" id="${id}-hint">${t[f.hint]}</span>` : nothing} ${input}
-    ${error ? html`<span part="field-error" class="field-error" id="${id}-error">${error}</span>` : nothing}
+    <span part="field-error" class="field-error" id="${id}-error">${error}</span>
   </div>`;
 }
 

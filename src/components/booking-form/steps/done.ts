@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { formatDateTime } from '../../../core/intl.js';
-import { heading, type StepHost } from './host.js';
+import { contact, heading, type StepHost } from './host.js';
 
 /** The confirmation: reference, summary, calendar file, manage link, "book another". */
 export function doneStep(h: StepHost) {
@@ -24,6 +24,7 @@ export function doneStep(h: StepHost) {
           : nothing
       }
     </dl>
+    ${contact(h)}
     <div class="actions">
       <a part="button" class="button" href=${h.calendarFile(b)} download="${b.reference}.ics"
         >${t.addToCalendar}</a

@@ -81,6 +81,18 @@ export const skeleton = (t: Strings) =>
     <span></span><span></span><span></span>
   </div>`;
 
+/** The business's phone, email and address (config `contact`), when it gives any. */
+export function contact(h: StepHost) {
+  const c = h.businessConfig?.contact;
+  if (!c || !(c.phone || c.email || c.address)) return nothing;
+  return html`<div part="contact" class="contact">
+    <h3>${h.t.contactBusiness}</h3>
+    ${c.phone ? html`<a href=${`tel:${c.phone.replace(/[^+0-9]/g, '')}`}>${c.phone}</a>` : nothing}
+    ${c.email ? html`<a href=${`mailto:${c.email}`}>${c.email}</a>` : nothing}
+    ${c.address ? html`<span>${c.address}</span>` : nothing}
+  </div>`;
+}
+
 /** The names whose flag is true, as a `class` attribute value. */
 export function classes(flags: Record<string, boolean>): string {
   return Object.keys(flags)

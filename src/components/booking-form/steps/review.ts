@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { formatDateTime, formatDuration } from '../../../core/intl.js';
 import { FIELDS, labelKey } from '../logic/fields.js';
-import { heading, type StepHost } from './host.js';
+import { contact, heading, type StepHost } from './host.js';
 
 /** Step 4: what will be booked and for whom, then "Confirm booking". */
 export function reviewStep(h: StepHost) {
@@ -34,6 +34,7 @@ export function reviewStep(h: StepHost) {
             <dd>${h.values[f.name]}</dd>`,
       )}
     </dl>
+    ${insideCutoff(h)}
     <div class="actions">
       <button part="button" type="button" ?disabled=${h.submitting} @click=${() => h.goTo('details')}>
         ${t.back}
@@ -49,4 +50,14 @@ export function reviewStep(h: StepHost) {
         ${h.submitting ? t.booking : t.confirm}
       </button>
     </div>`;
+}
+
+/** Inside the free-cancellation window a booking can no longer be cancelled: say so before confirming. */
+function insideCutoff(h: StepHost) {
+  const hours = h.businessConfig!.policies.cancellation?.cutoffHours ?? 0;
+  if (hours <= 0 || Date.parse(h.selectedSlot!.start) - Date.now() > hours * 3_600_000) return nothing;
+  return html`<div part="notice" class="message notice" role="note">
+      <span>${h.t.insideCutoff(hours)}</span>
+    </div>
+    ${contact(h)}`;
 }

@@ -139,7 +139,7 @@ function slots(h: StepHost, day: string, list: Slot[]) {
   if (!list.length) return html`<p class="empty">${t.noSlotsThisDay}</p>`;
   return html`<section class="slots" aria-label=${t.slotsFor(label)}>
     <h3>${t.slotsFor(label)}</h3>
-    ${groupByPartOfDay(list, h.zone).map(
+    ${groupByPartOfDay(list, h.zone, t.dayParts).map(
       (g) =>
         html`<div class="slot-group" role="group" aria-label=${t[g.part]}>
           <h4>${t[g.part]}</h4>
