@@ -704,8 +704,9 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
         components: { schemas: object };
       };
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths).slice(0, 6)).toEqual([
+      expect(Object.keys(doc.paths).slice(0, 7)).toEqual([
         '/v1/businesses/{slug}',
+        '/v1/businesses/{slug}/origin-check',
         '/v1/businesses/{slug}/services',
         '/v1/businesses/{slug}/availability',
         '/v1/businesses/{slug}/bookings',
