@@ -94,7 +94,13 @@ export function createDemoApp(root: string, options: { apiOrigin?: string } = {}
     c.header('Cache-Control', 'no-cache');
     if (!file) return c.text('Not found', 404);
     if (options.apiOrigin && options.apiOrigin !== DEMO_DEFAULT_API && file.path.endsWith('.html'))
-      return c.html((await readFile(file.path, 'utf8')).replaceAll(DEMO_DEFAULT_API, options.apiOrigin));
+      return c.body(
+        (await readFile(file.path, 'utf8')).replaceAll(DEMO_DEFAULT_API, options.apiOrigin),
+        200,
+        {
+          'Content-Type': 'text/html; charset=utf-8',
+        },
+      );
     return sendFile(c, file);
   });
   return app;

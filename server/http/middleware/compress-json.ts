@@ -9,6 +9,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
+import { routeClassOf } from '../route-table.js';
 import { chooseEncoding } from '../static.js';
 
 const brotli = promisify(brotliCompress);
@@ -19,6 +20,9 @@ const MIN_BYTES = 1024;
 export function compressJson(): MiddlewareHandler {
   return async (c, next) => {
     await next();
+    // Files (the bundle, its maps, the frame assets) have their own negotiation in static.ts.
+    const routeClass = routeClassOf(c.req.path);
+    if (routeClass === 'bundle' || routeClass === 'frames') return;
     const res = c.res;
     if (!JSON_TYPE.test(res.headers.get('Content-Type') ?? '') || !res.body) return;
     if (res.headers.has('Content-Encoding') || c.req.method === 'HEAD') return;
