@@ -97,7 +97,7 @@ export function initConfig(a: InitAnswers): Record<string, unknown> {
         security: {
           twoFactor: 'optional',
           hipaa: false,
-          password: { minLength: 12, maxLength: 128, requireClasses: false },
+          password: { minLength: 15, maxLength: 128, requireClasses: false },
           sessionIdleMinutes: 30,
         },
       },
