@@ -22,7 +22,9 @@ interface ManifestEvent {
   type?: { text: string };
 }
 interface Manifest {
-  modules: { declarations?: { customElement?: boolean; tagName?: string; events?: ManifestEvent[] }[] }[];
+  modules: {
+    declarations?: { name?: string; customElement?: boolean; tagName?: string; events?: ManifestEvent[] }[];
+  }[];
 }
 
 const MANIFEST = 'custom-elements.json';
@@ -55,6 +57,14 @@ const quiet = { hideLogs: true };
 /** The generators' own manifest type (the schema's), of which ours is a subset. */
 type Cem = Parameters<typeof generateJsxTypes>[0];
 const forJsx = structuredClone(manifest);
+// Only the elements whose classes the package exports: the ones that run inside the frame or
+// the console page (src/frame, src/admin) are not the host page's to type, and the generator
+// imports each class from the index.
+const indexSource = readFileSync('src/index.ts', 'utf8');
+for (const mod of forJsx.modules)
+  mod.declarations = (mod.declarations ?? []).filter(
+    (d) => !d.customElement || (d.name !== undefined && new RegExp(`\\b${d.name}\\b`).test(indexSource)),
+  );
 for (const mod of forJsx.modules)
   for (const decl of mod.declarations ?? [])
     for (const e of decl.events ?? []) {
