@@ -30,6 +30,8 @@ import { purgeSessions } from './db/stores/sessions.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
 import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
+import { generateKeyEntry, loadKeyring, type KeySource } from './crypto/keyring.js';
+import { rotateKeys } from './crypto/rotate.js';
 import { createStaff } from './domain/accounts.js';
 import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
@@ -80,6 +82,9 @@ Commands:
                          print its one-time setup link (24 hours); nothing has a default password
                          --business <slug> --email <address> [--role owner|staff] [--name <name>]
                          [--send-email: also queue the link by email]
+  keys generate          Print a new key entry for CITA_KEYS (encryption at rest)
+  keys rotate            Re-wrap every encrypted value under the first key of CITA_KEYS
+                         (put the new key first, run this, then drop the old one)
   help                   Show this help
 
 Options:
@@ -222,7 +227,7 @@ function parse(argv: string[]): { command: string; options: Options } {
   if (!Number.isFinite(shutdown) || shutdown < 0 || shutdown > 3600)
     fail('--shutdown-timeout: seconds, 0 to 3600');
   const command = v.help ? 'help' : v.version ? 'version' : (parsed.positionals[0] ?? 'start');
-  const maxPositionals = command === 'conformance' || command === 'users' ? 2 : 1;
+  const maxPositionals = command === 'conformance' || command === 'users' || command === 'keys' ? 2 : 1;
   if (parsed.positionals.length > maxPositionals)
     fail(`unexpected argument: ${parsed.positionals[maxPositionals]}`);
   const databaseUrl = v['database-url'];
@@ -342,6 +347,35 @@ async function maintenance(o: Options): Promise<void> {
   }
 }
 
+/** The operator's keys (server/crypto/keyring.ts): CITA_KEYS, CITA_KEYS_FILE, or beside PGlite's data. */
+function keySource(o: Options): KeySource | undefined {
+  try {
+    return loadKeyring(o.databaseUrl ? {} : { dataDir: o.dataDir });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+async function keys(o: Options): Promise<void> {
+  if (o.subcommand === 'generate') {
+    process.stdout.write(`${generateKeyEntry()}\n`);
+    return;
+  }
+  if (o.subcommand !== 'rotate') fail('usage: cita-server keys generate | keys rotate');
+  if (!o.databaseUrl) useDataDir(o);
+  const source = keySource(o);
+  if (!source) fail('keys rotate: set CITA_KEYS (new key first, then the old ones)');
+  const { db, dbLabel, unlock } = await openMigrated(o);
+  try {
+    for (const r of await rotateKeys(db, source.keyring))
+      process.stdout.write(`${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`);
+    process.stdout.write(`Every encrypted value is under key ${source.keyring.currentId} (${dbLabel}).\n`);
+  } finally {
+    await db.close();
+    unlock();
+  }
+}
+
 async function loadConfigOrExit(o: Options): Promise<{ config: ServerConfig; configPath: string }> {
   const configPath =
     o.config ??
@@ -414,9 +448,11 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   housekeeping.unref();
   const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
 
+  const keySrc = keySource(o);
   const app = createApp({
     config,
     db,
+    keyring: keySrc?.keyring ?? null,
     distDir: o.distDir,
     trustProxy: o.trustProxy,
     tls: Boolean(tls),
@@ -455,6 +491,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `  Businesses       ${[...config.businesses.keys()].join(', ')}`,
     `  Database         ${dbLabel}`,
     `  Email            ${mailer.description}`,
+    `  Keys             ${keySrc ? `${keySrc.label} (current: ${keySrc.keyring.currentId})` : 'none: set CITA_KEYS (cita-server keys generate) for two-factor and invoices'}`,
   );
   if (!existsSync(join(o.distDir, 'cita.js')))
     lines.push(`  Warning          ${o.distDir}/cita.js is missing: run "npm run build"`);
@@ -642,6 +679,8 @@ async function main(): Promise<void> {
       return maintenance(options);
     case 'users':
       return usersAdd(options);
+    case 'keys':
+      return keys(options);
     default:
       fail(`unknown command "${command}"\nRun "cita-server --help" for the commands.`);
   }

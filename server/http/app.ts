@@ -19,6 +19,7 @@
  */
 import { Hono } from 'hono';
 import type { ServerConfig } from '../config.js';
+import { ephemeralKeyring, type Keyring } from '../crypto/keyring.js';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
@@ -66,6 +67,9 @@ export interface AppOptions {
   log?: Pick<Logger, 'info' | 'error'>;
   /** The rate limiter (tests share one between apps); one is made from the config otherwise. */
   limiter?: RateLimiter;
+  /** Keys for encryption at rest: absent, a random in-memory one (tests); `null`, none (the
+   * features that need keys answer `keys_unavailable`). */
+  keyring?: Keyring | null;
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
@@ -75,6 +79,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     db: options.db,
     now,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...(options.keyring === null ? {} : { keyring: options.keyring ?? ephemeralKeyring() }),
     ...(options.distDir !== undefined ? { distDir: options.distDir } : {}),
     serveSourceMaps: options.serveSourceMaps ?? false,
     limiter:

@@ -1,4 +1,6 @@
 /** What every part of the HTTP layer shares: Hono's environment type and the app's dependencies. */
+import type { Keyring } from '../crypto/keyring.js';
+import { ProblemError } from '../domain/problems.js';
 import type { IncomingMessage } from 'node:http';
 import type { Business, ServerConfig } from '../config.js';
 import type { Database } from '../db/index.js';
@@ -32,4 +34,16 @@ export interface AppContext {
   accounts: AccountDeps;
   /** Counts every rate-limited request (middleware/rate-limit.ts). */
   limiter: RateLimiter;
+  /** Encryption at rest (server/crypto/keyring.ts); undefined when the operator set no keys on
+   * PostgreSQL: what needs it answers `keys_unavailable` (use `requireKeyring`). */
+  keyring?: Keyring;
+}
+
+/** The keyring, or the `keys_unavailable` problem (PostgreSQL without `CITA_KEYS`). */
+export function requireKeyring(ctx: AppContext): Keyring {
+  if (!ctx.keyring)
+    throw new ProblemError('keys_unavailable', {
+      detail: 'Set CITA_KEYS (see `cita-server keys generate`) on every instance',
+    });
+  return ctx.keyring;
 }

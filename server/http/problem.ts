@@ -38,6 +38,7 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   token_invalid: { status: 400, title: 'This link has expired or was already used' },
   password_rejected: { status: 422, title: 'Choose another password' },
   frame_origin_not_allowed: { status: 403, title: 'This site may not embed this page' },
+  keys_unavailable: { status: 503, title: 'Encryption keys are not configured on this server' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

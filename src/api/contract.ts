@@ -470,6 +470,7 @@ export const PROBLEM_CODES = [
   'token_invalid',
   'password_rejected',
   'frame_origin_not_allowed',
+  'keys_unavailable',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
