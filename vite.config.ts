@@ -120,7 +120,16 @@ export default defineConfig(
             lib: { entry: { index: 'src/index.ts', ...defineEntries }, formats: ['es'] },
             rolldownOptions: {
               external: [/^lit($|\/)/, /^@lit\//, /^dompurify/, /^zod($|\/)/, /^@simplewebauthn\//],
-              output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+              output: {
+                preserveModules: true,
+                preserveModulesRoot: 'src',
+                entryFileNames: '[name].js',
+                // Whitespace and comments out, names kept (stack traces stay readable; the
+                // declarations in dist-types/ carry the documentation). Consumers' bundlers
+                // minify for real.
+                minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+                comments: false,
+              },
             },
           },
         }

@@ -62,6 +62,18 @@ function widgetRoot(): string {
 }
 const WIDGET_ROOT = widgetRoot();
 
+/**
+ * What the server sends as /cita.js, /chunks/*, /frame/* and /admin: the built bundles with their
+ * precompressed copies. The published cita-server carries them in its own `public/` (copied from
+ * the widget's build when packed, tools/server-manifest.mjs): they are the server's to serve, and
+ * the widget package, for developers' own bundlers, stays small. In the repository there is no
+ * `public/`, and the widget's `dist/` is served directly.
+ */
+function defaultDistDir(): string {
+  const own = join(PACKAGE_ROOT, 'public');
+  return existsSync(join(own, 'cita.js')) ? own : join(WIDGET_ROOT, 'dist');
+}
+
 const HELP = `cita-server ${VERSION}: the Cita reference backend
 
 Usage: cita-server <command> [options]
@@ -107,8 +119,8 @@ Options:
   --allowed-hosts <list> Comma-separated host names the server answers to (Host header);
                          others get 421. Default: any
   --serve-source-maps    Also serve the bundle's source maps (off: they publish the source)
-  --dist-dir <dir>       Built widget served as /cita.js and /chunks/* (default: the
-                         installed cita package's dist/)
+  --dist-dir <dir>       Built bundles served as /cita.js, /chunks/*, /frame/* and /admin
+                         (default: the package's own public/, else the cita package's dist/)
   --demo                 Also serve demo/ as a third-party site on another origin
   --demo-port <n>        Port of the demo site (default 5174)
   --migrate-only         Apply database migrations and exit
@@ -242,7 +254,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       ...(v.cert !== undefined ? { cert: v.cert } : {}),
       ...(v.key !== undefined ? { key: v.key } : {}),
       trustProxy: trust,
-      distDir: resolve(v['dist-dir'] ?? join(WIDGET_ROOT, 'dist')),
+      distDir: resolve(v['dist-dir'] ?? defaultDistDir()),
       demo: v.demo ?? false,
       demoPort: port('demo-port', v['demo-port'], 5174),
       migrateOnly: v['migrate-only'] ?? false,

@@ -30,7 +30,7 @@ interface Decl extends Named {
   cssStates?: Named[];
 }
 
-const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as {
+const manifest = JSON.parse(readFileSync('custom-elements.all.json', 'utf8')) as {
   modules: { declarations?: Decl[] }[];
 };
 const elements = manifest.modules

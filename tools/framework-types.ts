@@ -7,9 +7,7 @@
  *    build;
  * 2. JSX types (`dist-types/jsx.d.ts`, `cita/jsx`): `CustomElements` for React 19, Preact, Solid;
  * 3. VS Code custom data (`dist/vscode.html-custom-data.json`, `dist/vscode.css-custom-data.json`);
- * 4. JetBrains web-types (`dist/web-types.json`, the package's `web-types` field);
- * 5. `dist-types/cita.d.ts`: the types of `cita/cita.js` (the script-tag bundle), those of its
- *    entry src/define/embed.ts (`window.Cita`).
+ * 4. JetBrains web-types (`dist/web-types.json`, the package's `web-types` field).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generateJetBrainsWebTypes } from 'custom-element-jet-brains-integration';
@@ -23,11 +21,19 @@ interface ManifestEvent {
 }
 interface Manifest {
   modules: {
-    declarations?: { name?: string; customElement?: boolean; tagName?: string; events?: ManifestEvent[] }[];
+    declarations?: {
+      name?: string;
+      customElement?: boolean;
+      tagName?: string;
+      events?: ManifestEvent[];
+      members?: { name?: string; privacy?: string }[];
+    }[];
+    exports?: { name?: string }[];
   }[];
 }
 
 const MANIFEST = 'custom-elements.json';
+const MANIFEST_ALL = 'custom-elements.all.json';
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
 
 // 1. Event detail types from the one map that declares them.
@@ -47,8 +53,31 @@ for (const mod of manifest.modules)
       else e.type = { text: 'Event' };
     }
   }
-// Compact: the manifest ships in the npm tarball (budget: 400 KB unpacked), and tools read it.
-writeFileSync(MANIFEST, `${JSON.stringify(manifest)}\n`);
+// The whole manifest (every element, in-frame ones included) is what docs/elements.md is written
+// from (tools/docs.ts); it stays in the repository's build.
+writeFileSync(MANIFEST_ALL, `${JSON.stringify(manifest)}\n`);
+
+// The published manifest describes the package's API: the modules of the classes src/index.ts
+// exports (the elements a host page uses and the base classes to extend), without their private
+// members. The in-frame elements, styles and step helpers are not the consumer's; tools read the
+// file, so it is compact (the tarball's budget is 400 KB unpacked).
+const indexSource = readFileSync('src/index.ts', 'utf8');
+const exported = (name: string | undefined) =>
+  name !== undefined && new RegExp(`\\b${name}\\b`).test(indexSource);
+const published = structuredClone(manifest);
+published.modules = published.modules
+  .map((mod) => ({
+    ...mod,
+    declarations: (mod.declarations ?? [])
+      .filter((d) => exported(d.name))
+      .map((d) => ({
+        ...d,
+        members: d.members?.filter((m) => m.privacy !== 'private' && !m.name?.startsWith('#')),
+      })),
+  }))
+  .filter((mod) => mod.declarations.length);
+for (const mod of published.modules) mod.exports = (mod.exports ?? []).filter((e) => exported(e.name));
+writeFileSync(MANIFEST, `${JSON.stringify(published)}\n`);
 
 // 2-4. The integrations. Type paths are relative to the output directory. The JSX generator
 // wraps an event's type in `CustomEvent<...>` and imports the names it uses from the package's
@@ -56,11 +85,10 @@ writeFileSync(MANIFEST, `${JSON.stringify(manifest)}\n`);
 const quiet = { hideLogs: true };
 /** The generators' own manifest type (the schema's), of which ours is a subset. */
 type Cem = Parameters<typeof generateJsxTypes>[0];
-const forJsx = structuredClone(manifest);
+const forJsx = structuredClone(published);
 // Only the elements whose classes the package exports: the ones that run inside the frame or
 // the console page (src/frame, src/admin) are not the host page's to type, and the generator
 // imports each class from the index.
-const indexSource = readFileSync('src/index.ts', 'utf8');
 for (const mod of forJsx.modules)
   mod.declarations = (mod.declarations ?? []).filter(
     (d) => !d.customElement || (d.name !== undefined && new RegExp(`\\b${d.name}\\b`).test(indexSource)),
@@ -101,20 +129,23 @@ function dedupeJsx(source: string): string {
   return out.join('\n');
 }
 writeFileSync(JSX_FILE, dedupeJsx(readFileSync(JSX_FILE, 'utf8')));
-generateVsCodeCustomElementData(manifest as unknown as Cem, {
+generateVsCodeCustomElementData(published as unknown as Cem, {
   ...quiet,
   outdir: 'dist',
   htmlFileName: 'vscode.html-custom-data.json',
   cssFileName: 'vscode.css-custom-data.json',
 });
-generateJetBrainsWebTypes(manifest as unknown as Cem, {
+generateJetBrainsWebTypes(published as unknown as Cem, {
   ...quiet,
   outdir: 'dist',
   webTypesFileName: 'web-types.json',
   packageJson: false,
 });
 
-writeFileSync(
-  'dist-types/cita.d.ts',
-  "// The script-tag bundle dist/cita.js: built from src/define/embed.ts.\nexport * from './define/embed.js';\n",
-);
+// Compact, like the manifest: editors read these files, people read docs/elements.md.
+for (const file of [
+  'dist/vscode.html-custom-data.json',
+  'dist/vscode.css-custom-data.json',
+  'dist/web-types.json',
+])
+  writeFileSync(file, `${JSON.stringify(JSON.parse(readFileSync(file, 'utf8')))}\n`);

@@ -1,15 +1,16 @@
 /**
  * The deployment of docs/deploy.md, run on this machine: two compiled `cita-server` instances
  * (`--trust-proxy`) on one PostgreSQL, behind Caddy running the repository's deploy/Caddyfile
- * with Caddy's internal CA on a loopback address. Through HTTPS (Node trusting Caddy's root):
- * a booking; HSTS; rate limits keyed by the client address Caddy forwards (clients on different
+ * with Caddy's internal CA on a loopback address. Through HTTPS: the widget, loaded by a script
+ * tag from Caddy's origin into a page on the business's site in Chromium (trusting Caddy's root
+ * only), books; then (Node trusting Caddy's root) a booking; HSTS; rate limits keyed by the client address Caddy forwards (clients on different
  * loopback addresses), not Caddy's own; a race for one slot across both instances books it once;
  * an idempotent create replayed through both instances returns one booking.
  *
  * Needs /usr/bin/caddy (or caddy on PATH) and CITA_TEST_PG_URL; skipped with a message otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
@@ -21,6 +22,7 @@ import { openDatabase, type Database } from '../../server/db/index.js';
 import { Availability, BusinessConfig, CreatedBooking, problemType, routes } from '../../src/api/contract.js';
 import { ORIGIN, PG_URL, rawConfig } from '../server/helpers.js';
 import { startServer, type ServerProcess } from '../server/process.js';
+import { launchChromium } from '../support/chromium.js';
 
 const CADDY = spawnSync('sh', ['-c', 'command -v caddy'], { encoding: 'utf8' }).stdout.trim();
 const CADDYFILE = fileURLToPath(new URL('../../deploy/Caddyfile', import.meta.url));
@@ -182,6 +184,77 @@ ${readFileSync(CADDYFILE, 'utf8')}`,
     customer: { name: `Cliente ${i}`, email: `c${i}@example.com`, phone: '+34600111222' },
     consents: consents(),
   });
+
+  it('the widget books in Chromium: script tag from Caddy, page on the business’s site', async () => {
+    // Chromium accepts Caddy's local CA and nothing else it would otherwise refuse: the SPKI
+    // hashes of its root and of the intermediate Caddy presents with each certificate.
+    const authority = join(dir, 'caddy', 'pki', 'authorities', 'local');
+    const spki = ['root.crt', 'intermediate.crt'].map((f) =>
+      createHash('sha256')
+        .update(
+          new X509Certificate(readFileSync(join(authority, f))).publicKey.export({
+            type: 'spki',
+            format: 'der',
+          }),
+        )
+        .digest('base64'),
+    );
+    const browser = await launchChromium([
+      `--ignore-certificate-errors-spki-list=${spki.join(',')}`,
+      '--host-resolver-rules=MAP localhost 127.0.0.1',
+      // The business's page is served by the test (a public origin to Chromium), the backend is on
+      // loopback here, as it is not in a deployment: Local Network Access would ask the visitor.
+      '--disable-features=LocalNetworkAccessChecks',
+    ]);
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const log: string[] = [];
+      page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
+      page.on('requestfailed', (r) => log.push(`failed ${r.url()}: ${r.failure()?.errorText}`));
+      // The business's own page (its origin is in allowedOrigins); the script comes from Caddy.
+      await page.route(`${ORIGIN}/**`, (route) =>
+        route.fulfill({
+          contentType: 'text/html; charset=utf-8',
+          body: `<!doctype html><html lang="en"><title>Shop</title>
+<script type="module" src="https://localhost:${httpsPort}/cita.js" data-business="test-salon"></script>
+<cita-booking-form></cita-booking-form>`,
+        }),
+      );
+      await page.goto(`${ORIGIN}/book`);
+      const form = page.locator('cita-booking-form');
+      await form
+        .getByRole('button', { name: /Corte/ })
+        .click({ timeout: 30_000 })
+        .catch(async (err: Error) => {
+          throw new Error(
+            `${err.message}\n${log.join('\n')}\n${await form.evaluate((f) => f.shadowRoot?.innerHTML ?? '')}`,
+          );
+        });
+      await expect.poll(() => form.locator('.day.available').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await form.locator('.day.available').first().click();
+      await form.locator('[part~="slot"]').first().click();
+      await form.getByLabel('Name').fill('Ana García');
+      await form.getByLabel('Email').fill('ana@example.com');
+      if (await form.getByLabel('Phone').count()) await form.getByLabel('Phone').fill('+34 600 123 456');
+      for (const box of await form.locator('cita-consent-checkbox').all()) await box.locator('input').check();
+      await form.getByRole('button', { name: 'Continue' }).click();
+      await form.getByRole('button', { name: 'Confirm booking' }).click();
+      await expect
+        .poll(() => form.getByRole('heading', { level: 2 }).textContent(), { timeout: 20_000 })
+        .toBe('Booking confirmed');
+      const reference = (await form.locator('.reference').textContent())?.trim() ?? '';
+      expect(reference).not.toBe('');
+      expect(errors).toEqual([]);
+      const rows = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM bookings WHERE customer_email = 'ana@example.com' AND status = 'confirmed'`,
+      );
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('books through HTTPS, with HSTS sent', async () => {
     const res = await call(routes.business('test-salon'), { from: '127.0.0.2', headers: { Origin: ORIGIN } });
