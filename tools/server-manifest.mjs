@@ -39,6 +39,8 @@ if (command === 'pack') {
         recursive: true,
         filter: (src) => !src.endsWith('.map'),
       });
+  // The precompressed copies match their originals (server/http/static.ts, `.precompressed`).
+  writeFileSync(new URL('.precompressed', PUBLIC), 'copied whole from one build\n');
   writeFileSync(SAVED, text);
   writeFileSync(SERVER, `${JSON.stringify(pkg, null, 2)}\n`);
 } else if (command === 'restore') {

@@ -3,7 +3,7 @@
  * precompressed `<file>.br` / `<file>.gz` written by tools/compress.ts when the client accepts it.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { dirname, extname, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 
 const TYPES: Record<string, string> = {
@@ -59,6 +59,25 @@ export interface StaticFile {
   encoded: Partial<Record<Encoding, EncodedFile>>;
 }
 
+/**
+ * A directory holding `.precompressed` (or whose parent does) was copied whole from one build (cita-server's `public/`,
+ * tools/server-manifest.mjs): its siblings match their originals whatever their times (npm sets
+ * each file's time when it extracts it, in the tarball's order). Elsewhere (a build directory) an
+ * older sibling is left from an earlier build and is not served.
+ */
+const sealedRoots = new Map<string, Promise<boolean>>();
+function sealedRoot(root: string): Promise<boolean> {
+  let sealed = sealedRoots.get(root);
+  if (!sealed) {
+    sealed = stat(resolve(root, '.precompressed')).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    sealedRoots.set(root, sealed);
+  }
+  return sealed;
+}
+
 /** A file under `root` for the URL path `urlPath` (already without its prefix), or undefined. */
 export async function findFile(
   root: string,
@@ -89,11 +108,13 @@ export async function findFile(
     const compressible = COMPRESSIBLE_EXTENSIONS.has(extname(path).toLowerCase());
     const encoded: StaticFile['encoded'] = {};
     if (compressible) {
+      // The marker sits in public/; frames are served from public/frame/.
+      const sealed = (await sealedRoot(base)) || (await sealedRoot(dirname(base)));
       await Promise.all(
         ENCODINGS.map(async ({ name, suffix }) => {
           const sibling = await stat(path + suffix).catch(() => undefined);
           // An older sibling is left from an earlier build: it holds other bytes.
-          if (sibling?.isFile() && sibling.mtimeMs >= info.mtimeMs)
+          if (sibling?.isFile() && (sealed || sibling.mtimeMs >= info.mtimeMs))
             encoded[name] = { path: path + suffix, etag: `W/"${tag}-${suffix.slice(1)}"` };
         }),
       );

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/index.js';
 import { createApp } from '../../server/http/app.js';
 import { createDemoApp, listen, type Listening } from '../../server/http/server.js';
-import { chooseEncoding } from '../../server/http/static.js';
+import { chooseEncoding, findFile } from '../../server/http/static.js';
 import { compressDir } from '../../tools/compress.js';
 import { testConfig } from './helpers.js';
 
@@ -282,6 +282,38 @@ describe('precompressed serving', () => {
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(varyOf(res)).toContain('accept-encoding');
     expect(res.body.toString()).toBe(CHUNK);
+  });
+
+  it('serves the siblings of a directory copied whole from one build (cita-server public/), whatever their times', async () => {
+    // npm extracts a tarball in its own order and stamps each file as it goes: the original can
+    // come out newer than its .br. tools/server-manifest.mjs marks public/ with `.precompressed`.
+    const pub = join(dir, 'public');
+    mkdirSync(join(pub, 'frame'), { recursive: true });
+    for (const [file, data] of [
+      ['cita.js', SCRIPT],
+      ['frame/f.js', CHUNK],
+    ] as const) {
+      writeFileSync(join(pub, file), data);
+      await compressDir(pub);
+      const future = new Date(Date.now() + 3_600_000);
+      utimesSync(join(pub, file), future, future);
+    }
+    const frame = await findFile(join(pub, 'frame'), 'f.js');
+    expect(frame?.encoded.br).toBeUndefined(); // no marker yet: treated as stale
+    writeFileSync(join(pub, '.precompressed'), 'copied whole from one build\n');
+    const server = await listen(createApp({ config: testConfig(), db: noDb, distDir: pub }).fetch, {
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    try {
+      const res = await raw(server.port, '/cita.js', { 'Accept-Encoding': ALL });
+      expect(res.headers['content-encoding']).toBe('br');
+      expect(decode(res).toString()).toBe(SCRIPT);
+      expect((await findFile(join(pub, 'frame'), 'f.js'))?.encoded.br).toBeDefined();
+      expect((await raw(server.port, '/.precompressed', {})).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it('leaves source maps, images and files too small to gain alone', async () => {
