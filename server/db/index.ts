@@ -7,9 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import pg from 'pg';
+import type { PGlite as PGliteType } from '@electric-sql/pglite';
+import type pg from 'pg';
 import { tightenTree } from './datadir.js';
 
 export type Row = Record<string, unknown>;
@@ -81,11 +80,14 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
  * and with 16 MB of shared buffers instead of PostgreSQL's 128 MB, which live in the WebAssembly
  * heap (about 100 MB less resident memory, no measurable cost at 100k bookings).
  */
-export const PGLITE_START_PARAMS: readonly string[] = [
-  ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
-  '-c',
-  'shared_buffers=16MB',
-];
+function pgliteStartParams(PGlite: Pick<typeof PGliteType, 'defaultStartParams'>): string[] {
+  return [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'shared_buffers=16MB'];
+}
+
+// Each driver is loaded when a database of its kind is opened: a server uses one of the two, and
+// loading both cost a few hundred milliseconds of every start.
+const loadPglite = () => import('@electric-sql/pglite');
+const loadPg = async () => (await import('pg')).default;
 
 /**
  * A new data directory: initdb runs in a child process, so its memory (a second PostgreSQL instance
@@ -93,12 +95,12 @@ export const PGLITE_START_PARAMS: readonly string[] = [
  * instead of staying in the server's heap. The child reports its peak resident memory (MB), which
  * the bench reads from `CITA_INITDB_PEAK_MB` in the log.
  */
-async function initPgliteDir(dataDir: string): Promise<void> {
+async function initPgliteDir(dataDir: string, startParams: readonly string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const args = JSON.stringify({
     module: createRequire(import.meta.url).resolve('@electric-sql/pglite'),
     dataDir,
-    startParams: PGLITE_START_PARAMS,
+    startParams,
   });
   const code = `
     const a = JSON.parse(process.argv[1]);
@@ -118,14 +120,19 @@ async function initPgliteDir(dataDir: string): Promise<void> {
 }
 
 async function openPglite(dataDir?: string): Promise<Database> {
+  const [{ PGlite }, { btree_gist }] = await Promise.all([
+    loadPglite(),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+  ]);
+  const startParams = pgliteStartParams(PGlite);
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    await initPgliteDir(dataDir);
+    await initPgliteDir(dataDir, startParams);
   }
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     extensions: { btree_gist },
-    startParams: [...PGLITE_START_PARAMS],
+    startParams,
   });
   if (dataDir) tightenTree(dataDir);
   return {
@@ -154,7 +161,8 @@ async function openPglite(dataDir?: string): Promise<Database> {
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error('Bad schema name');
-  const pool = new pg.Pool({
+  const { Pool } = await loadPg();
+  const pool = new Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     // The schema name is checked above; `public` stays on the path for the btree_gist operators.
