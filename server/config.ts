@@ -324,6 +324,17 @@ const Business = z.strictObject({
       liveBookingsPerEmail: z.number().int().min(1).max(10_000).default(3),
     })
     .default({ liveBookingsPerEmail: 3 }),
+  /**
+   * Confirmation by email: with `byEmail`, a new booking is only held for `holdMinutes`, and an
+   * email with a link (the manage link, so `manageUrl` is required) asks the customer to confirm
+   * it. Unconfirmed, the hold lapses and the slot is free again.
+   */
+  confirmation: z
+    .strictObject({
+      byEmail: z.boolean().default(false),
+      holdMinutes: z.number().int().min(1).max(120).default(15),
+    })
+    .default({ byEmail: false, holdMinutes: 15 }),
   /** The calling code of the business's country: national phone numbers are read with it. */
   phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
   /** Phone, email and postal address customers can reach the business at. */
@@ -489,6 +500,11 @@ function crossCheck(input: unknown): CrossIssue[] {
           issues.push({ path: [...at, 'services', i, 'staff', j], message: `No staff member "${id}"` });
       });
     });
+    if (obj(b.confirmation).byEmail === true && b.manageUrl === undefined)
+      issues.push({
+        path: [...at, 'manageUrl'],
+        message: 'Required with confirmation.byEmail: the confirmation link opens the manage page',
+      });
     if (Array.isArray(b.allowedOrigins) && new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
       issues.push({ path: [...at, 'allowedOrigins'], message: 'An origin is listed twice' });
     const sec = obj(b.security);
@@ -560,6 +576,7 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       ),
       rules: b.rules,
       security: b.security,
+      ...(b.confirmation.byEmail ? { emailConfirmation: { holdMinutes: b.confirmation.holdMinutes } } : {}),
       ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
       ...(b.contact ? { contact: b.contact } : {}),
     };

@@ -260,6 +260,28 @@ export const ROUTES = {
     },
   },
 
+  confirmBooking: {
+    method: 'POST',
+    path: honoPath(routes.confirm),
+    class: 'public-api',
+    rateLimit: 'manage',
+    api: {
+      operationId: 'confirmBooking',
+      summary:
+        'Confirm a held booking (businesses that confirm by email), by the manage token its email carried',
+      response: { status: 200, description: 'The confirmed booking', schema: 'Booking' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'hold_expired',
+        'already_confirmed',
+        'already_cancelled',
+        'origin_not_allowed',
+        'rate_limited',
+      ],
+      auth: 'manageToken',
+    },
+  },
+
   /* ---- frames: the isolated tier's pages and their bundle (routes/frames.ts) ---- */
   framePage: { method: 'GET', path: '/frame/:business/:element', class: 'frames' },
   frameAsset: {
