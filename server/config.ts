@@ -361,6 +361,11 @@ export const DEFAULT_RATE_LIMITS = {
   bookings: { perIp: 10, perBusiness: 300 },
   /** Reading and cancelling a booking by its manage token. */
   manage: { perIp: 30 },
+  /**
+   * The account API (sign-up, sign-in, reset, the signed-in customer's requests), per client only:
+   * a business-wide ceiling there would let anyone stop every customer from signing in.
+   */
+  account: { perIp: 60 },
 } as const;
 
 const RateLimits = z
@@ -372,6 +377,7 @@ const RateLimits = z
     availability: Limit.default({ ...DEFAULT_RATE_LIMITS.availability }),
     bookings: Limit.default({ ...DEFAULT_RATE_LIMITS.bookings }),
     manage: ClientLimit.default({ ...DEFAULT_RATE_LIMITS.manage }),
+    account: ClientLimit.default({ ...DEFAULT_RATE_LIMITS.account }),
   })
   .default({
     windowSeconds: DEFAULT_RATE_LIMITS.windowSeconds,
@@ -379,6 +385,7 @@ const RateLimits = z
     availability: { ...DEFAULT_RATE_LIMITS.availability },
     bookings: { ...DEFAULT_RATE_LIMITS.bookings },
     manage: { ...DEFAULT_RATE_LIMITS.manage },
+    account: { ...DEFAULT_RATE_LIMITS.account },
   });
 
 const Smtp = z.strictObject({
