@@ -9,7 +9,9 @@
  * every instance for those buckets, or, when it counted nothing, only reads those totals. So each
  * instance learns the others' hits within one interval even when it sees no traffic itself, and a
  * limit holds across instances give or take what the others let through during one interval (and
- * the first hit an instance sees on a bucket new to it, which it cannot know about yet). PGlite is one process by
+ * the first hit an instance sees on a bucket new to it, which it cannot know about yet). An
+ * instance that counted nothing for 20 ticks stops reading until its next hit, whose verdict then
+ * rests on totals at most that old. PGlite is one process by
  * construction (it locks its data directory), so there the in-process count is the whole truth.
  *
  * A refused request is not counted: a client that keeps hammering is refused until its own rate
@@ -33,6 +35,9 @@ export interface RateLimiterOptions {
   /** Called when a flush fails (the limiter goes on counting in process). */
   onError?: (err: unknown) => void;
 }
+
+/** An instance that counted nothing for this many ticks (5 s at 250 ms) stops reading totals. */
+const IDLE_TICKS = 20;
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -138,16 +143,20 @@ export class RateLimiter {
   }
 
   private closed = false;
+  /** Ticks since this instance last counted a hit; the timer stops after IDLE_TICKS of them. */
+  private idleTicks = 0;
 
   private record(bucket: string, windowStart: number): void {
     const key = `${windowStart} ${bucket}`;
     const d = this.pending.get(key);
     if (d) d.hits++;
     else this.pending.set(key, { bucket, windowStart, hits: 1 });
+    this.idleTicks = 0;
     if (!this.timer && !this.closed) {
       // One tick per interval while any bucket lives: send what was counted, or read the totals.
       this.timer = setInterval(() => {
-        if (this.buckets.size === 0 && this.pending.size === 0) {
+        // Nothing to send and no traffic for a while: stop reading (the next hit restarts it).
+        if (this.pending.size === 0 && (this.buckets.size === 0 || ++this.idleTicks > IDLE_TICKS)) {
           clearInterval(this.timer);
           this.timer = undefined;
           return;
