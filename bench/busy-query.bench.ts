@@ -14,7 +14,8 @@ import { BUSY_SQL } from '../server/db/stores/bookings.ts';
 import type { BenchRow } from './run.ts';
 
 const OLD_SQL = `SELECT staff, lower(blocked) AS "start", upper(blocked) AS "end" FROM bookings
-  WHERE business = $1 AND status = 'confirmed' AND staff = ANY($2::text[])
+  WHERE business = $1 AND status IN ('confirmed', 'held') AND (status = 'confirmed' OR hold_until > $5)
+    AND staff = ANY($2::text[])
     AND blocked && tstzrange($3::timestamptz, $4::timestamptz, '[)')`;
 
 async function fill(db: Database, n: number) {
@@ -37,6 +38,7 @@ async function time(db: Database, sql: string): Promise<{ ms: number; buffers: s
     ['s1', 's2', 's3'],
     new Date('2026-06-01T00:00:00Z'),
     new Date('2026-07-01T00:00:00Z'),
+    new Date('2026-01-01T00:00:00Z'),
   ];
   for (let i = 0; i < 20; i++) await db.query(sql, params);
   const xs: number[] = [];

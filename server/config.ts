@@ -324,6 +324,17 @@ const Business = z.strictObject({
       liveBookingsPerEmail: z.number().int().min(1).max(10_000).default(3),
     })
     .default({ liveBookingsPerEmail: 3 }),
+  /**
+   * Confirmation by email: with `byEmail`, a new booking is only held for `holdMinutes`, and an
+   * email with a link (the manage link, so `manageUrl` is required) asks the customer to confirm
+   * it. Unconfirmed, the hold lapses and the slot is free again.
+   */
+  confirmation: z
+    .strictObject({
+      byEmail: z.boolean().default(false),
+      holdMinutes: z.number().int().min(1).max(120).default(15),
+    })
+    .default({ byEmail: false, holdMinutes: 15 }),
   /** The calling code of the business's country: national phone numbers are read with it. */
   phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
   /** Phone, email and postal address customers can reach the business at. */
@@ -350,6 +361,11 @@ export const DEFAULT_RATE_LIMITS = {
   bookings: { perIp: 10, perBusiness: 300 },
   /** Reading and cancelling a booking by its manage token. */
   manage: { perIp: 30 },
+  /**
+   * The account API (sign-up, sign-in, reset, the signed-in customer's requests), per client only:
+   * a business-wide ceiling there would let anyone stop every customer from signing in.
+   */
+  account: { perIp: 60 },
 } as const;
 
 const RateLimits = z
@@ -361,6 +377,7 @@ const RateLimits = z
     availability: Limit.default({ ...DEFAULT_RATE_LIMITS.availability }),
     bookings: Limit.default({ ...DEFAULT_RATE_LIMITS.bookings }),
     manage: ClientLimit.default({ ...DEFAULT_RATE_LIMITS.manage }),
+    account: ClientLimit.default({ ...DEFAULT_RATE_LIMITS.account }),
   })
   .default({
     windowSeconds: DEFAULT_RATE_LIMITS.windowSeconds,
@@ -368,6 +385,7 @@ const RateLimits = z
     availability: { ...DEFAULT_RATE_LIMITS.availability },
     bookings: { ...DEFAULT_RATE_LIMITS.bookings },
     manage: { ...DEFAULT_RATE_LIMITS.manage },
+    account: { ...DEFAULT_RATE_LIMITS.account },
   });
 
 const Smtp = z.strictObject({
@@ -489,6 +507,11 @@ function crossCheck(input: unknown): CrossIssue[] {
           issues.push({ path: [...at, 'services', i, 'staff', j], message: `No staff member "${id}"` });
       });
     });
+    if (obj(b.confirmation).byEmail === true && b.manageUrl === undefined)
+      issues.push({
+        path: [...at, 'manageUrl'],
+        message: 'Required with confirmation.byEmail: the confirmation link opens the manage page',
+      });
     if (Array.isArray(b.allowedOrigins) && new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
       issues.push({ path: [...at, 'allowedOrigins'], message: 'An origin is listed twice' });
     const sec = obj(b.security);
@@ -560,6 +583,7 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       ),
       rules: b.rules,
       security: b.security,
+      ...(b.confirmation.byEmail ? { emailConfirmation: { holdMinutes: b.confirmation.holdMinutes } } : {}),
       ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
       ...(b.contact ? { contact: b.contact } : {}),
     };

@@ -27,6 +27,7 @@ export type { Strings } from './locales/strings.js';
 export type {
   CitaBookingCancelledDetail,
   CitaBookingConfirmedDetail,
+  CitaBookingHeldDetail,
   CitaBookingSubmitDetail,
   CitaErrorDetail,
   CitaEventMap,

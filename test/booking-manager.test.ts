@@ -17,7 +17,7 @@ const api = (path: string, init?: RequestInit) =>
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** Books the first free slot (soon: inside the 24 h cutoff) or the last one (weeks ahead). */
-async function book(which: 'first' | 'last'): Promise<CreatedBooking> {
+async function book(which: 'first' | 'last'): Promise<CreatedBooking & { manageToken: string }> {
   const config = (await (await api('')).json()) as BusinessConfig;
   const from = which === 'first' ? day(0) : day(30);
   const availability = (await (

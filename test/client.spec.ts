@@ -314,8 +314,8 @@ describe('CitaClient against a misbehaving server', () => {
       to: '2026-03-31',
     });
     const created = await client.createBooking(bookingRequest);
-    const read = await client.getBooking(created.id, created.manageToken);
-    const cancelled = await client.cancelBooking(created.id, created.manageToken, { reason: 'Sick' });
+    const read = await client.getBooking(created.id, created.manageToken!);
+    const cancelled = await client.cancelBooking(created.id, created.manageToken!, { reason: 'Sick' });
 
     expect(availability.from).toBe('2026-03-01');
     expect(read.status).toBe('confirmed');

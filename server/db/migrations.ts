@@ -224,6 +224,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN key_id uuid;
     `,
   },
+  {
+    version: 8,
+    name: 'bookings held until confirmed by email',
+    sql: /* sql */ `
+      -- A held booking takes its slot until hold_until; confirming it from the email makes it
+      -- 'confirmed'. A lapsed hold is marked 'expired' by the next booking of that staff member
+      -- (inside its transaction, before its insert) or by maintenance: until then the queries
+      -- ignore it, and the constraint stops counting it as soon as it is marked.
+      ALTER TABLE bookings ADD COLUMN hold_until timestamptz;
+      ALTER TABLE bookings DROP CONSTRAINT bookings_status_check;
+      ALTER TABLE bookings ADD CONSTRAINT bookings_status_check
+        CHECK (status IN ('held', 'confirmed', 'cancelled', 'expired'));
+      ALTER TABLE bookings ADD CONSTRAINT bookings_hold_until
+        CHECK ((status IN ('held', 'expired')) = (hold_until IS NOT NULL));
+      ALTER TABLE bookings DROP CONSTRAINT bookings_no_overlap;
+      ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap
+        EXCLUDE USING gist (business WITH =, staff WITH =, blocked WITH &&) WHERE (status IN ('confirmed', 'held'));
+      CREATE INDEX bookings_held ON bookings (hold_until) WHERE status = 'held';
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

@@ -9,6 +9,11 @@
  * booking, consent proof, confirmation email in the outbox. The exclusion constraint settles
  * races: the store reports a conflicting insert as `slot_taken`, answered as `slot_unavailable`.
  *
+ * Confirmation by email (the business's `confirmation.byEmail`): the booking is stored `held` until
+ * `hold_until`, the email carries the manage link instead of the response (which has no token),
+ * and `confirmBooking` with that token makes it `confirmed` and queues the usual confirmation.
+ * A lapsed hold is `hold_expired` to every route and blocks no slot (server/db/stores/bookings.ts).
+ *
  * Read and cancel: by booking id and manage token (constant-time hash compare; any mismatch is
  * `not_found`). A cancellation after the cutoff consented to at booking time is refused with
  * `cancellation_closed` and the last moment it was possible.
@@ -26,6 +31,7 @@ import { staffSchedule, type Business } from '../config.js';
 import type { Database } from '../db/index.js';
 import {
   cancelBooking as cancelBookingRow,
+  confirmHeldBooking,
   findBooking,
   recordNewBooking,
   type BookingRow,
@@ -34,7 +40,7 @@ import { findIdempotencyKey, type IdempotencyRow } from '../db/stores/idempotenc
 import { enqueueEmail } from '../db/stores/outbox.js';
 import { checkSlot } from './availability.js';
 import { eligibleStaff, engineService, findService, loadBusy } from './catalog.js';
-import { manageLink, renderCancellation, renderConfirmation } from './email.js';
+import { manageLink, renderCancellation, renderConfirmation, renderHoldRequest } from './email.js';
 import { ProblemError } from './problems.js';
 import {
   canonicalJson,
@@ -67,6 +73,7 @@ export function isoInstant(d: Date | number): string {
 }
 
 export function bookingView(b: BookingRow): Booking {
+  if (b.status === 'expired') throw new ProblemError('hold_expired');
   return {
     id: b.id,
     reference: b.reference,
@@ -80,6 +87,7 @@ export function bookingView(b: BookingRow): Booking {
     customer: { name: b.customer_name },
     ...(b.cancellable_until ? { cancellableUntil: isoInstant(b.cancellable_until) } : {}),
     ...(b.cancelled_at ? { cancelledAt: isoInstant(b.cancelled_at) } : {}),
+    ...(b.status === 'held' && b.hold_until ? { holdUntil: isoInstant(b.hold_until) } : {}),
     createdAt: isoInstant(b.created_at),
   };
 }
@@ -120,9 +128,17 @@ export async function createBooking(
   const startMs = Date.parse(req.start);
   const endMs = startMs + service.durationMinutes * 60_000;
   const cutoff = business.policies.cancellation?.cutoffHours;
+  const hold = business.confirmation.byEmail
+    ? new Date(now.getTime() + business.confirmation.holdMinutes * 60_000)
+    : null;
 
   for (let attempt = 0; ; attempt++) {
-    const busy = await loadBusy(db, business, staff, new Date(startMs - DAY), new Date(startMs + DAY));
+    // With the staff member chosen, the exclusion constraint is the overlap check (one statement
+    // fewer); without, the busy times say who is free.
+    const busy =
+      req.staff !== undefined
+        ? []
+        : await loadBusy(db, business, staff, new Date(startMs - DAY), new Date(startMs + DAY), now);
     const slot = checkSlot({
       timeZone: business.timeZone,
       now,
@@ -155,7 +171,7 @@ export async function createBooking(
       staff_name: business.staffById.get(slot.staffId)!.name,
       starts_at: new Date(startMs),
       ends_at: new Date(endMs),
-      status: 'confirmed',
+      status: hold ? 'held' : 'confirmed',
       ...customer,
       locale: req.locale ?? business.locale,
       customer_time_zone: req.timeZone ?? null,
@@ -165,12 +181,15 @@ export async function createBooking(
       created_at: now,
       cancelled_at: null,
       cancel_reason: null,
+      hold_until: hold,
     };
     const blocked = {
       start: startMs - service.bufferBeforeMinutes * 60_000,
       end: endMs + service.bufferAfterMinutes * 60_000,
     };
-    const email = renderConfirmation(business, row, manageLink(business, id, token));
+    const link = manageLink(business, id, token);
+    // With confirmation by email the config requires manageUrl, so there is a link to send.
+    const email = hold ? renderHoldRequest(business, row, link!) : renderConfirmation(business, row, link);
     const saved = await recordNewBooking(db, {
       idempotency: {
         business: business.slug,
@@ -181,9 +200,19 @@ export async function createBooking(
         created_at: now,
       },
       idempotencyNotBefore: notBefore,
-      booking: { ...row, blocked_start: new Date(blocked.start), blocked_end: new Date(blocked.end) },
+      booking: {
+        ...row,
+        status: hold ? 'held' : 'confirmed',
+        blocked_start: new Date(blocked.start),
+        blocked_end: new Date(blocked.end),
+      },
       consents: consents.map((c) => ({ booking_id: id, ...c, accepted_at: now, origin: input.origin })),
-      email: { booking_id: id, kind: 'confirmation', recipient: row.customer_email, ...email },
+      email: {
+        booking_id: id,
+        kind: hold ? 'hold' : 'confirmation',
+        recipient: row.customer_email,
+        ...email,
+      },
       limits: { liveBookingsPerEmail: business.limits.liveBookingsPerEmail },
     });
     if (!saved.ok) {
@@ -205,7 +234,7 @@ export async function createBooking(
       throw new Error('Booking references kept colliding');
     }
     deps.onEmailQueued?.();
-    return { booking: { ...bookingView(row), manageToken: token }, replayed: false };
+    return { booking: withToken(row, token), replayed: false };
   }
 }
 
@@ -221,7 +250,13 @@ async function replay(
   const token = unsealToken(earlier.sealed_token, idempotencyKey, business.slug, earlier.booking_id);
   if (!row || token === undefined || !tokenMatches(token, row.manage_token_hash))
     throw new ProblemError('idempotency_key_reused');
-  return { booking: { ...bookingView(row), manageToken: token }, replayed: true };
+  return { booking: withToken(row, token), replayed: true };
+}
+
+/** The created booking with its manage token, unless it is held: then only the email has it. */
+function withToken(row: BookingRow, token: string): CreatedBooking {
+  const view = bookingView(row);
+  return row.status === 'held' ? view : { ...view, manageToken: token };
 }
 
 /** The customer fields to store: those the business asks for (all required); others are dropped. */
@@ -264,9 +299,17 @@ function checkConsents(business: Business, consents: CreateBookingRequest['conse
   return accepted;
 }
 
-async function authenticate(db: Database, business: Business, id: string, token: string | undefined) {
+async function authenticate(
+  db: Database,
+  business: Business,
+  id: string,
+  token: string | undefined,
+  now: Date,
+) {
   const row = await findBooking(db, business.slug, id);
   if (!tokenMatches(token, row?.manage_token_hash) || !row) throw new ProblemError('not_found');
+  if (row.status === 'expired' || (row.status === 'held' && row.hold_until!.getTime() <= now.getTime()))
+    throw new ProblemError('hold_expired');
   return row;
 }
 
@@ -276,7 +319,48 @@ export async function getBooking(
   id: string,
   token: string | undefined,
 ): Promise<Booking> {
-  return bookingView(await authenticate(deps.db, business, id, token));
+  return bookingView(await authenticate(deps.db, business, id, token, deps.now()));
+}
+
+/**
+ * Confirm a held booking with the manage token from its email: it becomes `confirmed` and the
+ * usual confirmation email (with the same manage link) is queued, in one transaction. A second
+ * use of the link is `already_confirmed`; a lapsed hold is `hold_expired`.
+ */
+export async function confirmBooking(
+  deps: BookingDeps,
+  business: Business,
+  id: string,
+  token: string,
+): Promise<Booking> {
+  const now = deps.now();
+  const row = await authenticate(deps.db, business, id, token, now);
+  if (row.status === 'confirmed') throw new ProblemError('already_confirmed');
+  if (row.status === 'cancelled') throw new ProblemError('already_cancelled');
+  const confirmed = await deps.db.transaction(async (tx) => {
+    const updated = await confirmHeldBooking(tx, business.slug, id, now);
+    if (!updated) return undefined;
+    await enqueueEmail(
+      tx,
+      {
+        booking_id: id,
+        kind: 'confirmation',
+        recipient: updated.customer_email,
+        ...renderConfirmation(business, updated, manageLink(business, id, token)),
+      },
+      now,
+    );
+    return updated;
+  });
+  if (!confirmed) {
+    // Confirmed, cancelled or lapsed between the read and the update: say which.
+    await authenticate(deps.db, business, id, token, now).then((r) => {
+      if (r.status === 'cancelled') throw new ProblemError('already_cancelled');
+    });
+    throw new ProblemError('already_confirmed');
+  }
+  deps.onEmailQueued?.();
+  return bookingView(confirmed);
 }
 
 export async function cancelBooking(
@@ -286,7 +370,12 @@ export async function cancelBooking(
   token: string | undefined,
   reason: string | undefined,
 ): Promise<Booking> {
-  return cancelLiveBooking(deps, business, await authenticate(deps.db, business, id, token), reason);
+  return cancelLiveBooking(
+    deps,
+    business,
+    await authenticate(deps.db, business, id, token, deps.now()),
+    reason,
+  );
 }
 
 /**

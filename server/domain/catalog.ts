@@ -35,13 +35,14 @@ export function engineService(service: ServiceInput): AvailabilityInput['service
   };
 }
 
-/** Live bookings of `staff` as busy intervals for the engine, over [from, to). */
+/** Live bookings (holds not lapsed at `now` included) of `staff` as busy intervals, over [from, to). */
 export async function loadBusy(
   q: Queryable,
   business: Business,
   staff: readonly StaffInput[],
   from: Date,
   to: Date,
+  now: Date,
 ): Promise<AvailabilityInput['busy']> {
   const rows = await busyIntervals(
     q,
@@ -49,6 +50,7 @@ export async function loadBusy(
     staff.map((s) => s.id),
     from,
     to,
+    now,
   );
   return rows.map((r) => ({
     staffId: r.staff,
@@ -73,6 +75,7 @@ export async function getAvailability(
     staff,
     new Date(Date.parse(`${query.from}T00:00:00Z`) - 2 * DAY),
     new Date(Date.parse(`${query.to}T00:00:00Z`) + 3 * DAY),
+    now,
   );
   const slots = computeSlots({
     timeZone: business.timeZone,

@@ -13,6 +13,11 @@ const STRINGS = {
   es: {
     confirmedSubject: (business: string, ref: string) => `Reserva confirmada en ${business} (${ref})`,
     cancelledSubject: (business: string, ref: string) => `Reserva cancelada en ${business} (${ref})`,
+    holdSubject: (business: string, ref: string) => `Confirma tu reserva en ${business} (${ref})`,
+    held: (business: string) => `Tenemos tu hora reservada en ${business}, pero falta que la confirmes.`,
+    confirmBy: (when: string) =>
+      `Abre este enlace y pulsa «Confirmar» antes del ${when}; si no, la hora quedará libre:`,
+    notYou: 'Si no has pedido esta reserva, ignora este correo: no se confirmará.',
     hello: (name: string) => `Hola, ${name}:`,
     confirmed: (business: string) => `Tu reserva en ${business} está confirmada.`,
     cancelled: (business: string) => `Tu reserva en ${business} ha sido cancelada.`,
@@ -29,6 +34,11 @@ const STRINGS = {
   en: {
     confirmedSubject: (business: string, ref: string) => `Booking confirmed at ${business} (${ref})`,
     cancelledSubject: (business: string, ref: string) => `Booking cancelled at ${business} (${ref})`,
+    holdSubject: (business: string, ref: string) => `Confirm your booking at ${business} (${ref})`,
+    held: (business: string) => `Your time at ${business} is held for you, but you still need to confirm it.`,
+    confirmBy: (when: string) =>
+      `Open this link and press "Confirm" before ${when}, or the time will be released:`,
+    notYou: 'If you did not ask for this booking, ignore this email: it will not be confirmed.',
     hello: (name: string) => `Hello ${name},`,
     confirmed: (business: string) => `Your booking at ${business} is confirmed.`,
     cancelled: (business: string) => `Your booking at ${business} has been cancelled.`,
@@ -116,6 +126,17 @@ export function renderConfirmation(
   if (link) lines.push('', t.manage, link, t.keepLink);
   lines.push('', t.bye, ...signature(business));
   return { subject: t.confirmedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+}
+
+/** A held booking: the link to confirm it (the manage link), and until when. */
+export function renderHoldRequest(business: Business, b: BookingRow, link: string): RenderedEmail {
+  const { t, locale, lines } = opening(b, (t) => t.held(business.name));
+  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
+  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
+    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  lines.push('', t.confirmBy(formatWhen(b.hold_until!, locale, b.time_zone)), link, t.keepLink, '', t.notYou);
+  lines.push('', t.bye, ...signature(business));
+  return { subject: t.holdSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
 }
 
 export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {

@@ -4,28 +4,40 @@
  * budgets across a window edge as fixed windows allowed.
  *
  * Counting happens in process: a request costs a map lookup, never a database round trip. With
- * `shared` (several instances on one PostgreSQL) each instance adds what it counted to an UNLOGGED
- * table in one statement every `flushMs` (and only when it counted something), and takes back the
- * totals of every instance for the buckets it touched. So a limit holds across instances, give or
- * take what the other instances let through during one flush interval. PGlite is one process by
+ * `db` (several instances on one PostgreSQL) each instance, every `flushMs` while it has live
+ * buckets, adds what it counted to an UNLOGGED table in one statement and takes back the totals of
+ * every instance for those buckets, or, when it counted nothing, only reads those totals. So each
+ * instance learns the others' hits within one interval even when it sees no traffic itself, and a
+ * limit holds across instances give or take what the others let through during one interval (and
+ * the first hit an instance sees on a bucket new to it, which it cannot know about yet). An
+ * instance that counted nothing for 20 ticks stops reading until its next hit, whose verdict then
+ * rests on totals at most that old. PGlite is one process by
  * construction (it locks its data directory), so there the in-process count is the whole truth.
  *
  * A refused request is not counted: a client that keeps hammering is refused until its own rate
  * drops under the limit, and its refusals spend no shared budget.
  */
 import type { Database } from '../db/index.js';
-import { addRateLimitHits, pruneRateLimitHits, type HitDelta } from '../db/stores/rate-limits.js';
+import {
+  addRateLimitHits,
+  pruneRateLimitHits,
+  readRateLimitHits,
+  type HitDelta,
+} from '../db/stores/rate-limits.js';
 
 export interface RateLimiterOptions {
   windowMs: number;
   now: () => Date;
   /** Share counts with other instances through this database. */
   db?: Database;
-  /** How often counts are sent to the database (shared only). */
+  /** How often counts are sent to, and totals read from, the database (shared only). */
   flushMs?: number;
   /** Called when a flush fails (the limiter goes on counting in process). */
   onError?: (err: unknown) => void;
 }
+
+/** An instance that counted nothing for this many ticks (5 s at 250 ms) stops reading totals. */
+const IDLE_TICKS = 20;
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -40,7 +52,7 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   /** Hits not yet sent to the database, by `${windowStart} ${bucket}`. */
   private pending = new Map<string, HitDelta>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
   private flushing: Promise<void> | undefined;
   private lastSweep = 0;
   private lastPrune = 0;
@@ -73,25 +85,25 @@ export class RateLimiter {
     return { ok: true };
   }
 
-  /** Send pending counts now (shared only) and take back the totals. */
+  /**
+   * Send pending counts now (shared only) and take back the totals; with nothing pending, read
+   * the totals of the live buckets (what the other instances counted).
+   */
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
-    if (!this.options.db || this.pending.size === 0) return;
+    if (!this.options.db) return;
+    const db = this.options.db;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    const db = this.options.db;
+    const now = this.options.now().getTime();
+    const since = Math.floor(now / this.windowMs) * this.windowMs - this.windowMs;
+    const sent = new Set(batch.map((d) => d.bucket));
+    const live = [...this.buckets].filter(([k, b]) => b.start >= since && !sent.has(k)).map(([k]) => k);
+    if (batch.length === 0 && live.length === 0) return;
     this.flushing = (async () => {
       try {
-        const totals = await addRateLimitHits(db, batch);
-        for (const t of totals) {
-          const b = this.buckets.get(t.bucket);
-          if (!b) continue;
-          // Hits counted here since the batch was taken are not in the total yet.
-          const since = this.pending.get(`${t.windowStart} ${t.bucket}`)?.hits ?? 0;
-          if (b.start === t.windowStart) b.curr = Math.max(b.curr, t.hits + since);
-          else if (b.start === t.windowStart + this.windowMs) b.prev = Math.max(b.prev, t.hits);
-        }
-        const now = this.options.now().getTime();
+        if (batch.length) this.merge(await addRateLimitHits(db, batch));
+        if (live.length) this.merge(await readRateLimitHits(db, live, since));
         if (now - this.lastPrune > this.windowMs) {
           this.lastPrune = now;
           await pruneRateLimitHits(db, new Date(now - 2 * this.windowMs));
@@ -107,19 +119,49 @@ export class RateLimiter {
 
   /** Stop the timer and send what is pending. */
   async close(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.closed = true;
     await this.flush();
   }
+
+  /** Take in every instance's totals; hits counted here since a batch was taken are added on. */
+  private merge(totals: readonly HitDelta[]): void {
+    for (const t of totals) {
+      const b = this.buckets.get(t.bucket);
+      if (!b) continue;
+      const since = this.pending.get(`${t.windowStart} ${t.bucket}`)?.hits ?? 0;
+      if (b.start === t.windowStart) b.curr = Math.max(b.curr, t.hits + since);
+      else if (b.start === t.windowStart + this.windowMs) b.prev = Math.max(b.prev, t.hits);
+      else if (t.windowStart === b.start + this.windowMs) {
+        // Others have counted in a window this instance has not reached for this bucket yet.
+        b.prev = b.curr;
+        b.curr = t.hits;
+        b.start = t.windowStart;
+      }
+    }
+  }
+
+  private closed = false;
+  /** Ticks since this instance last counted a hit; the timer stops after IDLE_TICKS of them. */
+  private idleTicks = 0;
 
   private record(bucket: string, windowStart: number): void {
     const key = `${windowStart} ${bucket}`;
     const d = this.pending.get(key);
     if (d) d.hits++;
     else this.pending.set(key, { bucket, windowStart, hits: 1 });
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+    this.idleTicks = 0;
+    if (!this.timer && !this.closed) {
+      // One tick per interval while any bucket lives: send what was counted, or read the totals.
+      this.timer = setInterval(() => {
+        // Nothing to send and no traffic for a while: stop reading (the next hit restarts it).
+        if (this.pending.size === 0 && (this.buckets.size === 0 || ++this.idleTicks > IDLE_TICKS)) {
+          clearInterval(this.timer);
+          this.timer = undefined;
+          return;
+        }
+        this.sweep(this.options.now().getTime());
         void this.flush();
       }, this.options.flushMs ?? 250);
       this.timer.unref?.();

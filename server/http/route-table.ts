@@ -12,6 +12,7 @@
  * class also needs a sub-app mounted in server/http/app.ts and a line in `routeClassOf`.
  */
 import type { z } from 'zod/mini';
+import type { RateLimitKind } from './middleware/rate-limit.js';
 import {
   Availability,
   AvailabilityQuery,
@@ -129,7 +130,7 @@ export interface RouteSpec {
    * Per-client rate limit counted before the handler runs; the handler counts the business's
    * budget once the request parsed (server/http/middleware/rate-limit.ts).
    */
-  rateLimit?: 'availability' | 'bookings' | 'manage';
+  rateLimit?: RateLimitKind;
   /** Part of the published contract: listed in the OpenAPI document. */
   api?: ApiDoc;
 }
@@ -260,6 +261,28 @@ export const ROUTES = {
     },
   },
 
+  confirmBooking: {
+    method: 'POST',
+    path: honoPath(routes.confirm),
+    class: 'public-api',
+    rateLimit: 'manage',
+    api: {
+      operationId: 'confirmBooking',
+      summary:
+        'Confirm a held booking (businesses that confirm by email), by the manage token its email carried',
+      response: { status: 200, description: 'The confirmed booking', schema: 'Booking' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'hold_expired',
+        'already_confirmed',
+        'already_cancelled',
+        'origin_not_allowed',
+        'rate_limited',
+      ],
+      auth: 'manageToken',
+    },
+  },
+
   /* ---- frames: the isolated tier's pages and their bundle (routes/frames.ts) ---- */
   framePage: { method: 'GET', path: '/frame/:business/:element', class: 'frames' },
   frameAsset: {
@@ -285,6 +308,7 @@ export const ROUTES = {
     method: 'POST',
     path: honoPath(accountRoutes.signupStart),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountSignupStart',
       summary:
@@ -294,43 +318,46 @@ export const ROUTES = {
         status: 202,
         description: 'An email is on its way (whether or not the address has an account)',
       },
-      problems: [...WRITE_PROBLEMS, 'forbidden'],
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'rate_limited'],
     },
   },
   accountSignupComplete: {
     method: 'POST',
     path: honoPath(accountRoutes.signupComplete),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountSignupComplete',
       summary: 'Finish a sign-up with the emailed code and a password: creates the account and signs in',
       body: { schema: 'SignupCompleteRequest', required: true },
       response: { status: 201, description: 'Signed up and signed in', schema: 'SignedIn' },
-      problems: [...WRITE_PROBLEMS, 'forbidden', 'code_invalid', 'password_rejected'],
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'code_invalid', 'password_rejected', 'rate_limited'],
     },
   },
   accountSignIn: {
     method: 'POST',
     path: honoPath(accountRoutes.sessions),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountSignIn',
       summary:
         'Sign in. An unknown email, a wrong password and a locked account get the same answer, in the same time',
       body: { schema: 'SignInRequest', required: true },
       response: { status: 201, description: 'Signed in: a new session', schema: 'SignedIn' },
-      problems: [...WRITE_PROBLEMS, 'forbidden', 'invalid_credentials'],
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'invalid_credentials', 'rate_limited'],
     },
   },
   accountSignOut: {
     method: 'DELETE',
     path: honoPath(accountRoutes.currentSession),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountSignOut',
       summary: 'Sign out: revokes this session on the server',
       response: { status: 204, description: 'Signed out' },
-      problems: ['unauthorized', 'forbidden'],
+      problems: ['unauthorized', 'forbidden', 'rate_limited'],
       auth: 'session',
     },
   },
@@ -338,11 +365,12 @@ export const ROUTES = {
     method: 'POST',
     path: honoPath(accountRoutes.revokeAll),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountSignOutEverywhere',
       summary: 'Sign out everywhere: revokes every session of the account, this one included',
       response: { status: 204, description: 'Every session revoked' },
-      problems: ['unauthorized', 'forbidden'],
+      problems: ['unauthorized', 'forbidden', 'rate_limited'],
       auth: 'session',
     },
   },
@@ -350,11 +378,12 @@ export const ROUTES = {
     method: 'GET',
     path: honoPath(accountRoutes.me),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountMe',
       summary: `The signed-in account. Extends the idle timer only with \`${USER_ACTIVITY_HEADER}: 1\``,
       response: { status: 200, description: 'The account and its session', schema: 'Me' },
-      problems: ['unauthorized', 'forbidden'],
+      problems: ['unauthorized', 'forbidden', 'rate_limited'],
       auth: 'session',
     },
   },
@@ -362,13 +391,21 @@ export const ROUTES = {
     method: 'POST',
     path: honoPath(accountRoutes.password),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountChangePassword',
       summary:
         'Change the password (the current one is required): the other sessions are revoked and the owner is emailed',
       body: { schema: 'ChangePasswordRequest', required: true },
       response: { status: 204, description: 'Changed' },
-      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'invalid_credentials', 'password_rejected'],
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'invalid_credentials',
+        'password_rejected',
+        'rate_limited',
+      ],
       auth: 'session',
     },
   },
@@ -376,36 +413,39 @@ export const ROUTES = {
     method: 'POST',
     path: honoPath(accountRoutes.resetStart),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountPasswordResetStart',
       summary:
         'Forgot password: a known address gets a single-use link (30 minutes); the same answer either way',
       body: { schema: 'PasswordResetStartRequest', required: true },
       response: { status: 202, description: 'If the address has an account, an email is on its way' },
-      problems: [...WRITE_PROBLEMS, 'forbidden'],
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'rate_limited'],
     },
   },
   accountResetComplete: {
     method: 'POST',
     path: honoPath(accountRoutes.resetComplete),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountPasswordResetComplete',
       summary: 'Set a new password with the emailed token: unlocks the account and revokes every session',
       body: { schema: 'PasswordResetCompleteRequest', required: true },
       response: { status: 204, description: 'Password set; sign in with it' },
-      problems: [...WRITE_PROBLEMS, 'forbidden', 'token_invalid', 'password_rejected'],
+      problems: [...WRITE_PROBLEMS, 'forbidden', 'token_invalid', 'password_rejected', 'rate_limited'],
     },
   },
   accountBookings: {
     method: 'GET',
     path: honoPath(accountRoutes.bookings),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountBookings',
       summary: "The customer's bookings at this business, guest bookings with the verified email included",
       response: { status: 200, description: 'Upcoming and past bookings', schema: 'AccountBookings' },
-      problems: ['unauthorized', 'forbidden'],
+      problems: ['unauthorized', 'forbidden', 'rate_limited'],
       auth: 'session',
     },
   },
@@ -413,12 +453,20 @@ export const ROUTES = {
     method: 'POST',
     path: honoPath(accountRoutes.cancelBooking),
     class: 'account-api',
+    rateLimit: 'account',
     api: {
       operationId: 'accountCancelBooking',
       summary: "Cancel one of the customer's bookings, under the business's cancellation rules",
       body: { schema: 'AccountCancelRequest', required: false },
       response: { status: 200, description: 'The cancelled booking', schema: 'Booking' },
-      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'cancellation_closed', 'already_cancelled'],
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'cancellation_closed',
+        'already_cancelled',
+        'rate_limited',
+      ],
       auth: 'session',
     },
   },

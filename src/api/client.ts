@@ -1,7 +1,7 @@
 /**
  * `CitaClient`: the booking flow's calls (`BookingClient`, booking-client.ts, where the
  * transport, validation, deadline and retry rules are written down) plus the manage link's:
- * reading and cancelling a booking with its manage token.
+ * reading, confirming (a held booking) and cancelling a booking with its manage token.
  */
 import * as z from 'zod/mini';
 import { Booking, BookingId, CancelBookingRequest, ManageToken, routes } from './contract.js';
@@ -51,6 +51,24 @@ export class CitaClient extends BookingClient {
         path: routes.cancel(this.business, id),
         headers: { Authorization: `Bearer ${manageToken}` },
         body: parsed,
+        schema: Booking,
+        retry: false,
+      },
+      options,
+    );
+  }
+
+  /**
+   * POST the confirmation of a held booking with the manage token its email carried. Never
+   * retried: a confirmation whose answer was lost may have happened (`already_confirmed` then).
+   */
+  async confirmBooking(id: string, manageToken: string, options: RequestOptions = {}): Promise<Booking> {
+    checkManageArgs(id, manageToken);
+    return this.call(
+      {
+        method: 'POST',
+        path: routes.confirm(this.business, id),
+        headers: { Authorization: `Bearer ${manageToken}` },
         schema: Booking,
         retry: false,
       },

@@ -279,6 +279,11 @@ export const BusinessConfig = z.object({
   policies: Policies,
   rules: BookingRules,
   security: SecuritySettings,
+  /**
+   * Present when a new booking must be confirmed from an email: it is first held for
+   * `holdMinutes`, and only becomes a booking when the link in that email is followed.
+   */
+  emailConfirmation: z.optional(z.object({ holdMinutes: int(1, 120) })),
   /** The calling code national phone numbers are read with (the business's country). */
   phoneCountryCode: z.optional(CallingCode),
   /** How customers reach the business, shown in the flow and in emails. */
@@ -401,7 +406,8 @@ export type CreateBookingRequest = z.infer<typeof CreateBookingRequest>;
 /** A booking's id: a UUID. */
 export const BookingId = z.string().check(z.regex(z.regexes.uuid(), 'Not a booking id'));
 
-export const BookingStatus = oneOf(['confirmed', 'cancelled']);
+/** `held`: waiting for the customer to confirm from the email (see `holdUntil`). */
+export const BookingStatus = oneOf(['held', 'confirmed', 'cancelled']);
 
 export const Booking = z.object({
   id: BookingId,
@@ -418,12 +424,18 @@ export const Booking = z.object({
   /** Until when a free cancellation is possible (absent when there is no cutoff). */
   cancellableUntil: z.optional(Instant),
   cancelledAt: z.optional(Instant),
+  /** A held booking: the slot is released at this instant unless confirmed from the email first. */
+  holdUntil: z.optional(Instant),
   createdAt: Instant,
 });
 export type Booking = z.infer<typeof Booking>;
 
-/** What creating a booking returns: the booking and, once only, its manage token. */
-export const CreatedBooking = z.object({ ...Booking.shape, manageToken: ManageToken });
+/**
+ * What creating a booking returns: the booking and, once only, its manage token. A held booking
+ * (the business confirms by email) comes without it: the token travels only in the email, so only
+ * whoever reads that mailbox can confirm or manage the booking.
+ */
+export const CreatedBooking = z.object({ ...Booking.shape, manageToken: z.optional(ManageToken) });
 export type CreatedBooking = z.infer<typeof CreatedBooking>;
 
 /** POST /v1/businesses/{slug}/bookings/{id}/cancel (manage token as Bearer). */
@@ -455,6 +467,8 @@ export const PROBLEM_CODES = [
   'consent_outdated',
   'cancellation_closed',
   'already_cancelled',
+  'already_confirmed',
+  'hold_expired',
   'idempotency_key_required',
   'idempotency_key_reused',
   'origin_not_allowed',
@@ -535,6 +549,9 @@ export const routes = {
     `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}`,
   cancel: (slug: string, id: string) =>
     `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/cancel`,
+  /** Confirm a held booking (manage token from the email as Bearer). */
+  confirm: (slug: string, id: string) =>
+    `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/confirm`,
 } as const;
 
 /* ------------------------------------------------------------------------------------------------ */

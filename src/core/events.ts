@@ -23,6 +23,13 @@ export interface CitaBookingConfirmedDetail {
   bookingId: string;
   reference: string;
 }
+/** A booking held until the customer confirms it from the email (businesses that ask for that). */
+export interface CitaBookingHeldDetail {
+  bookingId: string;
+  reference: string;
+  /** When the slot is released unless confirmed (ISO instant). */
+  holdUntil: string;
+}
 /** A stable error code: a problem code from the contract, or `network`, `timeout`, `contract`, `config`. */
 export interface CitaErrorDetail {
   code: string;
@@ -41,6 +48,7 @@ export interface CitaEventMap {
   'cita-slot-selected': CitaSlotSelectedDetail;
   'cita-booking-submit': CitaBookingSubmitDetail;
   'cita-booking-confirmed': CitaBookingConfirmedDetail;
+  'cita-booking-held': CitaBookingHeldDetail;
   'cita-error': CitaErrorDetail;
   'cita-signed-in': CitaSessionDetail;
   'cita-signed-out': CitaSessionDetail;

@@ -62,6 +62,9 @@ export const en: Strings = {
   change: 'Change',
   confirmedTitle: 'Booking confirmed',
   confirmedText: (email) => `We have sent the details to ${email}.`,
+  heldTitle: 'Check your email',
+  heldText: (email, until) =>
+    `We have sent a link to ${email}. Open it and confirm your booking before ${until}; until then the time is held for you, and then it is released.`,
   reference: 'Reference',
   addToCalendar: 'Add to calendar',
   manageBooking: 'Manage or cancel',
@@ -69,6 +72,12 @@ export const en: Strings = {
   manageTitle: 'Your booking',
   status: 'Status',
   statusConfirmed: 'Confirmed',
+  statusHeld: 'Waiting for your confirmation',
+  heldUntil: (when) => `Confirm it before ${when}, or the time will be released.`,
+  confirmBooking: 'Confirm booking',
+  confirmingBooking: 'Confirming…',
+  confirmedNotice: 'Your booking is confirmed. We have emailed you the details.',
+  holdExpired: 'This booking was not confirmed in time and the time has been released. You can book again.',
   statusCancelled: 'Cancelled',
   cancellableUntil: (when) => `Free cancellation until ${when}.`,
   cancellationClosed: (when) =>

@@ -63,6 +63,9 @@ export const es: Strings = {
   change: 'Cambiar',
   confirmedTitle: 'Reserva confirmada',
   confirmedText: (email) => `Te hemos enviado los detalles a ${email}.`,
+  heldTitle: 'Revisa tu correo',
+  heldText: (email, until) =>
+    `Te hemos enviado un enlace a ${email}. Ábrelo y confirma tu reserva antes del ${until}; hasta entonces la hora queda reservada para ti, y después se libera.`,
   reference: 'Referencia',
   addToCalendar: 'Añadir al calendario',
   manageBooking: 'Gestionar o cancelar',
@@ -70,6 +73,12 @@ export const es: Strings = {
   manageTitle: 'Tu reserva',
   status: 'Estado',
   statusConfirmed: 'Confirmada',
+  statusHeld: 'Pendiente de tu confirmación',
+  heldUntil: (when) => `Confírmala antes del ${when}; si no, la hora quedará libre.`,
+  confirmBooking: 'Confirmar reserva',
+  confirmingBooking: 'Confirmando…',
+  confirmedNotice: 'Tu reserva está confirmada. Te hemos enviado los detalles por correo.',
+  holdExpired: 'Esta reserva no se confirmó a tiempo y la hora ha quedado libre. Puedes reservar de nuevo.',
   statusCancelled: 'Cancelada',
   cancellableUntil: (when) => `Cancelación gratuita hasta el ${when}.`,
   cancellationClosed: (when) =>

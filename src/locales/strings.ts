@@ -68,6 +68,9 @@ export interface Strings {
   // done
   confirmedTitle: string;
   confirmedText: (email: string) => string;
+  /** Businesses that confirm by email: the booking is held until the customer follows the link. */
+  heldTitle: string;
+  heldText: (email: string, until: string) => string;
   reference: string;
   addToCalendar: string;
   manageBooking: string;
@@ -76,6 +79,12 @@ export interface Strings {
   manageTitle: string;
   status: string;
   statusConfirmed: string;
+  statusHeld: string;
+  heldUntil: (when: string) => string;
+  confirmBooking: string;
+  confirmingBooking: string;
+  confirmedNotice: string;
+  holdExpired: string;
   statusCancelled: string;
   cancellableUntil: (when: string) => string;
   cancellationClosed: (when: string) => string;

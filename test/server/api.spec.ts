@@ -56,7 +56,10 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
   const book = async (over = {}, opts = {}) => {
     const res = await postBooking(t, bookingRequest(t.business, over), opts);
     expect(res.status, await res.clone().text()).toBe(201);
-    return CreatedBooking.parse(await res.json());
+    const created = CreatedBooking.parse(await res.json());
+    // This business books without confirmation by email: the token comes in the response.
+    expect(created.manageToken).toEqual(expect.any(String));
+    return created as CreatedBooking & { manageToken: string };
   };
 
   describe('business and services', () => {

@@ -46,6 +46,8 @@ function booking(staff: string, from: string, to: string, business = 'b1'): NewB
     cancellable_until: null,
     manage_token_hash: 'a'.repeat(64),
     created_at: at('08:00'),
+    status: 'confirmed',
+    hold_until: null,
   };
 }
 

@@ -77,6 +77,7 @@ export function rawConfig(): Record<string, unknown> {
       availability: { perIp: 100_000, perBusiness: 100_000 },
       bookings: { perIp: 100_000, perBusiness: 100_000 },
       manage: { perIp: 100_000 },
+      account: { perIp: 100_000 },
     },
     businesses: [
       {

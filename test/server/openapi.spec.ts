@@ -52,7 +52,7 @@ describe('OpenAPI document', () => {
     const service = list.items.properties;
     expect(service.durationMinutes).toEqual({ type: 'integer', minimum: 5, maximum: 1440 });
     const booking = schemas.Booking!.properties;
-    expect(booking.status).toMatchObject({ type: 'string', enum: ['confirmed', 'cancelled'] });
+    expect(booking.status).toMatchObject({ type: 'string', enum: ['held', 'confirmed', 'cancelled'] });
     expect(booking.id).toMatchObject({ type: 'string', format: 'uuid' });
     expect(booking.start).toMatchObject({ type: 'string', format: 'date-time' });
     const problem = schemas.Problem!.properties;

@@ -30,6 +30,7 @@ describe.each(BACKENDS)('query plans on %s', (backend) => {
       ['s1', 's2', 's3'],
       new Date('2026-01-05T00:00:00Z'),
       new Date('2026-01-06T00:00:00Z'),
+      new Date('2026-01-01T00:00:00Z'),
     ]);
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/Index (Only )?Scan (using|on) bookings_no_overlap/);
@@ -44,6 +45,7 @@ describe.each(BACKENDS)('query plans on %s', (backend) => {
       ['s1', 's2', 's3'],
       new Date('2026-01-05T00:00:00Z'),
       new Date('2026-01-06T00:00:00Z'),
+      new Date('2026-01-01T00:00:00Z'),
     ]);
     expect(found.length).toBe(3 * 24);
   });

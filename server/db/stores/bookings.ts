@@ -4,9 +4,9 @@
  * Constraint violations come back as typed results (`slot_taken`, ...), never as PostgreSQL codes.
  */
 import { constraintViolation, type Database, type Queryable } from '../index.js';
-import { insertConsents, type ConsentRow } from './consents.js';
-import { insertIdempotencyKey, type IdempotencyRow } from './idempotency.js';
-import { enqueueEmail, type OutboxMessage } from './outbox.js';
+import type { ConsentRow } from './consents.js';
+import type { IdempotencyRow } from './idempotency.js';
+import { sealOutboxBody, type OutboxMessage } from './outbox.js';
 
 export interface BookingRow {
   id: string;
@@ -18,7 +18,8 @@ export interface BookingRow {
   staff_name: string;
   starts_at: Date;
   ends_at: Date;
-  status: 'confirmed' | 'cancelled';
+  /** `held`: waiting for confirmation from the email until `hold_until`; `expired`: it lapsed. */
+  status: 'held' | 'confirmed' | 'cancelled' | 'expired';
   customer_name: string;
   customer_email: string;
   customer_phone: string | null;
@@ -31,16 +32,27 @@ export interface BookingRow {
   created_at: Date;
   cancelled_at: Date | null;
   cancel_reason: string | null;
+  hold_until: Date | null;
 }
 
 export type NewBooking = Omit<BookingRow, 'status' | 'cancelled_at' | 'cancel_reason'> & {
+  status: 'held' | 'confirmed';
   blocked_start: Date;
   blocked_end: Date;
 };
 
 const BOOKING_COLUMNS = `id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at, status,
   customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
-  cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason`;
+  cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason, hold_until`;
+
+/**
+ * Live: confirmed, or held and not yet lapsed at `$now`. The first clause is the exclusion
+ * constraint's own condition, so its GiST index serves the queries that use this.
+ */
+/** Not a hold that lapsed (at `$3`): those never became bookings. */
+const NOT_LAPSED = `status <> 'expired' AND (status <> 'held' OR hold_until > $3)`;
+const LIVE = (now: string) =>
+  `status IN ('confirmed', 'held') AND (status = 'confirmed' OR hold_until > ${now})`;
 
 /**
  * Inserts a live booking inside the caller's transaction. The exclusion constraint is what makes
@@ -59,21 +71,16 @@ export async function insertBooking(
   // Both locks in one statement, always in this order (email, then staff), so no two
   // transactions ever wait for each other in a cycle. The insert, a later statement, takes its
   // snapshot after the locks: it sees what the previous holder committed.
-  if (perEmail !== undefined)
-    await q.query('SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock(hashtext($2))', [
-      `cita-email:${b.business}:${b.customer_email.toLowerCase()}`,
-      `cita-booking:${b.business}:${b.staff}`,
-    ]);
-  else await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cita-booking:${b.business}:${b.staff}`]);
+  await lockForInsert(q, b, perEmail !== undefined);
   const rows = await q.query(
     `INSERT INTO bookings (id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at,
        blocked, customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
-       cancellable_until, manage_token_hash, created_at)
+       cancellable_until, manage_token_hash, created_at, status, hold_until)
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10::timestamptz, $11::timestamptz, '[)'),
-       $12, $13, $14, $15, $16, $17, $18, $19, $20, $21
+       $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $23, $24
       WHERE $22::int IS NULL OR (
         SELECT count(*) FROM bookings
-         WHERE business = $3 AND lower(customer_email) = lower($13) AND status = 'confirmed' AND ends_at > $21
+         WHERE business = $3 AND lower(customer_email) = lower($13) AND ${LIVE('$21')} AND ends_at > $21
       ) < $22::int
      RETURNING 1`,
     [
@@ -99,6 +106,8 @@ export async function insertBooking(
       b.manage_token_hash,
       b.created_at,
       perEmail ?? null,
+      b.status,
+      b.hold_until,
     ],
   );
   return rows.length === 1 ? 'inserted' : 'email_limit';
@@ -135,11 +144,13 @@ export async function bookingsByEmail(
 ): Promise<{ upcoming: BookingRow[]; past: BookingRow[] }> {
   const upcoming = await q.query<BookingRow>(
     `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE business = $1 AND customer_email = $2 AND ends_at > $3
+        AND ${NOT_LAPSED}
       ORDER BY starts_at, id`,
     [business, email, now],
   );
   const past = await q.query<BookingRow>(
     `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE business = $1 AND customer_email = $2 AND ends_at <= $3
+        AND ${NOT_LAPSED}
       ORDER BY starts_at DESC, id LIMIT $4`,
     [business, email, now, pastLimit],
   );
@@ -155,12 +166,54 @@ export async function cancelBooking(
   reason: string | null,
 ): Promise<BookingRow | undefined> {
   const rows = await q.query<BookingRow>(
-    `UPDATE bookings SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
-      WHERE id = $1 AND business = $2 AND status = 'confirmed'
+    `UPDATE bookings SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4, hold_until = NULL
+      WHERE id = $1 AND business = $2 AND ${LIVE('$3')}
       RETURNING ${BOOKING_COLUMNS}`,
     [id, business, at, reason],
   );
   return rows[0];
+}
+
+/** Confirm a held booking that has not lapsed at `now`; undefined when it was not such a hold. */
+export async function confirmHeldBooking(
+  q: Queryable,
+  business: string,
+  id: string,
+  now: Date,
+): Promise<BookingRow | undefined> {
+  const rows = await q.query<BookingRow>(
+    `UPDATE bookings SET status = 'confirmed', hold_until = NULL
+      WHERE id = $1 AND business = $2 AND status = 'held' AND hold_until > $3
+      RETURNING ${BOOKING_COLUMNS}`,
+    [id, business, now],
+  );
+  return rows[0];
+}
+
+/**
+ * Mark lapsed holds `expired` (the exclusion constraint stops counting them): those of one staff
+ * member meeting a range, or, without `staff`, every one of the business (maintenance). Returns
+ * how many were marked.
+ */
+export async function expireLapsedHolds(
+  q: Queryable,
+  now: Date,
+  where: { business: string; staff: string; from: Date; to: Date } | { business?: undefined } = {},
+): Promise<number> {
+  const rows =
+    where.business === undefined
+      ? await q.query(
+          `UPDATE bookings SET status = 'expired' WHERE status = 'held' AND hold_until <= $1 RETURNING 1`,
+          [now],
+        )
+      : await q.query(
+          `UPDATE bookings SET status = 'expired'
+            WHERE business = $2 AND staff = $3 AND status IN ('confirmed', 'held') AND status = 'held'
+              AND hold_until <= $1 AND blocked && tstzrange($4::timestamptz, $5::timestamptz, '[)')
+            RETURNING 1`,
+          [now, where.business, where.staff, where.from, where.to],
+        );
+  return rows.length;
 }
 
 export interface BusyRow {
@@ -178,11 +231,11 @@ export interface BusyRow {
  * keep 294 at 100k bookings); `staff = s.staff` puts it in the index condition. `OFFSET 0` keeps
  * the planner from flattening the lateral subquery into a hash join over the whole range.
  */
-export const BUSY_SQL = `SELECT s.staff, lower(b.blocked) AS "start", upper(b.blocked) AS "end"
+export const BUSY_SQL: string = `SELECT s.staff, lower(b.blocked) AS "start", upper(b.blocked) AS "end"
    FROM unnest($2::text[]) AS s(staff)
    CROSS JOIN LATERAL (
      SELECT blocked FROM bookings
-      WHERE business = $1 AND staff = s.staff AND status = 'confirmed'
+      WHERE business = $1 AND staff = s.staff AND ${LIVE('$5')}
         AND blocked && tstzrange($3::timestamptz, $4::timestamptz, '[)')
      OFFSET 0
    ) b`;
@@ -193,9 +246,10 @@ export async function busyIntervals(
   staff: readonly string[],
   from: Date,
   to: Date,
+  now: Date,
 ): Promise<BusyRow[]> {
   if (staff.length === 0) return [];
-  return q.query<BusyRow>(BUSY_SQL, [business, staff, from, to]);
+  return q.query<BusyRow>(BUSY_SQL, [business, staff, from, to, now]);
 }
 
 /** Why a new booking was not recorded (nothing was stored). */
@@ -222,23 +276,144 @@ export interface NewBookingRecord {
 }
 
 class EmailLimitReached extends Error {}
+class IdempotencyKeyTaken extends Error {}
 
 /**
- * One transaction: the idempotency record first (so a concurrent request with the same key waits
- * for this one, then finds it), the booking, its consent proof and the confirmation email.
- * Committed whole, or rolled back whole with the reason when a constraint refused it.
+ * The transaction-scoped advisory locks of an insert (see `insertBooking`): per email when the
+ * business limits live bookings per email, then per staff member, in one statement, always in
+ * that order.
+ */
+async function lockForInsert(q: Queryable, b: NewBooking, perEmail: boolean): Promise<void> {
+  if (perEmail)
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock(hashtext($2))', [
+      `cita-email:${b.business}:${b.customer_email.toLowerCase()}`,
+      `cita-booking:${b.business}:${b.staff}`,
+    ]);
+  else await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cita-booking:${b.business}:${b.staff}`]);
+}
+
+/**
+ * Everything a new booking writes, in one statement after the locks: the idempotency record (an
+ * expired one of the same key is replaced; a live one, committed by a concurrent request, makes
+ * `keyed` 0), then, only if it was recorded, the booking (unless the email is at its limit:
+ * `booked` 0), its consent proof, the erasure key and the confirmation email sealed under it.
+ * Each insert reads the previous one's RETURNING, which fixes their order. Constraint violations
+ * (the exclusion constraint, a reference collision) fail the whole statement.
+ */
+const RECORD_SQL = `WITH
+  idem AS (
+    INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, sealed_token, created_at)
+    VALUES ($3, $25, $26, $1, $27, $21)
+    ON CONFLICT (business, key_hash) DO UPDATE
+      SET request_hash = excluded.request_hash, booking_id = excluded.booking_id,
+          sealed_token = excluded.sealed_token, created_at = excluded.created_at
+      WHERE idempotency_keys.created_at <= $28
+    RETURNING 1
+  ),
+  b AS (
+    INSERT INTO bookings (id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at,
+      blocked, customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
+      cancellable_until, manage_token_hash, created_at, status, hold_until)
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10::timestamptz, $11::timestamptz, '[)'),
+      $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $23, $24
+      FROM idem
+     WHERE $22::int IS NULL OR (
+       SELECT count(*) FROM bookings
+        WHERE business = $3 AND lower(customer_email) = lower($13) AND ${LIVE('$21')} AND ends_at > $21
+     ) < $22::int
+    RETURNING id
+  ),
+  c AS (
+    INSERT INTO consents (booking_id, policy, version, sha256, accepted_at, origin)
+    SELECT b.id, p.policy, p.version, p.sha256, $21, $32
+      FROM b, unnest($29::text[], $30::text[], $31::text[]) AS p(policy, version, sha256)
+  ),
+  k AS (
+    INSERT INTO erasure_keys (id, key, created_at) SELECT $33::uuid, $34, $21 FROM b
+  ),
+  o AS (
+    INSERT INTO outbox (booking_id, kind, recipient, subject, body, key_id, created_at, next_attempt_at)
+    SELECT b.id, $35, $36, $37, $38, $33::uuid, $21, $21 FROM b
+  )
+SELECT (SELECT count(*) FROM idem)::int AS keyed, (SELECT count(*) FROM b)::int AS booked`;
+
+/**
+ * One transaction of two statements and one commit: the advisory locks, then `RECORD_SQL` (the
+ * idempotency record, the booking, its consent proof and the confirmation email). A concurrent
+ * request with the same key waits for this one's idempotency row, then finds it. Committed whole,
+ * or rolled back whole with the reason when a constraint refused it. (Before: eight statements
+ * in the transaction, one per row.)
  */
 export async function recordNewBooking(db: Database, r: NewBookingRecord): Promise<RecordBookingResult> {
+  const first = await recordOnce(db, r);
+  if (first.ok || first.reason !== 'slot_taken') return first;
+  // A lapsed hold still counts for the constraint until it is marked expired: mark those in the
+  // way and, if there were any, try once more. Nothing is spent on this while no hold lapses.
+  const b = r.booking;
+  const expired = await expireLapsedHolds(db, b.created_at, {
+    business: b.business,
+    staff: b.staff,
+    from: b.blocked_start,
+    to: b.blocked_end,
+  });
+  return expired > 0 ? recordOnce(db, r) : first;
+}
+
+async function recordOnce(db: Database, r: NewBookingRecord): Promise<RecordBookingResult> {
+  const b = r.booking;
+  const perEmail = r.limits?.liveBookingsPerEmail;
+  const email = sealOutboxBody(r.email.body);
+  const i = r.idempotency;
   try {
     await db.transaction(async (tx) => {
-      await insertIdempotencyKey(tx, r.idempotency, r.idempotencyNotBefore);
-      if ((await insertBooking(tx, r.booking, r.limits)) === 'email_limit') throw new EmailLimitReached();
-      await insertConsents(tx, r.consents);
-      await enqueueEmail(tx, r.email, r.booking.created_at);
+      await lockForInsert(tx, b, perEmail !== undefined);
+      const [row] = await tx.query<{ keyed: number; booked: number }>(RECORD_SQL, [
+        b.id,
+        b.reference,
+        b.business,
+        b.service,
+        b.service_name,
+        b.staff,
+        b.staff_name,
+        b.starts_at,
+        b.ends_at,
+        b.blocked_start,
+        b.blocked_end,
+        b.customer_name,
+        b.customer_email,
+        b.customer_phone,
+        b.customer_notes,
+        b.locale,
+        b.customer_time_zone,
+        b.time_zone,
+        b.cancellable_until,
+        b.manage_token_hash,
+        b.created_at,
+        perEmail ?? null,
+        b.status,
+        b.hold_until,
+        i.key_hash,
+        i.request_hash,
+        i.sealed_token,
+        r.idempotencyNotBefore,
+        r.consents.map((c) => c.policy),
+        r.consents.map((c) => c.version),
+        r.consents.map((c) => c.sha256),
+        r.consents[0]?.origin ?? null,
+        email.keyId,
+        email.key,
+        r.email.kind,
+        r.email.recipient,
+        r.email.subject,
+        email.sealed,
+      ]);
+      if (Number(row!.keyed) === 0) throw new IdempotencyKeyTaken();
+      if (Number(row!.booked) === 0) throw new EmailLimitReached();
     });
     return { ok: true };
   } catch (err) {
     if (err instanceof EmailLimitReached) return { ok: false, reason: 'email_limit' };
+    if (err instanceof IdempotencyKeyTaken) return { ok: false, reason: 'idempotency_key_taken' };
     const violation = constraintViolation(err);
     if (violation?.kind === 'exclusion') return { ok: false, reason: 'slot_taken' };
     if (violation?.kind === 'unique' && violation.constraint.startsWith('idempotency_keys'))

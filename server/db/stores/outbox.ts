@@ -37,6 +37,12 @@ export async function enqueueEmail(q: Queryable, m: OutboxMessage, at: Date): Pr
   );
 }
 
+/** A body sealed under a new erasure key, for a statement that queues it itself (bookings). */
+export function sealOutboxBody(body: string): { keyId: string; key: string; sealed: string } {
+  const key = newErasureKey();
+  return { keyId: key.id, key: key.key, sealed: sealWith(key, body, CONTEXT) };
+}
+
 function openBody(r: { body: string; key_id: string | null; key: string | null }): string | null {
   if (r.key_id === null) return r.body; // queued before bodies were sealed
   if (r.key === null) return null;

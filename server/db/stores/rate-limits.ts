@@ -43,6 +43,24 @@ export async function addRateLimitHits(q: Queryable, deltas: readonly HitDelta[]
   }));
 }
 
+/** The totals (every instance's hits) of these buckets in windows from `since` on. */
+export async function readRateLimitHits(
+  q: Queryable,
+  buckets: readonly string[],
+  since: number,
+): Promise<HitDelta[]> {
+  if (buckets.length === 0) return [];
+  const rows = await q.query<{ bucket: string; window_start: Date | string; hits: number }>(
+    'SELECT bucket, window_start, hits FROM rate_limit_hits WHERE bucket = ANY($1::text[]) AND window_start >= $2',
+    [buckets, new Date(since)],
+  );
+  return rows.map((r) => ({
+    bucket: r.bucket,
+    windowStart: new Date(r.window_start).getTime(),
+    hits: Number(r.hits),
+  }));
+}
+
 /** Forget windows that started before `before`. */
 export async function pruneRateLimitHits(q: Queryable, before: Date): Promise<void> {
   await q.query('DELETE FROM rate_limit_hits WHERE window_start < $1', [before]);

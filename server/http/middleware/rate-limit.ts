@@ -11,7 +11,10 @@
  *    handler only once the request parsed: junk cannot spend it, so a flood of invalid requests
  *    from many addresses does not lock the business's real customers out. Routes by manage token
  *    (read, cancel) have only the per-client budget: a business ceiling there would let anyone
- *    stop every customer from cancelling.
+ *    stop every customer from cancelling. The account API (`account`: sign-up, sign-in, reset and
+ *    the signed-in customer's requests) likewise: a shared ceiling would let anyone stop every
+ *    customer from signing in (wrong passwords are throttled per account and address on top,
+ *    server/domain/lockout.ts).
  *
  * Over either: 429 `rate_limited` with `Retry-After`. Buckets name a hash of the client, so the
  * shared counter table holds no IP addresses.
@@ -23,7 +26,7 @@ import { sha256Hex } from '../../domain/tokens.js';
 import type { Env } from '../env.js';
 import { clientKey, type RateLimiter, type Verdict } from '../rate-limiter.js';
 
-export type RateLimitKind = 'availability' | 'bookings' | 'manage';
+export type RateLimitKind = 'availability' | 'bookings' | 'manage' | 'account';
 
 export interface RateLimitDeps {
   config: Pick<ServerConfig, 'rateLimits'>;
@@ -50,7 +53,7 @@ export function rateLimit(kind: RateLimitKind, deps: RateLimitDeps): MiddlewareH
 export function countBusinessAttempt(
   c: Context<Env>,
   deps: RateLimitDeps,
-  kind: Exclude<RateLimitKind, 'manage'>,
+  kind: Exclude<RateLimitKind, 'manage' | 'account'>,
 ): void {
   refuseOver(
     deps.limiter.hit(`${kind}:b:${c.get('business').slug}`, deps.config.rateLimits[kind].perBusiness),

@@ -24,7 +24,7 @@ import {
   ManageToken,
   routes,
 } from '../../../src/api/contract.js';
-import { cancelBooking, createBooking, getBooking } from '../../domain/bookings.js';
+import { cancelBooking, confirmBooking, createBooking, getBooking } from '../../domain/bookings.js';
 import { getAvailability } from '../../domain/catalog.js';
 import { ProblemError } from '../../domain/problems.js';
 import { readJsonBody } from '../body.js';
@@ -114,6 +114,13 @@ export function publicApi(ctx: AppContext) {
         if (!parsed.success)
           throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
         return c.json(await cancelBooking(deps, c.get('business'), id, bearer(c), parsed.data.reason));
+      },
+
+      confirmBooking: async (c) => {
+        const { id } = bookingParams(c);
+        const token = bearer(c);
+        if (token === undefined) throw new ProblemError('not_found');
+        return c.json(await confirmBooking(deps, c.get('business'), id, token));
       },
     },
     (app) => {

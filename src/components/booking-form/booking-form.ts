@@ -100,6 +100,8 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * @event cita-slot-selected - `detail: { serviceId, start, end, staffId }`.
  * @event cita-booking-submit - Cancelable; fired before sending. `detail: { serviceId, start, staffId }`.
  * @event cita-booking-confirmed - `detail: { bookingId, reference }` (never personal data).
+ * @event cita-booking-held - The business confirms by email: the booking is held until the customer
+ *   follows the emailed link; the form says "check your email". `detail: { bookingId, reference, holdUntil }`.
  * @event cita-error - `detail: { code }`: a problem code, or network, timeout, contract, config.
  */
 export class CitaBookingForm extends CitaElement implements StepHost {
@@ -522,7 +524,13 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       this.confirmed = booking;
       this.#attempt = undefined;
       this.#clearMessage();
-      emit(this, 'cita-booking-confirmed', { bookingId: booking.id, reference: booking.reference });
+      if (booking.status === 'held')
+        emit(this, 'cita-booking-held', {
+          bookingId: booking.id,
+          reference: booking.reference,
+          holdUntil: booking.holdUntil ?? booking.start,
+        });
+      else emit(this, 'cita-booking-confirmed', { bookingId: booking.id, reference: booking.reference });
       this.goTo('done');
     } catch (err) {
       this.#onSubmitError(err);
@@ -779,6 +787,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
 
   /** @internal */
   manageLink(b: CreatedBooking): string | undefined {
+    if (!b.manageToken) return undefined;
     const template = this.manageUrl || `${location.href.split('#')[0]}#cita-manage={id}.{token}`;
     const url = template
       .replace('{id}', encodeURIComponent(b.id))

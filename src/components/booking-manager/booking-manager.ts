@@ -31,6 +31,8 @@ import { readManageFragment, withoutManageFragment } from './logic/manage-link.j
  *
  * @cssstate loading - While the booking loads or is being cancelled.
  * @cssstate cancelled - The booking is cancelled.
+ * @cssstate held - The booking waits for confirmation (businesses that confirm by email): a
+ *   "Confirm booking" button confirms it.
  *
  * @event cita-error - `detail: { code }` when loading or cancelling fails.
  */
@@ -128,6 +130,15 @@ export class CitaBookingManager extends CitaElement {
     onError: (err) => this.onError(err),
   });
 
+  readonly #confirm = new LoadController<Booking, [CitaClient, Booking]>(this, {
+    task: (signal, client, booking) => client.confirmBooking(booking.id, this.token, { signal }),
+    onValue: (booking) => {
+      this.booking = booking;
+      this.message = (t) => t.confirmedNotice;
+    },
+    onError: (err) => this.onError(err),
+  });
+
   readonly #cancel = new LoadController<Booking, [CitaClient, Booking]>(this, {
     task: (signal, client, booking) => client.cancelBooking(booking.id, this.token, {}, { signal }),
     onValue: (booking) => {
@@ -180,6 +191,10 @@ export class CitaBookingManager extends CitaElement {
     void this.#load.run(this.client);
   }
 
+  private confirmHold(): void {
+    if (this.client && this.booking) void this.#confirm.run(this.client, this.booking);
+  }
+
   private cancel(): void {
     if (this.client && this.booking) void this.#cancel.run(this.client, this.booking);
   }
@@ -198,6 +213,13 @@ export class CitaBookingManager extends CitaElement {
     ) {
       const until = err.cancellableUntil;
       this.message = (t) => t.cancellationClosed(this.when(until));
+    } else if (code === 'hold_expired') {
+      this.booking = undefined;
+      this.message = (t) => t.holdExpired;
+    } else if (code === 'already_confirmed') {
+      // Confirmed from another tab or an earlier click whose answer was lost: show it as it is now.
+      this.message = (t) => t.confirmedNotice;
+      if (this.client) void this.#load.run(this.client);
     } else if (code === 'not_found') this.message = (t) => t.bookingNotFound;
     else if (code === 'network') this.message = (t) => t.networkError;
     else if (code === 'timeout') this.message = (t) => t.timeoutError;
@@ -212,9 +234,10 @@ export class CitaBookingManager extends CitaElement {
   override render() {
     const t = this.i18n.t;
     const b = this.booking;
-    const busy = this.#load.pending || this.#cancel.pending;
+    const busy = this.#load.pending || this.#cancel.pending || this.#confirm.pending;
     this.setState('loading', busy);
     this.setState('cancelled', b?.status === 'cancelled');
+    this.setState('held', b?.status === 'held');
     const open = b?.cancellableUntil ? Date.now() < Date.parse(b.cancellableUntil) : true;
     return html`<div part="base" aria-busy=${busy ? 'true' : 'false'}>
       <h2 part="heading">${t.manageTitle}</h2>
@@ -230,8 +253,20 @@ export class CitaBookingManager extends CitaElement {
                 <dt>${t.with}</dt>
                 <dd>${b.staff.name}</dd>
                 <dt>${t.status}</dt>
-                <dd>${b.status === 'cancelled' ? t.statusCancelled : t.statusConfirmed}</dd>
+                <dd>
+                  ${b.status === 'cancelled' ? t.statusCancelled : b.status === 'held' ? t.statusHeld : t.statusConfirmed}
+                </dd>
               </dl>
+              ${
+                b.status === 'held'
+                  ? html`<p part="policy">${t.heldUntil(this.when(b.holdUntil ?? b.start))}</p>
+                      <div class="actions">
+                        <button part="button" ?disabled=${busy} @click=${this.confirmHold}>
+                          ${this.#confirm.pending ? t.confirmingBooking : t.confirmBooking}
+                        </button>
+                      </div>`
+                  : nothing
+              }
               ${
                 b.status === 'confirmed' && b.cancellableUntil
                   ? html`<p part="policy">

@@ -113,12 +113,32 @@ describe('RateLimiter shared through the database', () => {
     await b.flush();
     // b learnt a's 6 from the flush: the 11th hit anywhere is refused.
     expect(b.hit('shared', 10).ok).toBe(false);
-    // a has not heard of b's 4 until its next flush: the overshoot is bounded by one interval.
-    expect(a.hit('shared', 10).ok).toBe(true);
+    // a counted nothing since, but its next tick reads the totals: it refuses too, no overshoot.
     await a.flush();
     expect(a.hit('shared', 10).ok).toBe(false);
     const [row] = await tdb.db.query<{ hits: number }>('SELECT hits FROM rate_limit_hits');
-    expect(Number(row!.hits)).toBe(11);
+    expect(Number(row!.hits)).toBe(10);
+    await a.close();
+    await b.close();
+  });
+
+  it("an instance with no traffic of its own learns the others' hits within one interval", async () => {
+    const clock = new Clock('2026-03-02T11:00:00Z');
+    const a = new RateLimiter({ windowMs: 60_000, now: clock.now, db: tdb.db, flushMs: 50 });
+    const b = new RateLimiter({ windowMs: 60_000, now: clock.now, db: tdb.db, flushMs: 50 });
+    const interval = () => new Promise((r) => setTimeout(r, 200));
+    expect(a.hit('quiet', 5).ok).toBe(true);
+    expect(b.hit('quiet', 5).ok).toBe(true);
+    await interval();
+    // b takes the other three; a sees none of that traffic, yet after one interval it knows.
+    for (let i = 0; i < 3; i++) expect(b.hit('quiet', 5).ok).toBe(true);
+    expect(b.hit('quiet', 5).ok).toBe(false);
+    await interval();
+    expect(a.hit('quiet', 5).ok).toBe(false);
+    const [row] = await tdb.db.query<{ hits: number }>(
+      "SELECT hits FROM rate_limit_hits WHERE bucket = 'quiet'",
+    );
+    expect(Number(row!.hits)).toBe(5);
     await a.close();
     await b.close();
   });
