@@ -144,6 +144,16 @@ const CancellationPolicyInput = PolicyInput.extend({
     .int()
     .min(0)
     .max(24 * 60),
+  /**
+   * A booking can be moved to another time (manage link) until this many hours before its start.
+   * Absent: until the free-cancellation cutoff.
+   */
+  rescheduleCutoffHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
 });
 
 const ServiceInput = z.strictObject({

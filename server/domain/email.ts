@@ -25,6 +25,9 @@ const STRINGS = {
     manage: 'Para ver o cancelar tu reserva:',
     keepLink: 'Este enlace da acceso a tu reserva: no lo compartas.',
     bye: 'Gracias.',
+    movedSubject: (business: string, ref: string) => `Reserva cambiada de hora en ${business} (${ref})`,
+    moved: (business: string) => `Tu reserva en ${business} ha cambiado de hora.`,
+    before: 'Antes',
   },
   en: {
     confirmedSubject: (business: string, ref: string) => `Booking confirmed at ${business} (${ref})`,
@@ -41,6 +44,9 @@ const STRINGS = {
     manage: 'To view or cancel your booking:',
     keepLink: 'This link gives access to your booking: do not share it.',
     bye: 'Thank you.',
+    movedSubject: (business: string, ref: string) => `Booking moved at ${business} (${ref})`,
+    moved: (business: string) => `Your booking at ${business} has moved to a new time.`,
+    before: 'Before',
   },
 } as const;
 
@@ -122,4 +128,17 @@ export function renderCancellation(business: Business, b: BookingRow): RenderedE
   const { t, locale, lines } = opening(b, (t) => t.cancelled(business.name));
   lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, ...signature(business));
   return { subject: t.cancelledSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+}
+
+/** A booking moved to another time: the new time (and whom with), and the old one. */
+export function renderRescheduled(business: Business, b: BookingRow, before: BookingRow): RenderedEmail {
+  const { t, locale, lines } = opening(b, (t) => t.moved(business.name));
+  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
+  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
+    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  lines.push(`${t.before}: ${formatWhen(before.starts_at, locale, b.time_zone)}`);
+  if (b.cancellable_until)
+    lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
+  lines.push('', t.bye, ...signature(business));
+  return { subject: t.movedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
 }

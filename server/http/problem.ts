@@ -24,6 +24,7 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   consent_outdated: { status: 422, title: 'A policy has changed since it was accepted' },
   cancellation_closed: { status: 409, title: 'This booking can no longer be cancelled' },
   already_cancelled: { status: 409, title: 'This booking is already cancelled' },
+  reschedule_closed: { status: 409, title: 'This booking can no longer be moved to another time' },
   idempotency_key_required: { status: 400, title: 'An Idempotency-Key header is required' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for another request' },
   origin_not_allowed: { status: 403, title: 'This site is not allowed to use this business' },

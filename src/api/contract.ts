@@ -225,6 +225,8 @@ export const CancellationPolicy = z.object({
   ...Policy.shape,
   /** Free cancellation until this many hours before the start. */
   cutoffHours: int(0, 24 * 60),
+  /** A booking can be moved to another time until this many hours before its start (absent: as cancelling). */
+  rescheduleCutoffHours: z.optional(int(0, 24 * 60)),
 });
 export type CancellationPolicy = z.infer<typeof CancellationPolicy>;
 
@@ -417,7 +419,11 @@ export const Booking = z.object({
   customer: z.object({ name: text({ max: 100 }) }),
   /** Until when a free cancellation is possible (absent when there is no cutoff). */
   cancellableUntil: z.optional(Instant),
+  /** Until when the booking can be moved to another time (manage view only; absent when it cannot be). */
+  reschedulableUntil: z.optional(Instant),
   cancelledAt: z.optional(Instant),
+  /** When the booking was last moved to another time. */
+  rescheduledAt: z.optional(Instant),
   createdAt: Instant,
 });
 export type Booking = z.infer<typeof Booking>;
@@ -431,6 +437,27 @@ export const CancelBookingRequest = z.object({
   reason: z.optional(text({ max: 500, multiline: true })),
 });
 export type CancelBookingRequest = z.infer<typeof CancelBookingRequest>;
+
+/**
+ * POST /v1/businesses/{slug}/bookings/{id}/reschedule (manage token as Bearer): move the booking to
+ * another free start, atomically (the old time is freed only if the new one is won). The consents
+ * given at booking time carry over; only a policy whose version changed since is asked again
+ * (`consent_outdated` lists it), here.
+ */
+export const RescheduleBookingRequest = z.object({
+  start: Instant,
+  /** A staff member for the new time; absent: the same one when free, else anyone who does the service. */
+  staff: z.optional(Slug),
+  consents: z.optional(
+    z.array(Consent).check(
+      z.maxLength(POLICY_KINDS.length),
+      z.refine((c) => new Set(c.map((x) => x.policy)).size === c.length, {
+        message: 'A policy listed twice',
+      }),
+    ),
+  ),
+});
+export type RescheduleBookingRequest = z.infer<typeof RescheduleBookingRequest>;
 
 export const BookingIdParam = z.object({ slug: Slug, id: BookingId });
 
@@ -455,6 +482,7 @@ export const PROBLEM_CODES = [
   'consent_outdated',
   'cancellation_closed',
   'already_cancelled',
+  'reschedule_closed',
   'idempotency_key_required',
   'idempotency_key_reused',
   'origin_not_allowed',
@@ -497,6 +525,8 @@ export const Problem = z.object({
   retryAfter: z.optional(num(0, undefined, false)),
   /** cancellation_closed: the last moment a free cancellation was possible. */
   cancellableUntil: z.optional(Instant),
+  /** reschedule_closed: the last moment the booking could be moved. */
+  reschedulableUntil: z.optional(Instant),
   /** consent_missing / consent_outdated: the policies concerned. */
   policies: z.optional(z.array(PolicyKind)),
 });
@@ -535,6 +565,8 @@ export const routes = {
     `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}`,
   cancel: (slug: string, id: string) =>
     `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/cancel`,
+  reschedule: (slug: string, id: string) =>
+    `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/reschedule`,
 } as const;
 
 /* ------------------------------------------------------------------------------------------------ */

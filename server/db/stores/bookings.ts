@@ -31,16 +31,23 @@ export interface BookingRow {
   created_at: Date;
   cancelled_at: Date | null;
   cancel_reason: string | null;
+  /** iCalendar SEQUENCE: bumped by each move (server/db/stores/booking-moves.ts); 0 when new. */
+  sequence?: number;
+  /** When the booking was last moved to another time. */
+  rescheduled_at?: Date | null;
 }
 
-export type NewBooking = Omit<BookingRow, 'status' | 'cancelled_at' | 'cancel_reason'> & {
+export type NewBooking = Omit<
+  BookingRow,
+  'status' | 'cancelled_at' | 'cancel_reason' | 'sequence' | 'rescheduled_at'
+> & {
   blocked_start: Date;
   blocked_end: Date;
 };
 
-const BOOKING_COLUMNS = `id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at, status,
+export const BOOKING_COLUMNS = `id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at, status,
   customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
-  cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason`;
+  cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason, sequence, rescheduled_at`;
 
 /**
  * Inserts a live booking inside the caller's transaction. The exclusion constraint is what makes

@@ -22,9 +22,11 @@ import {
   IDEMPOTENCY_HEADER,
   IdempotencyKey,
   ManageToken,
+  RescheduleBookingRequest,
   routes,
 } from '../../../src/api/contract.js';
-import { cancelBooking, createBooking, getBooking } from '../../domain/bookings.js';
+import { cancelBooking, createBooking } from '../../domain/bookings.js';
+import { getManagedBooking, rescheduleBooking } from '../../domain/reschedule.js';
 import { getAvailability } from '../../domain/catalog.js';
 import { ProblemError } from '../../domain/problems.js';
 import { readJsonBody } from '../body.js';
@@ -104,7 +106,7 @@ export function publicApi(ctx: AppContext) {
 
       getBooking: async (c) => {
         const { id } = bookingParams(c);
-        return c.json(await getBooking(deps, c.get('business'), id, bearer(c)));
+        return c.json(await getManagedBooking(deps, c.get('business'), id, bearer(c)));
       },
 
       cancelBooking: async (c) => {
@@ -114,6 +116,24 @@ export function publicApi(ctx: AppContext) {
         if (!parsed.success)
           throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
         return c.json(await cancelBooking(deps, c.get('business'), id, bearer(c), parsed.data.reason));
+      },
+
+      rescheduleBooking: async (c) => {
+        const { id } = bookingParams(c);
+        const body = await readJsonBody(c, bodyLimit);
+        const parsed = RescheduleBookingRequest.safeParse(body);
+        if (!parsed.success)
+          throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+        const business = c.get('business');
+        return c.json(
+          await rescheduleBooking(deps, {
+            business,
+            id,
+            token: bearer(c),
+            request: parsed.data,
+            origin: c.get('origin'),
+          }),
+        );
       },
     },
     (app) => {
