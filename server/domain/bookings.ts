@@ -80,7 +80,6 @@ export function bookingView(b: BookingRow): Booking {
     customer: { name: b.customer_name },
     ...(b.cancellable_until ? { cancellableUntil: isoInstant(b.cancellable_until) } : {}),
     ...(b.cancelled_at ? { cancelledAt: isoInstant(b.cancelled_at) } : {}),
-    ...(b.rescheduled_at ? { rescheduledAt: isoInstant(b.rescheduled_at) } : {}),
     createdAt: isoInstant(b.created_at),
   };
 }

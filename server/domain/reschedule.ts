@@ -17,7 +17,8 @@
  * - then one transaction (server/db/stores/booking-moves.ts): the row moves in place, and the
  *   exclusion constraint decides a race; the loser keeps its old time (`slot_unavailable`).
  */
-import type { Booking, PolicyKind, RescheduleBookingRequest } from '../../src/api/contract.js';
+import type { Booking, PolicyKind } from '../../src/api/contract.js';
+import type { RescheduleBookingRequest } from '../../src/api/manage-contract.js';
 import { POLICY_KINDS } from '../../src/api/contract.js';
 import { staffSchedule, type Business } from '../config.js';
 import type { Database } from '../db/index.js';
@@ -49,7 +50,6 @@ export function managedView(business: Business, row: BookingRow, now: Date): Boo
   return {
     ...view,
     ...(open ? { reschedulableUntil: isoInstant(until) } : {}),
-    ...(row.rescheduled_at ? { rescheduledAt: isoInstant(row.rescheduled_at) } : {}),
   };
 }
 

@@ -19,7 +19,6 @@ import {
   BusinessConfig,
   CancelBookingRequest,
   OriginCheck,
-  RescheduleBookingRequest,
   CreateBookingRequest,
   CreatedBooking,
   HONEYPOT_FIELD,
@@ -30,6 +29,7 @@ import {
   routes,
   type ProblemCode,
 } from '../../src/api/contract.js';
+import { RescheduleBookingRequest, manageRoutes } from '../../src/api/manage-contract.js';
 import {
   AccountBookings,
   AccountCancelRequest,
@@ -263,7 +263,7 @@ export const ROUTES = {
   },
   rescheduleBooking: {
     method: 'POST',
-    path: honoPath(routes.reschedule),
+    path: honoPath(manageRoutes.reschedule),
     class: 'public-api',
     rateLimit: 'manage',
     api: {

@@ -422,8 +422,6 @@ export const Booking = z.object({
   /** Until when the booking can be moved to another time (manage view only; absent when it cannot be). */
   reschedulableUntil: z.optional(Instant),
   cancelledAt: z.optional(Instant),
-  /** When the booking was last moved to another time. */
-  rescheduledAt: z.optional(Instant),
   createdAt: Instant,
 });
 export type Booking = z.infer<typeof Booking>;
@@ -437,27 +435,6 @@ export const CancelBookingRequest = z.object({
   reason: z.optional(text({ max: 500, multiline: true })),
 });
 export type CancelBookingRequest = z.infer<typeof CancelBookingRequest>;
-
-/**
- * POST /v1/businesses/{slug}/bookings/{id}/reschedule (manage token as Bearer): move the booking to
- * another free start, atomically (the old time is freed only if the new one is won). The consents
- * given at booking time carry over; only a policy whose version changed since is asked again
- * (`consent_outdated` lists it), here.
- */
-export const RescheduleBookingRequest = z.object({
-  start: Instant,
-  /** A staff member for the new time; absent: the same one when free, else anyone who does the service. */
-  staff: z.optional(Slug),
-  consents: z.optional(
-    z.array(Consent).check(
-      z.maxLength(POLICY_KINDS.length),
-      z.refine((c) => new Set(c.map((x) => x.policy)).size === c.length, {
-        message: 'A policy listed twice',
-      }),
-    ),
-  ),
-});
-export type RescheduleBookingRequest = z.infer<typeof RescheduleBookingRequest>;
 
 export const BookingIdParam = z.object({ slug: Slug, id: BookingId });
 
@@ -565,8 +542,6 @@ export const routes = {
     `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}`,
   cancel: (slug: string, id: string) =>
     `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/cancel`,
-  reschedule: (slug: string, id: string) =>
-    `/v1/businesses/${encodeURIComponent(slug)}/bookings/${encodeURIComponent(id)}/reschedule`,
 } as const;
 
 /* ------------------------------------------------------------------------------------------------ */

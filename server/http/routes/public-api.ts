@@ -22,9 +22,9 @@ import {
   IDEMPOTENCY_HEADER,
   IdempotencyKey,
   ManageToken,
-  RescheduleBookingRequest,
   routes,
 } from '../../../src/api/contract.js';
+import { RescheduleBookingRequest } from '../../../src/api/manage-contract.js';
 import { cancelBooking, createBooking } from '../../domain/bookings.js';
 import { getManagedBooking, rescheduleBooking } from '../../domain/reschedule.js';
 import { getAvailability } from '../../domain/catalog.js';

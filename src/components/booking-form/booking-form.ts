@@ -178,7 +178,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       this.businessConfig = business;
       this.services = list.services;
       emit(this, 'cita-ready', { business: business.slug });
-      if (this.service) this.#preselect();
+      if (this.service || this.#again) this.#preselect();
     },
     onError: (err) => {
       this.#fail(err, (t) => t.loadFailed);
@@ -223,9 +223,18 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   readonly #onHashChange = (): void => {
     const was = this.manageMode;
     if (this.#showManager() || !was) return;
+    this.#leaveManager();
+  };
+
+  #leaveManager(): void {
+    this.manageMode = false;
     this.#unsubscribe ??= onConfigure(() => this.#start());
     if (!this.businessConfig) this.#start();
-  };
+    else if (this.#again) this.reset();
+  }
+
+  /** The service of a cancelled booking whose "Book again" was chosen in the manager. */
+  #again?: string;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -262,7 +271,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     this.honeypot = '';
     this.#clearMessage();
     this.goTo('service');
-    if (this.service) this.#preselect();
+    if (this.service || this.#again) this.#preselect();
   }
 
   /** @internal */
@@ -341,7 +350,9 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   }
 
   #preselect(): void {
-    const s = this.services.find((x) => x.id === this.service);
+    const id = this.#again ?? this.service;
+    this.#again = undefined;
+    const s = this.services.find((x) => x.id === id);
     if (s && this.step === 'service') this.chooseService(s);
   }
 
@@ -669,6 +680,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
         business=${this.business || nothing}
         time-zone=${this.timeZone || nothing}
         theme=${this.theme ?? (pageIsDark(this) ? 'dark' : 'light')}
+        book-again
+        @cita-book-again=${(e: CustomEvent<{ serviceId: string }>) => {
+          this.#again = e.detail.serviceId;
+          this.#leaveManager();
+        }}
       ></cita-booking-manager>`;
     }
     return html`
