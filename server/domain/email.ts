@@ -4,6 +4,7 @@
  */
 import type { Business } from '../config.js';
 import type { BookingRow } from '../db/stores/bookings.js';
+import { buildInvitation } from './calendar.js';
 
 type Lang = 'es' | 'en';
 
@@ -90,6 +91,8 @@ export function manageLink(business: Business, bookingId: string, token: string)
 export interface RenderedEmail {
   subject: string;
   body: string;
+  /** An iCalendar invitation sent with it (server/domain/calendar.ts). */
+  calendar?: string;
 }
 
 /** The language, strings and locale of a booking's emails, and the lines every email opens with. */
@@ -121,13 +124,27 @@ export function renderConfirmation(
     lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
   if (link) lines.push('', t.manage, link, t.keepLink);
   lines.push('', t.bye, ...signature(business));
-  return { subject: t.confirmedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+  return {
+    subject: t.confirmedSubject(business.name, b.reference),
+    body: lines.join('\n') + '\n',
+    calendar: buildInvitation({
+      business,
+      booking: b,
+      kind: 'request',
+      ...(link ? { manageLink: link } : {}),
+      now: b.created_at,
+    }),
+  };
 }
 
 export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {
   const { t, locale, lines } = opening(b, (t) => t.cancelled(business.name));
   lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, ...signature(business));
-  return { subject: t.cancelledSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+  return {
+    subject: t.cancelledSubject(business.name, b.reference),
+    body: lines.join('\n') + '\n',
+    calendar: buildInvitation({ business, booking: b, kind: 'cancel', now: b.cancelled_at }),
+  };
 }
 
 /** A booking moved to another time: the new time (and whom with), and the old one. */
@@ -140,5 +157,9 @@ export function renderRescheduled(business: Business, b: BookingRow, before: Boo
   if (b.cancellable_until)
     lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
   lines.push('', t.bye, ...signature(business));
-  return { subject: t.movedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+  return {
+    subject: t.movedSubject(business.name, b.reference),
+    body: lines.join('\n') + '\n',
+    calendar: buildInvitation({ business, booking: b, kind: 'request', now: b.rescheduled_at }),
+  };
 }

@@ -34,13 +34,11 @@ import type { CitaConsentCheckbox } from '../consent-checkbox/consent-checkbox.j
 import { moveFocus, queryRangeForMonth, slotsByDay } from './logic/calendar.js';
 import { validateDetails, type DetailErrors, type DetailValues } from './logic/details.js';
 import { FIELDS } from './logic/fields.js';
-import { buildIcs } from './logic/ics.js';
 import { classes, skeleton, type BookingStep, type StepHost } from './steps/host.js';
 import { serviceStep } from './steps/service.js';
 import { slotStep } from './steps/slot.js';
 import { detailsStep } from './steps/details.js';
 import { reviewStep } from './steps/review.js';
-import { doneStep } from './steps/done.js';
 import { styles } from './booking-form.styles.js';
 
 export type { BookingStep } from './steps/host.js';
@@ -166,8 +164,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   honeypot = '';
   #unsubscribe?: () => void;
-  #icsUrl?: string;
-  #icsFor?: string;
+  /** The confirmation step (and its calendar files): a lazy chunk, fetched when the review shows. */
+  #done?: (h: StepHost) => unknown;
   #configTimer?: ReturnType<typeof setTimeout>;
   readonly #rich = new RichTextCache();
 
@@ -241,7 +239,6 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     removeEventListener('hashchange', this.#onHashChange);
     this.#unsubscribe?.();
     clearTimeout(this.#configTimer);
-    if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -390,8 +387,18 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   goTo(step: BookingStep): void {
     this.step = step;
+    if ((step === 'review' || step === 'done') && !this.#done)
+      void import('./steps/done.js').then((m) => {
+        this.#done = m.doneStep;
+        this.requestUpdate();
+        if (this.step === 'done') this.#focusHeading();
+      });
     const n = STEPS.indexOf(step) + 1;
     this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.#stepName(step, t));
+    this.#focusHeading();
+  }
+
+  #focusHeading(): void {
     void this.updateComplete.then(() =>
       this.renderRoot.querySelector<HTMLElement>('[part~="heading"]')?.focus(),
     );
@@ -759,7 +766,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       case 'review':
         return reviewStep(this);
       case 'done':
-        return doneStep(this);
+        return this.#done?.(this) ?? skeleton(this.t);
     }
   }
 
@@ -800,21 +807,5 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       .replace('{id}', encodeURIComponent(b.id))
       .replace('{token}', encodeURIComponent(b.manageToken));
     return safeUrl(url, { allow: ['https:', 'mailto:', 'http-loopback'] });
-  }
-
-  /** @internal */
-  calendarFile(b: CreatedBooking): string {
-    if (this.#icsUrl && this.#icsFor === b.id) return this.#icsUrl;
-    if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
-    this.#icsFor = b.id;
-    const ics = buildIcs({
-      uid: `${b.id}@cita`,
-      start: b.start,
-      end: b.end,
-      summary: `${b.service.name} · ${this.businessConfig?.name ?? ''}`,
-      description: `${this.t.reference}: ${b.reference}`,
-    });
-    this.#icsUrl = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
-    return this.#icsUrl;
   }
 }

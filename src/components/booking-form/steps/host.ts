@@ -69,7 +69,6 @@ export interface StepHost {
   // done
   confirmed?: CreatedBooking;
   manageLink(booking: CreatedBooking): string | undefined;
-  calendarFile(booking: CreatedBooking): string;
   reset(): void;
 }
 
