@@ -20,6 +20,7 @@ import {
   SecuritySettings,
   ServiceList,
   Slug,
+  StaffMember,
   TimeZone,
   text,
   type BusinessConfig as PublicBusinessConfig,
@@ -65,6 +66,8 @@ const WeeklyHours = z.strictObject(
 const Staff = z.strictObject({
   id: Slug,
   name: text({ max: 80 }),
+  /** A photo shown when customers choose who does the service: an https: URL. */
+  photoUrl: StaffMember.shape.photoUrl,
   /** Working hours per weekday, in the business's time zone. A missing day is a day off. */
   weeklyHours: WeeklyHours,
   /** Dates whose hours differ from the week: holidays (`hours: []`), one-off closures, extra days. */
@@ -334,6 +337,8 @@ const Business = z.strictObject({
       liveBookingsPerEmail: z.number().int().min(1).max(10_000).default(3),
     })
     .default({ liveBookingsPerEmail: 3 }),
+  /** Customers choose who does the service (or "anyone") before the day and time. */
+  chooseStaff: z.boolean().default(false),
   /** The calling code of the business's country: national phone numbers are read with it. */
   phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
   /** Phone, email and postal address customers can reach the business at. */
@@ -570,6 +575,7 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       ),
       rules: b.rules,
       security: b.security,
+      ...(b.chooseStaff ? { chooseStaff: true } : {}),
       ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
       ...(b.contact ? { contact: b.contact } : {}),
     };
@@ -581,7 +587,10 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
         ...(s.description !== undefined ? { description: s.description } : {}),
         durationMinutes: s.durationMinutes,
         ...(s.priceMinor !== undefined ? { price: { amountMinor: s.priceMinor, currency: b.currency } } : {}),
-        staff: s.staff.map((id) => ({ id, name: staffById.get(id)!.name })),
+        staff: s.staff.map((id) => {
+          const member = staffById.get(id)!;
+          return { id, name: member.name, ...(member.photoUrl ? { photoUrl: member.photoUrl } : {}) };
+        }),
       })),
     };
     // The public views must satisfy the contract the widget parses them with.

@@ -281,6 +281,8 @@ export const BusinessConfig = z.object({
   policies: Policies,
   rules: BookingRules,
   security: SecuritySettings,
+  /** Customers may choose the staff member (or "anyone") before the day and time. */
+  chooseStaff: z.optional(z.boolean()),
   /** The calling code national phone numbers are read with (the business's country). */
   phoneCountryCode: z.optional(CallingCode),
   /** How customers reach the business, shown in the flow and in emails. */
@@ -305,7 +307,28 @@ export const Money = z.object({
 });
 export type Money = z.infer<typeof Money>;
 
-export const StaffMember = z.object({ id: Slug, name: text({ max: 80 }) });
+/** An `https:` URL (photos and other images the widget shows): no other scheme, no credentials. */
+export const HttpsUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'https:' && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'An https: URL' },
+  ),
+);
+
+export const StaffMember = z.object({
+  id: Slug,
+  name: text({ max: 80 }),
+  /** A photo shown beside the name when customers choose who (https: only). */
+  photoUrl: z.optional(HttpsUrl),
+});
 export type StaffMember = z.infer<typeof StaffMember>;
 
 export const Service = z.object({

@@ -236,6 +236,28 @@ export const styles = css`
     margin: 0;
     font-weight: 600;
   }
+  .staff {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1rem;
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  .staff legend {
+    padding: 0;
+    font-weight: 600;
+  }
+  .staff label {
+    display: flex;
+    gap: 0.375rem;
+    align-items: center;
+    min-block-size: 2.5rem;
+  }
+  .staff img {
+    border-radius: 50%;
+    object-fit: cover;
+  }
   .calendar-head {
     display: flex;
     align-items: center;

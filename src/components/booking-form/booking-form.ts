@@ -66,6 +66,7 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * @csspart progress - The list of steps.
  * @csspart heading - The heading of the current step (focused on step change).
  * @csspart service - A service choice button.
+ * @csspart staff - The "with whom" choice (when the business lets customers choose).
  * @csspart calendar - The month grid.
  * @csspart day - A day button in the grid.
  * @csspart slot - A time button.
@@ -131,6 +132,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   @state() services: Service[] = [];
   /** @internal */
   @state() selectedService?: Service;
+  /** @internal The staff member chosen ('' is anyone). */
+  @state() staff = '';
   /** @internal */
   @state() month?: YMD;
   /** @internal */
@@ -188,7 +191,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   readonly slots = new LoadController<Availability, [BookingClient, Service, YMD]>(this, {
     task: (signal, client, service, month) =>
       client.getAvailability(
-        { service: service.id, ...queryRangeForMonth(month.year, month.month) },
+        {
+          service: service.id,
+          ...queryRangeForMonth(month.year, month.month),
+          ...(this.staff ? { staff: this.staff } : {}),
+        },
         { signal },
       ),
     onValue: (availability, _client, _service, month) => {
@@ -416,6 +423,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
 
   /** @internal */
   chooseService(service: Service): void {
+    this.staff = '';
     this.selectedService = service;
     this.selectedSlot = undefined;
     this.selectedDay = undefined;
@@ -423,6 +431,13 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     emit(this, 'cita-service-selected', { serviceId: service.id });
     this.goTo('slot');
     void this.#loadMonth(this.month ?? { ...ymdInZone(Date.now(), this.zone), day: 1 });
+  }
+
+  /** @internal Who does the service, when the business lets customers choose ('' is anyone). */
+  chooseStaffMember(id: string): void {
+    this.staff = id;
+    this.selectedDay = this.selectedSlot = undefined;
+    if (this.month) void this.#loadMonth(this.month);
   }
 
   /** @internal */

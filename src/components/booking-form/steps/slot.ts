@@ -11,6 +11,7 @@ import {
   zoneName,
   type YMD,
 } from '../../../core/intl.js';
+import { safeUrl } from '../../../core/url.js';
 import { groupByPartOfDay, monthGrid, weekdayOrder } from '../logic/calendar.js';
 import { classes, heading, skeleton, type StepHost } from './host.js';
 
@@ -25,7 +26,7 @@ export function slotStep(h: StepHost) {
       <span>${h.selectedService!.name}</span>
       <button part="button" type="button" class="link" @click=${() => h.goTo('service')}>${t.change}</button>
     </p>
-    ${month ? calendar(h, month) : nothing}
+    ${staffChoice(h)} ${month ? calendar(h, month) : nothing}
     <p class="zone-note">
       ${t.timesShownIn(zoneName(h.zone, h.locale))}
       ${zoneDiffers ? html`<br />${t.businessTimeIs(zoneName(business.timeZone, h.locale))}` : nothing}
@@ -51,6 +52,26 @@ export function slotStep(h: StepHost) {
     <div class="actions">
       <button part="button" type="button" @click=${() => h.goTo('service')}>${t.back}</button>
     </div>`;
+}
+
+/** "With whom": anyone, or one of the service's staff (name and optional photo), as radio buttons. */
+function staffChoice(h: StepHost) {
+  const staff = h.selectedService!.staff;
+  if (!h.businessConfig!.chooseStaff || staff.length < 2) return nothing;
+  const option = (id: string, name: string, photo?: string) =>
+    html`<label
+      >${photo ? html`<img src=${photo} alt="" width="32" height="32" />` : nothing}<input
+        type="radio"
+        name="staff"
+        .checked=${h.staff === id}
+        @change=${() => h.chooseStaffMember(id)}
+      />${name}</label
+    >`;
+  return html`<fieldset part="staff" class="staff">
+    <legend>${h.t.chooseStaff}</legend>
+    ${option('', h.t.anyone)}
+    ${staff.map((s) => option(s.id, s.name, s.photoUrl && safeUrl(s.photoUrl, { allow: ['https:'] })))}
+  </fieldset>`;
 }
 
 function calendar(h: StepHost, month: YMD) {
