@@ -14,6 +14,8 @@ export const styles = css`
     --_gap: var(--cita-booking-form-gap, 1rem);
     display: block;
     max-inline-size: var(--cita-booking-form-max-width, 40rem);
+    /* Reserved from the first paint (the skeleton), so loading the services moves nothing below. */
+    min-block-size: var(--cita-booking-form-min-height, 18rem);
     color: var(--_text);
     background: var(--_surface);
     line-height: 1.45;

@@ -88,6 +88,7 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * @cssproperty --cita-font-family - Font (defaults to the page's).
  * @cssproperty --cita-booking-form-max-width - Maximum width of the widget.
  * @cssproperty --cita-booking-form-gap - Spacing between blocks.
+ * @cssproperty --cita-booking-form-min-height - Height reserved while loading (default 18rem), so the page does not jump; reserve the same on `cita-booking-form:not(:defined)` in the site's CSS.
  *
  * @cssstate loading - While business data or slots load.
  * @cssstate submitting - While the booking is sent.
