@@ -238,6 +238,22 @@ describe('<cita-booking-form> on phones, dark sites and after booking (issue 12)
     expect(text($(el, '.chosen span'))).to.equal('Corte de pelo');
   });
 
+  it('puts the times beside the month on a wide form, below it on a phone', async () => {
+    for (const [width, beside] of [
+      [640, true],
+      [390, false],
+    ] as const) {
+      const { el } = await mount({ width });
+      await toSlots(el, 1);
+      const month = $(el, 'table[role="grid"]')!.getBoundingClientRect();
+      const time = $(el, '[part~="slot"]')!.getBoundingClientRect();
+      if (beside) {
+        expect(time.left, `${width} px: right of the month`).to.be.at.least(month.right);
+        expect(time.top, `${width} px: level with the month`).to.be.below(month.bottom);
+      } else expect(time.top, `${width} px: below the month`).to.be.at.least(month.bottom);
+    }
+  });
+
   it('reviews with the phone, warns inside the cancellation cutoff and shows how to reach the business', async () => {
     const { el } = await mount();
     await toSlots(el, 0);

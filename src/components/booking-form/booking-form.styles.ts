@@ -316,6 +316,18 @@ export const styles = css`
     display: grid;
     gap: 0.75rem;
   }
+  .pick,
+  .month {
+    display: grid;
+    gap: var(--_gap);
+    align-items: start;
+  }
+  /* Wide enough: the times sit beside the month instead of below it. */
+  @container (min-width: 36rem) {
+    .pick {
+      grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+    }
+  }
   .slot-group ul {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(6.5rem, 1fr));
