@@ -20,6 +20,7 @@ import {
   SecuritySettings,
   ServiceList,
   Slug,
+  StaffMember,
   TimeZone,
   text,
   type BusinessConfig as PublicBusinessConfig,
@@ -65,6 +66,8 @@ const WeeklyHours = z.strictObject(
 const Staff = z.strictObject({
   id: Slug,
   name: text({ max: 80 }),
+  /** A photo shown when customers choose who does the service: an https: URL. */
+  photoUrl: StaffMember.shape.photoUrl,
   /** Working hours per weekday, in the business's time zone. A missing day is a day off. */
   weeklyHours: WeeklyHours,
   /** Dates whose hours differ from the week: holidays (`hours: []`), one-off closures, extra days. */
@@ -144,6 +147,16 @@ const CancellationPolicyInput = PolicyInput.extend({
     .int()
     .min(0)
     .max(24 * 60),
+  /**
+   * A booking can be moved to another time (manage link) until this many hours before its start.
+   * Absent: until the free-cancellation cutoff.
+   */
+  rescheduleCutoffHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
 });
 
 const ServiceInput = z.strictObject({
@@ -335,6 +348,8 @@ const Business = z.strictObject({
       holdMinutes: z.number().int().min(1).max(120).default(15),
     })
     .default({ byEmail: false, holdMinutes: 15 }),
+  /** Customers choose who does the service (or "anyone") before the day and time. */
+  chooseStaff: z.boolean().default(false),
   /** The calling code of the business's country: national phone numbers are read with it. */
   phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
   /** Phone, email and postal address customers can reach the business at. */
@@ -584,6 +599,7 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       rules: b.rules,
       security: b.security,
       ...(b.confirmation.byEmail ? { emailConfirmation: { holdMinutes: b.confirmation.holdMinutes } } : {}),
+      ...(b.chooseStaff ? { chooseStaff: true } : {}),
       ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
       ...(b.contact ? { contact: b.contact } : {}),
     };
@@ -595,7 +611,10 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
         ...(s.description !== undefined ? { description: s.description } : {}),
         durationMinutes: s.durationMinutes,
         ...(s.priceMinor !== undefined ? { price: { amountMinor: s.priceMinor, currency: b.currency } } : {}),
-        staff: s.staff.map((id) => ({ id, name: staffById.get(id)!.name })),
+        staff: s.staff.map((id) => {
+          const member = staffById.get(id)!;
+          return { id, name: member.name, ...(member.photoUrl ? { photoUrl: member.photoUrl } : {}) };
+        }),
       })),
     };
     // The public views must satisfy the contract the widget parses them with.

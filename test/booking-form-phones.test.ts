@@ -223,6 +223,56 @@ describe('<cita-booking-form> on phones, dark sites and after booking (issue 12)
       'the booking is shown',
       WAIT,
     );
+
+    // Cancel it there, then "Book again": back in the flow, at the same service's times.
+    const mButton = (label: string) =>
+      [...manager.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === label)!;
+    await waitUntil(() => mButton('Cancel booking'), 'a cancel button', WAIT);
+    mButton('Cancel booking').click();
+    await (manager as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    mButton('Yes, cancel it').click();
+    await waitUntil(() => manager.matches(':state(cancelled)'), 'cancelled', WAIT);
+    await (manager as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    mButton('Book again').click();
+    await waitUntil(() => onStep(el, 'slot') && !$(el, 'cita-booking-manager'), 'the flow is back', WAIT);
+    expect(text($(el, '.chosen span'))).to.equal('Corte de pelo');
+  });
+
+  it('puts the times beside the month on a wide form, below it on a phone', async () => {
+    for (const [width, beside] of [
+      [640, true],
+      [390, false],
+    ] as const) {
+      const { el } = await mount({ width });
+      await toSlots(el, 1);
+      const month = $(el, 'table[role="grid"]')!.getBoundingClientRect();
+      const time = $(el, '[part~="slot"]')!.getBoundingClientRect();
+      if (beside) {
+        expect(time.left, `${width} px: right of the month`).to.be.at.least(month.right);
+        expect(time.top, `${width} px: level with the month`).to.be.below(month.bottom);
+      } else expect(time.top, `${width} px: below the month`).to.be.at.least(month.bottom);
+    }
+  });
+
+  it('reviews with the phone, warns inside the cancellation cutoff and shows how to reach the business', async () => {
+    const { el } = await mount();
+    await toSlots(el, 0);
+    await chooseSlot(el, 'first');
+    await fill(el, { name: 'Ana García', email: 'ana@example.com', phone: '+34 600 123 456' });
+    await tickAll(el);
+    await next(el);
+    expect(onStep(el, 'review')).to.equal(true);
+    const summary = text($(el, '[part~="summary"]'));
+    expect(summary).to.contain('Phone +34 600 123 456');
+    expect(text($(el, '[part~="notice"]'))).to.equal(
+      'This time is less than 24 h away: it can no longer be cancelled free of charge.',
+    );
+    const contact = $(el, '[part="contact"]')!;
+    expect(text(contact.querySelector('h3'))).to.equal('Contact the business');
+    const links = [...contact.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    expect(links).to.deep.equal(['tel:+34910123456', 'mailto:hola@salon.example']);
+    expect(text(contact)).to.contain('Calle Mayor 1, 28013 Madrid');
+    await expect(el).to.be.accessible();
   });
 
   it('keeps the next checkbox where it is when an error line appears on blur, and shows no browser bubble', async () => {

@@ -425,6 +425,27 @@ describe('<cita-booking-form> against the real server', () => {
     expect(text($(el, '.reference'))).to.equal(detail.reference);
     expect(bookings).to.have.length(1);
     expect(bookings[0]!.body.start).to.equal(slotDetail.start);
+
+    // Add to calendar: the .ics (same UID as the emailed invitation, the business's address) and
+    // Google and Outlook links for the same event, which never carry the manage link.
+    const links = $$<HTMLAnchorElement>(el, '[part~="confirmation"] a');
+    const ics = await (await fetch(links.find((a) => a.hasAttribute('download'))!.href)).text();
+    expect(ics).to.contain(`\r\nUID:${detail.bookingId}@cita\r\n`);
+    expect(ics).to.contain('\r\nLOCATION:Calle Mayor 1\\, 28013 Madrid\r\n');
+    const stamp = (iso: string) => new Date(iso).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const google = new URL(links.find((a) => text(a) === 'Google Calendar')!.href);
+    expect(`${google.origin}${google.pathname}`).to.equal('https://calendar.google.com/calendar/render');
+    expect(google.searchParams.get('action')).to.equal('TEMPLATE');
+    expect(google.searchParams.get('dates')).to.equal(`${stamp(slotDetail.start)}/${stamp(slotDetail.end)}`);
+    expect(google.searchParams.get('location')).to.equal('Calle Mayor 1, 28013 Madrid');
+    expect(google.searchParams.get('details')).to.equal(`Reference: ${detail.reference}`);
+    const outlook = new URL(links.find((a) => text(a) === 'Outlook.com')!.href);
+    expect(`${outlook.origin}${outlook.pathname}`).to.equal(
+      'https://outlook.live.com/calendar/0/deeplink/compose',
+    );
+    expect(outlook.searchParams.get('startdt')).to.equal(slotDetail.start);
+    expect(outlook.searchParams.get('enddt')).to.equal(slotDetail.end);
+    for (const a of [google, outlook]) expect(a.href).not.to.contain('cita-manage');
   });
 
   it('speaks Spanish and English from an ancestor lang and from <html lang>, with Intl dates and prices', async () => {

@@ -164,4 +164,98 @@ describe('<cita-booking-manager> against the real server', () => {
     expect(el.shadowRoot!.querySelector('[part="summary"]')).to.equal(null);
     expect(codes).to.deep.equal(['not_found']);
   });
+
+  it('changes the time by keyboard: the new time is shown and stored, the old one is free again', async () => {
+    const booking = await book('last');
+    const el = await mount(booking);
+    const moved: string[] = [];
+    el.addEventListener('cita-booking-rescheduled', (e) => moved.push(e.detail.start));
+    expect(text(el, '[part="policy"]')).to.match(/You can change the time until .+\.$/);
+    buttons(el)
+      .find((b) => b.textContent!.trim() === 'Change time')!
+      .focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.shadowRoot!.querySelector('[part~="slot"]'), 'free times', { timeout: 5000 });
+    await el.updateComplete;
+    expect(el.matches(':state(rescheduling)')).to.equal(true);
+    // Focus moved to the panel's heading; the day list comes next.
+    expect(el.shadowRoot!.activeElement?.textContent).to.equal('Choose a new time');
+    await expect(el).to.be.accessible();
+
+    // Another day: the second of the list, by keyboard.
+    const select = el.shadowRoot!.querySelector<HTMLSelectElement>('[part="day-select"]')!;
+    select.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    const day = select.value;
+    const slot = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="slot"]')!;
+    slot.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(slot.getAttribute('aria-pressed')).to.equal('true');
+    const move = buttons(el).find((b) => b.textContent!.trim().startsWith('Move to'))!;
+    move.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => moved.length === 1, 'moved', { timeout: 5000 });
+    await el.updateComplete;
+
+    const stored = await (
+      await api(`/bookings/${booking.id}`, { headers: { Authorization: `Bearer ${booking.manageToken}` } })
+    ).json();
+    expect(stored.start).to.equal(moved[0]);
+    expect(stored.start).to.not.equal(booking.start);
+    expect(new Date(stored.start).toLocaleDateString('sv', { timeZone: 'Europe/Madrid' })).to.equal(day);
+    expect(text(el, '[part="message"]')).to.match(
+      /^Done: your booking is now on .+\. We have emailed you the new time\.$/,
+    );
+    expect(el.shadowRoot!.querySelector('[part="reschedule"]')).to.equal(null);
+    expect(text(el, '[part="summary"]')).to.contain(
+      new Intl.DateTimeFormat('en', {
+        timeZone: 'Europe/Madrid',
+        dateStyle: 'full',
+        timeStyle: 'short',
+      }).format(new Date(stored.start)),
+    );
+    // The old time can be booked again.
+    const from = booking.start.slice(0, 10);
+    const free = (await (
+      await api(`/availability?service=corte&from=${from}&to=${from}&staff=${booking.staff.id}`)
+    ).json()) as Availability;
+    expect(free.slots.map((s) => Date.parse(s.start))).to.include(Date.parse(booking.start));
+    await expect(el).to.be.accessible();
+  });
+
+  it('after cancelling, offers "Book again" (in Spanish) and fires cita-book-again with the service', async () => {
+    const booking = await book('last');
+    const el = await fixture<CitaBookingManager>(html`
+      <cita-booking-manager
+        lang="es"
+        endpoint=${API}
+        business=${SLUG}
+        book-again
+        .bookingId=${booking.id}
+        .token=${booking.manageToken}
+      ></cita-booking-manager>
+    `);
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="summary"]'), 'loads', { timeout: 5000 });
+    expect(buttons(el).map((b) => b.textContent!.trim())).to.deep.equal([
+      'Cambiar la hora',
+      'Cancelar la reserva',
+    ]);
+    buttons(el)[1]!.click();
+    await el.updateComplete;
+    buttons(el)
+      .find((b) => b.textContent!.includes('Sí, cancelarla'))!
+      .click();
+    await waitUntil(() => el.matches(':state(cancelled)'), 'cancelled', { timeout: 5000 });
+    await el.updateComplete;
+    const again = buttons(el);
+    expect(again.map((b) => b.textContent!.trim())).to.deep.equal(['Reservar de nuevo']);
+    const asked: string[] = [];
+    el.addEventListener('cita-book-again', (e) => asked.push(e.detail.serviceId));
+    again[0]!.focus();
+    await sendKeys({ press: 'Enter' });
+    expect(asked).to.deep.equal(['corte']);
+    await expect(el).to.be.accessible();
+  });
 });

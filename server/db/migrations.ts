@@ -225,6 +225,32 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'rescheduling, superseded consents, calendar invitations',
+    sql: /* sql */ `
+      -- Moving a booking updates its row in place (the exclusion constraint judges the new range
+      -- against every other live booking in the same statement): the iCalendar SEQUENCE of its
+      -- invitations, bumped by each move, and when it last moved.
+      ALTER TABLE bookings ADD COLUMN sequence integer NOT NULL DEFAULT 0 CHECK (sequence >= 0);
+      ALTER TABLE bookings ADD COLUMN rescheduled_at timestamptz;
+
+      -- A consent renewed on a move (its policy changed since the booking): the proof it replaced.
+      CREATE TABLE superseded_consents (
+        booking_id    uuid NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+        policy        text NOT NULL,
+        version       text NOT NULL,
+        sha256        text NOT NULL,
+        accepted_at   timestamptz NOT NULL,
+        origin        text,
+        superseded_at timestamptz NOT NULL
+      );
+      CREATE INDEX superseded_consents_booking ON superseded_consents (booking_id);
+
+      -- An iCalendar invitation sent with the email (text/calendar), sealed under the body's key.
+      ALTER TABLE outbox ADD COLUMN calendar text;
+    `,
+  },
+  {
     version: 8,
     name: 'bookings held until confirmed by email',
     sql: /* sql */ `

@@ -4,6 +4,7 @@
  */
 import type { Business } from '../config.js';
 import type { BookingRow } from '../db/stores/bookings.js';
+import { buildInvitation } from './calendar.js';
 
 type Lang = 'es' | 'en';
 
@@ -30,6 +31,9 @@ const STRINGS = {
     manage: 'Para ver o cancelar tu reserva:',
     keepLink: 'Este enlace da acceso a tu reserva: no lo compartas.',
     bye: 'Gracias.',
+    movedSubject: (business: string, ref: string) => `Reserva cambiada de hora en ${business} (${ref})`,
+    moved: (business: string) => `Tu reserva en ${business} ha cambiado de hora.`,
+    before: 'Antes',
   },
   en: {
     confirmedSubject: (business: string, ref: string) => `Booking confirmed at ${business} (${ref})`,
@@ -51,6 +55,9 @@ const STRINGS = {
     manage: 'To view or cancel your booking:',
     keepLink: 'This link gives access to your booking: do not share it.',
     bye: 'Thank you.',
+    movedSubject: (business: string, ref: string) => `Booking moved at ${business} (${ref})`,
+    moved: (business: string) => `Your booking at ${business} has moved to a new time.`,
+    before: 'Before',
   },
 } as const;
 
@@ -94,6 +101,8 @@ export function manageLink(business: Business, bookingId: string, token: string)
 export interface RenderedEmail {
   subject: string;
   body: string;
+  /** An iCalendar invitation sent with it (server/domain/calendar.ts). */
+  calendar?: string;
 }
 
 /** The language, strings and locale of a booking's emails, and the lines every email opens with. */
@@ -125,7 +134,17 @@ export function renderConfirmation(
     lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
   if (link) lines.push('', t.manage, link, t.keepLink);
   lines.push('', t.bye, ...signature(business));
-  return { subject: t.confirmedSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+  return {
+    subject: t.confirmedSubject(business.name, b.reference),
+    body: lines.join('\n') + '\n',
+    calendar: buildInvitation({
+      business,
+      booking: b,
+      kind: 'request',
+      ...(link ? { manageLink: link } : {}),
+      now: b.created_at,
+    }),
+  };
 }
 
 /** A held booking: the link to confirm it (the manage link), and until when. */
@@ -142,5 +161,26 @@ export function renderHoldRequest(business: Business, b: BookingRow, link: strin
 export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {
   const { t, locale, lines } = opening(b, (t) => t.cancelled(business.name));
   lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, ...signature(business));
-  return { subject: t.cancelledSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
+  return {
+    subject: t.cancelledSubject(business.name, b.reference),
+    body: lines.join('\n') + '\n',
+    calendar: buildInvitation({ business, booking: b, kind: 'cancel', now: b.cancelled_at }),
+  };
+}
+
+/** A booking moved to another time: the new time (and whom with), and the old one. */
+export function renderRescheduled(business: Business, b: BookingRow, before: BookingRow): RenderedEmail {
+  const { t, locale, lines } = opening(b, (t) => t.moved(business.name));
+  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
+  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
+    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  lines.push(`${t.before}: ${formatWhen(before.starts_at, locale, b.time_zone)}`);
+  if (b.cancellable_until)
+    lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
+  lines.push('', t.bye, ...signature(business));
+  return {
+    subject: t.movedSubject(business.name, b.reference),
+    body: lines.join('\n') + '\n',
+    calendar: buildInvitation({ business, booking: b, kind: 'request', now: b.rescheduled_at }),
+  };
 }

@@ -16,6 +16,13 @@ export interface Email {
   to: string;
   subject: string;
   text: string;
+  /** An iCalendar invitation (text/calendar; its METHOD line says REQUEST, CANCEL or PUBLISH). */
+  calendar?: { method: string; content: string };
+}
+
+/** The METHOD of an iCalendar text (REQUEST when it says none). */
+export function calendarMethod(content: string): string {
+  return /^METHOD:([A-Z-]+)\r?$/m.exec(content)?.[1] ?? 'REQUEST';
 }
 
 export interface Mailer {
@@ -36,7 +43,16 @@ export function smtpMailer(s: SmtpSettings): Mailer {
   return {
     description: `SMTP ${s.host}:${s.port}`,
     async send(e) {
-      await transport.sendMail({ from: s.from, to: e.to, subject: e.subject, text: e.text });
+      await transport.sendMail({
+        from: s.from,
+        to: e.to,
+        subject: e.subject,
+        text: e.text,
+        // A text/calendar alternative (calendars show Accept/Add) and an invite.ics attachment.
+        ...(e.calendar
+          ? { icalEvent: { method: e.calendar.method, filename: 'invite.ics', content: e.calendar.content } }
+          : {}),
+      });
     },
     close: () => transport.close(),
   };
@@ -54,7 +70,10 @@ export function fileMailer(path: string): Mailer {
         throw err;
       });
       await ready;
-      const entry = `=== ${new Date().toISOString()}\nTo: ${e.to}\nSubject: ${e.subject}\n\n${e.text}\n`;
+      const calendar = e.calendar
+        ? `\n--- invite.ics (text/calendar; method=${e.calendar.method})\n${e.calendar.content.replace(/\r\n/g, '\n')}`
+        : '';
+      const entry = `=== ${new Date().toISOString()}\nTo: ${e.to}\nSubject: ${e.subject}\n\n${e.text}\n${calendar}`;
       await appendFile(path, entry, { encoding: 'utf8', mode: 0o600 });
     },
   };
@@ -117,7 +136,14 @@ export class OutboxWorker {
               continue;
             }
             try {
-              await this.mailer.send({ to: m.recipient, subject: m.subject, text: m.body });
+              await this.mailer.send({
+                to: m.recipient,
+                subject: m.subject,
+                text: m.body,
+                ...(m.calendar
+                  ? { calendar: { method: calendarMethod(m.calendar), content: m.calendar } }
+                  : {}),
+              });
               await markOutboxSent(this.db, m.id, this.now());
               sent++;
             } catch (err) {

@@ -10,6 +10,7 @@ export interface ProblemExtras {
   errors?: FieldError[];
   policies?: PolicyKind[];
   cancellableUntil?: string;
+  reschedulableUntil?: string;
   retryAfter?: number;
 }
 

@@ -26,6 +26,7 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   already_cancelled: { status: 409, title: 'This booking is already cancelled' },
   already_confirmed: { status: 409, title: 'This booking is already confirmed' },
   hold_expired: { status: 410, title: 'This booking was not confirmed in time and has been released' },
+  reschedule_closed: { status: 409, title: 'This booking can no longer be moved to another time' },
   idempotency_key_required: { status: 400, title: 'An Idempotency-Key header is required' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for another request' },
   origin_not_allowed: { status: 403, title: 'This site is not allowed to use this business' },

@@ -30,6 +30,7 @@ import {
   routes,
   type ProblemCode,
 } from '../../src/api/contract.js';
+import { RescheduleBookingRequest, manageRoutes } from '../../src/api/manage-contract.js';
 import {
   AccountBookings,
   AccountCancelRequest,
@@ -79,6 +80,7 @@ export const SCHEMAS = {
   CreatedBooking,
   Booking,
   CancelBookingRequest,
+  RescheduleBookingRequest,
   Problem,
   SignupStartRequest,
   SignupCompleteRequest,
@@ -254,6 +256,37 @@ export const ROUTES = {
         ...WRITE_PROBLEMS,
         'cancellation_closed',
         'already_cancelled',
+        'origin_not_allowed',
+        'rate_limited',
+      ],
+      auth: 'manageToken',
+    },
+  },
+  rescheduleBooking: {
+    method: 'POST',
+    path: honoPath(manageRoutes.reschedule),
+    class: 'public-api',
+    rateLimit: 'manage',
+    api: {
+      operationId: 'rescheduleBooking',
+      summary:
+        'Move a booking to another free time, by its manage token, before the reschedule cutoff. Atomic: the old time is freed only if the new one is won',
+      description:
+        'Consents given at booking time carry over; a policy changed since is answered with `consent_outdated` (or `consent_missing` for a new one) listing the policies to accept again in `consents`. The same start again answers the booking as it is.',
+      body: { schema: 'RescheduleBookingRequest', required: true },
+      response: { status: 200, description: 'The moved booking', schema: 'Booking' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'reschedule_closed',
+        'already_cancelled',
+        'unknown_service',
+        'unknown_staff',
+        'slot_unavailable',
+        'slot_in_past',
+        'outside_hours',
+        'outside_booking_window',
+        'consent_missing',
+        'consent_outdated',
         'origin_not_allowed',
         'rate_limited',
       ],

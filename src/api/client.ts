@@ -1,10 +1,11 @@
 /**
  * `CitaClient`: the booking flow's calls (`BookingClient`, booking-client.ts, where the
  * transport, validation, deadline and retry rules are written down) plus the manage link's:
- * reading, confirming (a held booking) and cancelling a booking with its manage token.
+ * reading, confirming (a held booking), moving and cancelling a booking with its manage token.
  */
 import * as z from 'zod/mini';
 import { Booking, BookingId, CancelBookingRequest, ManageToken, routes } from './contract.js';
+import { RescheduleBookingRequest, manageRoutes } from './manage-contract.js';
 import { BookingClient, validate, type RequestOptions } from './booking-client.js';
 
 export {
@@ -71,6 +72,32 @@ export class CitaClient extends BookingClient {
         headers: { Authorization: `Bearer ${manageToken}` },
         schema: Booking,
         retry: false,
+      },
+      options,
+    );
+  }
+
+  /**
+   * POST a move to another start with the manage token. Retried like a GET: the server answers a
+   * move to the start the booking already has with the booking as it is, so a repeat after a lost
+   * answer neither moves twice nor fails.
+   */
+  async rescheduleBooking(
+    id: string,
+    manageToken: string,
+    body: z.input<typeof RescheduleBookingRequest>,
+    options: RequestOptions = {},
+  ): Promise<Booking> {
+    checkManageArgs(id, manageToken);
+    const parsed = validate('reschedule', RescheduleBookingRequest, body);
+    return this.call(
+      {
+        method: 'POST',
+        path: manageRoutes.reschedule(this.business, id),
+        headers: { Authorization: `Bearer ${manageToken}` },
+        body: parsed,
+        schema: Booking,
+        retry: true,
       },
       options,
     );

@@ -225,6 +225,8 @@ export const CancellationPolicy = z.object({
   ...Policy.shape,
   /** Free cancellation until this many hours before the start. */
   cutoffHours: int(0, 24 * 60),
+  /** A booking can be moved to another time until this many hours before its start (absent: as cancelling). */
+  rescheduleCutoffHours: z.optional(int(0, 24 * 60)),
 });
 export type CancellationPolicy = z.infer<typeof CancellationPolicy>;
 
@@ -284,6 +286,8 @@ export const BusinessConfig = z.object({
    * `holdMinutes`, and only becomes a booking when the link in that email is followed.
    */
   emailConfirmation: z.optional(z.object({ holdMinutes: int(1, 120) })),
+  /** Customers may choose the staff member (or "anyone") before the day and time. */
+  chooseStaff: z.optional(z.boolean()),
   /** The calling code national phone numbers are read with (the business's country). */
   phoneCountryCode: z.optional(CallingCode),
   /** How customers reach the business, shown in the flow and in emails. */
@@ -308,7 +312,28 @@ export const Money = z.object({
 });
 export type Money = z.infer<typeof Money>;
 
-export const StaffMember = z.object({ id: Slug, name: text({ max: 80 }) });
+/** An `https:` URL (photos and other images the widget shows): no other scheme, no credentials. */
+export const HttpsUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'https:' && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'An https: URL' },
+  ),
+);
+
+export const StaffMember = z.object({
+  id: Slug,
+  name: text({ max: 80 }),
+  /** A photo shown beside the name when customers choose who (https: only). */
+  photoUrl: z.optional(HttpsUrl),
+});
 export type StaffMember = z.infer<typeof StaffMember>;
 
 export const Service = z.object({
@@ -423,6 +448,8 @@ export const Booking = z.object({
   customer: z.object({ name: text({ max: 100 }) }),
   /** Until when a free cancellation is possible (absent when there is no cutoff). */
   cancellableUntil: z.optional(Instant),
+  /** Until when the booking can be moved to another time (manage view only; absent when it cannot be). */
+  reschedulableUntil: z.optional(Instant),
   cancelledAt: z.optional(Instant),
   /** A held booking: the slot is released at this instant unless confirmed from the email first. */
   holdUntil: z.optional(Instant),
@@ -469,6 +496,7 @@ export const PROBLEM_CODES = [
   'already_cancelled',
   'already_confirmed',
   'hold_expired',
+  'reschedule_closed',
   'idempotency_key_required',
   'idempotency_key_reused',
   'origin_not_allowed',
@@ -511,6 +539,8 @@ export const Problem = z.object({
   retryAfter: z.optional(num(0, undefined, false)),
   /** cancellation_closed: the last moment a free cancellation was possible. */
   cancellableUntil: z.optional(Instant),
+  /** reschedule_closed: the last moment the booking could be moved. */
+  reschedulableUntil: z.optional(Instant),
   /** consent_missing / consent_outdated: the policies concerned. */
   policies: z.optional(z.array(PolicyKind)),
 });

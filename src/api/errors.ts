@@ -118,6 +118,8 @@ export interface ProblemFields {
   retryAfter?: number;
   /** `cancellation_closed`: the last moment a free cancellation was possible. */
   cancellableUntil?: string;
+  /** `reschedule_closed`: the last moment the booking could be moved. */
+  reschedulableUntil?: string;
   /** `consent_missing` / `consent_outdated`: the policies concerned. */
   policies?: PolicyKind[];
   /**
@@ -141,6 +143,7 @@ export class ProblemError extends CitaError implements ProblemFields {
   declare readonly errors: FieldError[];
   declare readonly retryAfter?: number;
   declare readonly cancellableUntil?: string;
+  declare readonly reschedulableUntil?: string;
   declare readonly policies?: PolicyKind[];
   declare readonly synthetic: boolean;
 

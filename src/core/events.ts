@@ -42,6 +42,16 @@ export interface CitaBookingCancelledDetail {
   reference?: string;
 }
 
+/** A booking moved to another time from its manage link. */
+export interface CitaBookingRescheduledDetail {
+  bookingId: string;
+  start: string;
+}
+/** "Book again" after a cancellation: the service of the cancelled booking. */
+export interface CitaBookAgainDetail {
+  serviceId: string;
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -53,6 +63,8 @@ export interface CitaEventMap {
   'cita-signed-in': CitaSessionDetail;
   'cita-signed-out': CitaSessionDetail;
   'cita-booking-cancelled': CitaBookingCancelledDetail;
+  'cita-booking-rescheduled': CitaBookingRescheduledDetail;
+  'cita-book-again': CitaBookAgainDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

@@ -12,6 +12,8 @@ export const en: Strings = {
   free: 'Free',
   noServices: 'No services can be booked online at the moment.',
   chooseDay: 'Choose a day',
+  chooseStaff: 'With whom',
+  anyone: 'Anyone',
   previousMonth: 'Previous month',
   nextMonth: 'Next month',
   daysWithSlots: (n) => (n === 1 ? '1 day with free times' : `${n} days with free times`),

@@ -12,6 +12,8 @@ export const es: Strings = {
   free: 'Gratis',
   noServices: 'Ahora mismo no hay servicios que se puedan reservar en línea.',
   chooseDay: 'Elige un día',
+  chooseStaff: 'Con quién',
+  anyone: 'Cualquiera',
   previousMonth: 'Mes anterior',
   nextMonth: 'Mes siguiente',
   daysWithSlots: (n) => (n === 1 ? '1 día con horas libres' : `${n} días con horas libres`),

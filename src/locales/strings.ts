@@ -17,6 +17,8 @@ export interface Strings {
   noServices: string;
   // calendar and slots
   chooseDay: string;
+  chooseStaff: string;
+  anyone: string;
   previousMonth: string;
   nextMonth: string;
   daysWithSlots: (n: number) => string;

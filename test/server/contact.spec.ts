@@ -17,6 +17,9 @@ const configured = () =>
   });
 
 const row = {
+  id: '6f1c1a3e-0c4e-4a43-9a57-6a3f4f1f2b10',
+  customer_email: 'lucia@example.com',
+  ends_at: new Date('2026-03-04T10:30:00Z'),
   reference: 'ABC123',
   customer_name: 'Lucía',
   locale: 'es-ES',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
+import { manageRoutes } from '../../src/api/manage-contract.js';
 
 const doc = buildOpenApi() as {
   openapi: string;
@@ -24,9 +25,11 @@ function refs(node: unknown, out: string[] = []): string[] {
 describe('OpenAPI document', () => {
   it('has one path per route and resolvable references', () => {
     expect(doc.openapi).toBe('3.1.0');
-    const expected = [...Object.values(routes), ...Object.values(accountRoutes)].map((r) =>
-      decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')),
-    );
+    const expected = [
+      ...Object.values(routes),
+      ...Object.values(manageRoutes),
+      ...Object.values(accountRoutes),
+    ].map((r) => decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')));
     expected.push(adminRoutes.signIn, adminRoutes.setup, adminRoutes.me, adminRoutes.signOut);
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {

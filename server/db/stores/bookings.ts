@@ -33,24 +33,32 @@ export interface BookingRow {
   cancelled_at: Date | null;
   cancel_reason: string | null;
   hold_until: Date | null;
+  /** iCalendar SEQUENCE: bumped by each move (server/db/stores/booking-moves.ts); 0 when new. */
+  sequence?: number;
+  /** When the booking was last moved to another time. */
+  rescheduled_at?: Date | null;
 }
 
-export type NewBooking = Omit<BookingRow, 'status' | 'cancelled_at' | 'cancel_reason'> & {
+export type NewBooking = Omit<
+  BookingRow,
+  'status' | 'cancelled_at' | 'cancel_reason' | 'sequence' | 'rescheduled_at'
+> & {
   status: 'held' | 'confirmed';
   blocked_start: Date;
   blocked_end: Date;
 };
 
-const BOOKING_COLUMNS = `id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at, status,
+export const BOOKING_COLUMNS = `id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at, status,
   customer_name, customer_email, customer_phone, customer_notes, locale, customer_time_zone, time_zone,
-  cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason, hold_until`;
+  cancellable_until, manage_token_hash, created_at, cancelled_at, cancel_reason, hold_until, sequence,
+  rescheduled_at`;
 
+/** Not a hold that lapsed (at `$3`): those never became bookings. */
+const NOT_LAPSED = `status <> 'expired' AND (status <> 'held' OR hold_until > $3)`;
 /**
  * Live: confirmed, or held and not yet lapsed at `$now`. The first clause is the exclusion
  * constraint's own condition, so its GiST index serves the queries that use this.
  */
-/** Not a hold that lapsed (at `$3`): those never became bookings. */
-const NOT_LAPSED = `status <> 'expired' AND (status <> 'held' OR hold_until > $3)`;
 const LIVE = (now: string) =>
   `status IN ('confirmed', 'held') AND (status = 'confirmed' OR hold_until > ${now})`;
 
@@ -332,8 +340,8 @@ const RECORD_SQL = `WITH
     INSERT INTO erasure_keys (id, key, created_at) SELECT $33::uuid, $34, $21 FROM b
   ),
   o AS (
-    INSERT INTO outbox (booking_id, kind, recipient, subject, body, key_id, created_at, next_attempt_at)
-    SELECT b.id, $35, $36, $37, $38, $33::uuid, $21, $21 FROM b
+    INSERT INTO outbox (booking_id, kind, recipient, subject, body, key_id, created_at, next_attempt_at, calendar)
+    SELECT b.id, $35, $36, $37, $38, $33::uuid, $21, $21, $39 FROM b
   )
 SELECT (SELECT count(*) FROM idem)::int AS keyed, (SELECT count(*) FROM b)::int AS booked`;
 
@@ -362,7 +370,7 @@ export async function recordNewBooking(db: Database, r: NewBookingRecord): Promi
 async function recordOnce(db: Database, r: NewBookingRecord): Promise<RecordBookingResult> {
   const b = r.booking;
   const perEmail = r.limits?.liveBookingsPerEmail;
-  const email = sealOutboxBody(r.email.body);
+  const email = sealOutboxBody(r.email.body, r.email.calendar);
   const i = r.idempotency;
   try {
     await db.transaction(async (tx) => {
@@ -406,6 +414,7 @@ async function recordOnce(db: Database, r: NewBookingRecord): Promise<RecordBook
         r.email.recipient,
         r.email.subject,
         email.sealed,
+        email.sealedCalendar,
       ]);
       if (Number(row!.keyed) === 0) throw new IdempotencyKeyTaken();
       if (Number(row!.booked) === 0) throw new EmailLimitReached();

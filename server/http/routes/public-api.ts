@@ -24,7 +24,9 @@ import {
   ManageToken,
   routes,
 } from '../../../src/api/contract.js';
-import { cancelBooking, confirmBooking, createBooking, getBooking } from '../../domain/bookings.js';
+import { RescheduleBookingRequest } from '../../../src/api/manage-contract.js';
+import { cancelBooking, confirmBooking, createBooking } from '../../domain/bookings.js';
+import { getManagedBooking, rescheduleBooking } from '../../domain/reschedule.js';
 import { getAvailability } from '../../domain/catalog.js';
 import { ProblemError } from '../../domain/problems.js';
 import { readJsonBody } from '../body.js';
@@ -104,7 +106,7 @@ export function publicApi(ctx: AppContext) {
 
       getBooking: async (c) => {
         const { id } = bookingParams(c);
-        return c.json(await getBooking(deps, c.get('business'), id, bearer(c)));
+        return c.json(await getManagedBooking(deps, c.get('business'), id, bearer(c)));
       },
 
       cancelBooking: async (c) => {
@@ -121,6 +123,24 @@ export function publicApi(ctx: AppContext) {
         const token = bearer(c);
         if (token === undefined) throw new ProblemError('not_found');
         return c.json(await confirmBooking(deps, c.get('business'), id, token));
+      },
+
+      rescheduleBooking: async (c) => {
+        const { id } = bookingParams(c);
+        const body = await readJsonBody(c, bodyLimit);
+        const parsed = RescheduleBookingRequest.safeParse(body);
+        if (!parsed.success)
+          throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+        const business = c.get('business');
+        return c.json(
+          await rescheduleBooking(deps, {
+            business,
+            id,
+            token: bearer(c),
+            request: parsed.data,
+            origin: c.get('origin'),
+          }),
+        );
       },
     },
     (app) => {

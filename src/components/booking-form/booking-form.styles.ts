@@ -14,6 +14,8 @@ export const styles = css`
     --_gap: var(--cita-booking-form-gap, 1rem);
     display: block;
     max-inline-size: var(--cita-booking-form-max-width, 40rem);
+    /* Reserved from the first paint (the skeleton), so loading the services moves nothing below. */
+    min-block-size: var(--cita-booking-form-min-height, 18rem);
     color: var(--_text);
     background: var(--_surface);
     line-height: 1.45;
@@ -236,6 +238,28 @@ export const styles = css`
     margin: 0;
     font-weight: 600;
   }
+  .staff {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1rem;
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  .staff legend {
+    padding: 0;
+    font-weight: 600;
+  }
+  .staff label {
+    display: flex;
+    gap: 0.375rem;
+    align-items: center;
+    min-block-size: 2.5rem;
+  }
+  .staff img {
+    border-radius: 50%;
+    object-fit: cover;
+  }
   .calendar-head {
     display: flex;
     align-items: center;
@@ -291,6 +315,18 @@ export const styles = css`
   .slots {
     display: grid;
     gap: 0.75rem;
+  }
+  .pick,
+  .month {
+    display: grid;
+    gap: var(--_gap);
+    align-items: start;
+  }
+  /* Wide enough: the times sit beside the month instead of below it. */
+  @container (min-width: 36rem) {
+    .pick {
+      grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+    }
   }
   .slot-group ul {
     display: grid;

@@ -34,13 +34,11 @@ import type { CitaConsentCheckbox } from '../consent-checkbox/consent-checkbox.j
 import { moveFocus, queryRangeForMonth, slotsByDay } from './logic/calendar.js';
 import { validateDetails, type DetailErrors, type DetailValues } from './logic/details.js';
 import { FIELDS } from './logic/fields.js';
-import { buildIcs } from './logic/ics.js';
 import { classes, skeleton, type BookingStep, type StepHost } from './steps/host.js';
 import { serviceStep } from './steps/service.js';
 import { slotStep } from './steps/slot.js';
 import { detailsStep } from './steps/details.js';
 import { reviewStep } from './steps/review.js';
-import { doneStep } from './steps/done.js';
 import { styles } from './booking-form.styles.js';
 
 export type { BookingStep } from './steps/host.js';
@@ -68,6 +66,7 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * @csspart progress - The list of steps.
  * @csspart heading - The heading of the current step (focused on step change).
  * @csspart service - A service choice button.
+ * @csspart staff - The "with whom" choice (when the business lets customers choose).
  * @csspart calendar - The month grid.
  * @csspart day - A day button in the grid.
  * @csspart slot - A time button.
@@ -89,6 +88,7 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * @cssproperty --cita-font-family - Font (defaults to the page's).
  * @cssproperty --cita-booking-form-max-width - Maximum width of the widget.
  * @cssproperty --cita-booking-form-gap - Spacing between blocks.
+ * @cssproperty --cita-booking-form-min-height - Height reserved while loading (default 18rem), so the page does not jump; reserve the same on `cita-booking-form:not(:defined)` in the site's CSS.
  *
  * @cssstate loading - While business data or slots load.
  * @cssstate submitting - While the booking is sent.
@@ -135,6 +135,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   @state() services: Service[] = [];
   /** @internal */
   @state() selectedService?: Service;
+  /** @internal The staff member chosen ('' is anyone). */
+  @state() staff = '';
   /** @internal */
   @state() month?: YMD;
   /** @internal */
@@ -168,8 +170,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   honeypot = '';
   #unsubscribe?: () => void;
-  #icsUrl?: string;
-  #icsFor?: string;
+  /** The confirmation step (and its calendar files): a lazy chunk, fetched when the review shows. */
+  #done?: (h: StepHost) => unknown;
   #configTimer?: ReturnType<typeof setTimeout>;
   readonly #rich = new RichTextCache();
 
@@ -180,7 +182,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       this.businessConfig = business;
       this.services = list.services;
       emit(this, 'cita-ready', { business: business.slug });
-      if (this.service) this.#preselect();
+      if (this.service || this.#again) this.#preselect();
     },
     onError: (err) => {
       this.#fail(err, (t) => t.loadFailed);
@@ -192,7 +194,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   readonly slots = new LoadController<Availability, [BookingClient, Service, YMD]>(this, {
     task: (signal, client, service, month) =>
       client.getAvailability(
-        { service: service.id, ...queryRangeForMonth(month.year, month.month) },
+        {
+          service: service.id,
+          ...queryRangeForMonth(month.year, month.month),
+          ...(this.staff ? { staff: this.staff } : {}),
+        },
         { signal },
       ),
     onValue: (availability, _client, _service, month) => {
@@ -225,16 +231,24 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   readonly #onHashChange = (): void => {
     const was = this.manageMode;
     if (this.#showManager() || !was) return;
+    this.#leaveManager();
+  };
+
+  #leaveManager(): void {
+    this.manageMode = false;
     this.#unsubscribe ??= onConfigure(() => this.#start());
     if (!this.businessConfig) this.#start();
-  };
+    else if (this.#again) this.reset();
+  }
+
+  /** The service of a cancelled booking whose "Book again" was chosen in the manager. */
+  #again?: string;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('hashchange', this.#onHashChange);
     this.#unsubscribe?.();
     clearTimeout(this.#configTimer);
-    if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -264,7 +278,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     this.honeypot = '';
     this.#clearMessage();
     this.goTo('service');
-    if (this.service) this.#preselect();
+    if (this.service || this.#again) this.#preselect();
   }
 
   /** @internal */
@@ -343,7 +357,9 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   }
 
   #preselect(): void {
-    const s = this.services.find((x) => x.id === this.service);
+    const id = this.#again ?? this.service;
+    this.#again = undefined;
+    const s = this.services.find((x) => x.id === id);
     if (s && this.step === 'service') this.chooseService(s);
   }
 
@@ -381,8 +397,18 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   goTo(step: BookingStep): void {
     this.step = step;
+    if ((step === 'review' || step === 'done') && !this.#done)
+      void import('./steps/done.js').then((m) => {
+        this.#done = m.doneStep;
+        this.requestUpdate();
+        if (this.step === 'done') this.#focusHeading();
+      });
     const n = STEPS.indexOf(step) + 1;
     this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.#stepName(step, t));
+    this.#focusHeading();
+  }
+
+  #focusHeading(): void {
     void this.updateComplete.then(() =>
       this.renderRoot.querySelector<HTMLElement>('[part~="heading"]')?.focus(),
     );
@@ -400,6 +426,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
 
   /** @internal */
   chooseService(service: Service): void {
+    this.staff = '';
     this.selectedService = service;
     this.selectedSlot = undefined;
     this.selectedDay = undefined;
@@ -407,6 +434,13 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     emit(this, 'cita-service-selected', { serviceId: service.id });
     this.goTo('slot');
     void this.#loadMonth(this.month ?? { ...ymdInZone(Date.now(), this.zone), day: 1 });
+  }
+
+  /** @internal Who does the service, when the business lets customers choose ('' is anyone). */
+  chooseStaffMember(id: string): void {
+    this.staff = id;
+    this.selectedDay = this.selectedSlot = undefined;
+    if (this.month) void this.#loadMonth(this.month);
   }
 
   /** @internal */
@@ -677,6 +711,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
         business=${this.business || nothing}
         time-zone=${this.timeZone || nothing}
         theme=${this.theme ?? (pageIsDark(this) ? 'dark' : 'light')}
+        book-again
+        @cita-book-again=${(e: CustomEvent<{ serviceId: string }>) => {
+          this.#again = e.detail.serviceId;
+          this.#leaveManager();
+        }}
       ></cita-booking-manager>`;
     }
     return html`
@@ -751,7 +790,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       case 'review':
         return reviewStep(this);
       case 'done':
-        return doneStep(this);
+        return this.#done?.(this) ?? skeleton(this.t);
     }
   }
 
@@ -793,21 +832,5 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       .replace('{id}', encodeURIComponent(b.id))
       .replace('{token}', encodeURIComponent(b.manageToken));
     return safeUrl(url, { allow: ['https:', 'mailto:', 'http-loopback'] });
-  }
-
-  /** @internal */
-  calendarFile(b: CreatedBooking): string {
-    if (this.#icsUrl && this.#icsFor === b.id) return this.#icsUrl;
-    if (this.#icsUrl) URL.revokeObjectURL(this.#icsUrl);
-    this.#icsFor = b.id;
-    const ics = buildIcs({
-      uid: `${b.id}@cita`,
-      start: b.start,
-      end: b.end,
-      summary: `${b.service.name} · ${this.businessConfig?.name ?? ''}`,
-      description: `${this.t.reference}: ${b.reference}`,
-    });
-    this.#icsUrl = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
-    return this.#icsUrl;
   }
 }

@@ -29,7 +29,7 @@ export function escapeText(value: string): string {
 }
 
 /** Folds a content line at 75 octets, as RFC 5545 section 3.1 requires. */
-function fold(line: string): string {
+export function fold(line: string): string {
   const bytes = new TextEncoder();
   const out: string[] = [];
   let current = '';
@@ -41,6 +41,34 @@ function fold(line: string): string {
   }
   out.push(current);
   return out.join('\r\n ');
+}
+
+/**
+ * "Add to Google Calendar" and "add to Outlook.com" links for the same event (their documented
+ * template URLs). Only what the `.ics` download says in public: never the manage link, whose token
+ * would travel in a third party's URL.
+ */
+export function calendarLinks(e: IcsEvent): [google: string, outlook: string] {
+  const link = (base: string, p: Record<string, string | undefined>) =>
+    `${base}?${new URLSearchParams(Object.entries(p).filter((x): x is [string, string] => !!x[1]))}`;
+  return [
+    link('https://calendar.google.com/calendar/render', {
+      action: 'TEMPLATE',
+      text: e.summary,
+      dates: `${stamp(new Date(e.start))}/${stamp(new Date(e.end))}`,
+      details: e.description,
+      location: e.location,
+    }),
+    link('https://outlook.live.com/calendar/0/deeplink/compose', {
+      path: '/calendar/action/compose',
+      rru: 'addevent',
+      subject: e.summary,
+      startdt: e.start,
+      enddt: e.end,
+      body: e.description,
+      location: e.location,
+    }),
+  ];
 }
 
 export function buildIcs(e: IcsEvent): string {

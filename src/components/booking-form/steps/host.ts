@@ -34,6 +34,9 @@ export interface StepHost {
   services: Service[];
   selectedService?: Service;
   chooseService(service: Service): void;
+  /** The staff member chosen ('' is anyone), when the business lets customers choose. */
+  staff: string;
+  chooseStaffMember(id: string): void;
   richText(source: string): unknown;
 
   // slot
@@ -69,7 +72,6 @@ export interface StepHost {
   // done
   confirmed?: CreatedBooking;
   manageLink(booking: CreatedBooking): string | undefined;
-  calendarFile(booking: CreatedBooking): string;
   reset(): void;
 }
 

@@ -11,10 +11,15 @@ import {
   zoneName,
   type YMD,
 } from '../../../core/intl.js';
+import { safeUrl } from '../../../core/url.js';
 import { groupByPartOfDay, monthGrid, weekdayOrder } from '../logic/calendar.js';
 import { classes, heading, skeleton, type StepHost } from './host.js';
 
-/** Step 2: the month grid (arrow keys move between days), then the chosen day's times. */
+/**
+ * Step 2: the month grid (arrow keys move between days), then the chosen day's times: below it on
+ * a phone, beside it where the form is wide enough (a container query), so choosing a day and a
+ * time needs no scrolling.
+ */
 export function slotStep(h: StepHost) {
   const { t, month } = h;
   const days = h.monthDays();
@@ -25,32 +30,59 @@ export function slotStep(h: StepHost) {
       <span>${h.selectedService!.name}</span>
       <button part="button" type="button" class="link" @click=${() => h.goTo('service')}>${t.change}</button>
     </p>
-    ${month ? calendar(h, month) : nothing}
-    <p class="zone-note">
-      ${t.timesShownIn(zoneName(h.zone, h.locale))}
-      ${zoneDiffers ? html`<br />${t.businessTimeIs(zoneName(business.timeZone, h.locale))}` : nothing}
-    </p>
-    ${
-      h.slots.status === 'pending'
-        ? skeleton(t)
-        : !!h.availability && days.size === 0
-          ? html`<div class="empty">
-              <p>${t.noSlotsThisMonth}</p>
-              ${
-                month && h.bookable(addMonths(month, 1))
-                  ? html`<button part="button" type="button" @click=${() => h.changeMonth(1)}>
-                      ${t.showNextMonth}
-                    </button>`
-                  : nothing
-              }
-            </div>`
-          : h.selectedDay
-            ? slots(h, h.selectedDay, days.get(h.selectedDay) ?? [])
-            : nothing
-    }
+    ${staffChoice(h)}
+    <div class="pick">
+      <div class="month">
+        ${month ? calendar(h, month) : nothing}
+        <p class="zone-note">
+          ${t.timesShownIn(zoneName(h.zone, h.locale))}
+          ${zoneDiffers ? html`<br />${t.businessTimeIs(zoneName(business.timeZone, h.locale))}` : nothing}
+        </p>
+      </div>
+      <div>
+        ${
+          h.slots.status === 'pending'
+            ? skeleton(t)
+            : !!h.availability && days.size === 0
+              ? html`<div class="empty">
+                  <p>${t.noSlotsThisMonth}</p>
+                  ${
+                    month && h.bookable(addMonths(month, 1))
+                      ? html`<button part="button" type="button" @click=${() => h.changeMonth(1)}>
+                          ${t.showNextMonth}
+                        </button>`
+                      : nothing
+                  }
+                </div>`
+              : h.selectedDay
+                ? slots(h, h.selectedDay, days.get(h.selectedDay) ?? [])
+                : nothing
+        }
+      </div>
+    </div>
     <div class="actions">
       <button part="button" type="button" @click=${() => h.goTo('service')}>${t.back}</button>
     </div>`;
+}
+
+/** "With whom": anyone, or one of the service's staff (name and optional photo), as radio buttons. */
+function staffChoice(h: StepHost) {
+  const staff = h.selectedService!.staff;
+  if (!h.businessConfig!.chooseStaff || staff.length < 2) return nothing;
+  const option = (id: string, name: string, photo?: string) =>
+    html`<label
+      >${photo ? html`<img src=${photo} alt="" width="32" height="32" />` : nothing}<input
+        type="radio"
+        name="staff"
+        .checked=${h.staff === id}
+        @change=${() => h.chooseStaffMember(id)}
+      />${name}</label
+    >`;
+  return html`<fieldset part="staff" class="staff">
+    <legend>${h.t.chooseStaff}</legend>
+    ${option('', h.t.anyone)}
+    ${staff.map((s) => option(s.id, s.name, s.photoUrl && safeUrl(s.photoUrl, { allow: ['https:'] })))}
+  </fieldset>`;
 }
 
 function calendar(h: StepHost, month: YMD) {
