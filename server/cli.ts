@@ -35,6 +35,7 @@ import { rotateKeys } from './crypto/rotate.js';
 import { createStaff } from './domain/accounts.js';
 import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
+import { LIFECYCLE_COMMANDS, LIFECYCLE_HELP, runLifecycle } from './cli/lifecycle.js';
 import { createDemoApp, followDemoPort, listen, type Listening } from './http/server.js';
 
 /**
@@ -85,7 +86,7 @@ Commands:
   keys generate          Print a new key entry for CITA_KEYS (encryption at rest)
   keys rotate            Re-wrap every encrypted value under the first key of CITA_KEYS
                          (put the new key first, run this, then drop the old one)
-  help                   Show this help
+${LIFECYCLE_HELP}  help                   Show this help
 
 Options:
   --config <file>        Configuration (.json, or a .js/.ts module exporting the object).
@@ -368,7 +369,9 @@ async function keys(o: Options): Promise<void> {
   const { db, dbLabel, unlock } = await openMigrated(o);
   try {
     for (const r of await rotateKeys(db, source.keyring))
-      process.stdout.write(`${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`);
+      process.stdout.write(
+        `${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`,
+      );
     process.stdout.write(`Every encrypted value is under key ${source.keyring.currentId} (${dbLabel}).\n`);
   } finally {
     await db.close();
@@ -650,6 +653,7 @@ function init(args: string[]): void {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'init') return init(process.argv.slice(3));
+  if (LIFECYCLE_COMMANDS.includes(process.argv[2] ?? '')) return runLifecycle(process.argv.slice(2));
   const { command, options } = parse(process.argv.slice(2));
   switch (command) {
     case 'help':

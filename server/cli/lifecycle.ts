@@ -1,0 +1,228 @@
+/**
+ * The data-lifecycle commands of `cita-server` (hooked from server/cli.ts):
+ *
+ *   backup --out <file> [--business <slug>]   encrypted, integrity-checked backup
+ *   backup --verify <file>                    restore into a scratch database and compare
+ *   restore --in <file>                       restore into an empty database
+ *
+ * Database selection as for `start`: --database-url / DATABASE_URL, else PGlite in
+ * --data-dir / CITA_DATA_DIR (default .data), locked against a running server.
+ */
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createKeyring, loadKeyring, parseKeys } from '../crypto/keyring.js';
+import { BackupError, restoreBackup, verifyBackup, writeBackup, type BackupKey } from '../db/backup.js';
+import { prepareDataDir } from '../db/datadir.js';
+import { openDatabase, type Database } from '../db/index.js';
+import { migrate } from '../db/migrations.js';
+
+export const LIFECYCLE_COMMANDS: readonly string[] = ['backup', 'restore'];
+
+export const LIFECYCLE_HELP = `  backup --out <file> [--business <slug>]
+                         Write an encrypted (AES-256-GCM), integrity-checked backup of the
+                         installation or of one business, from one consistent snapshot. Key:
+                         CITA_BACKUP_KEY (or CITA_BACKUP_KEY_FILE), else CITA_KEYS
+  backup --verify <file> Check a backup: decrypt it, restore it into a scratch database, compare
+  restore --in <file>    Restore a backup into an empty database (refuses a tampered file, a
+                         wrong key or a database that is not empty, before writing anything)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`cita-server: ${message}\n`);
+  process.exit(1);
+}
+
+interface Opts {
+  dataDir: string;
+  databaseUrl?: string;
+  allowOpenDataDir: boolean;
+}
+
+/** One process per PGlite data directory (the same lock file as `start`). */
+function lockDataDir(dir: string): () => void {
+  const lockPath = join(dir, 'cita.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lockPath, 'utf8'));
+      let alive = false;
+      try {
+        if (Number.isInteger(pid) && pid > 0) {
+          process.kill(pid, 0);
+          alive = true;
+        }
+      } catch {
+        alive = false;
+      }
+      if (alive)
+        fail(
+          `a Cita server (pid ${pid}) is using ${dir}: PGlite allows one process; stop it first (or use PostgreSQL)`,
+        );
+      rmSync(lockPath, { force: true });
+    }
+  }
+  fail(`cannot lock ${dir}`);
+}
+
+async function open(o: Opts): Promise<{ db: Database; close: () => Promise<void>; label: string }> {
+  if (o.databaseUrl) {
+    const db = await openDatabase({ url: o.databaseUrl });
+    return { db, close: () => db.close(), label: 'PostgreSQL' };
+  }
+  process.umask(0o077);
+  const problem = prepareDataDir(o.dataDir, o.allowOpenDataDir);
+  if (problem) fail(problem);
+  const unlock = lockDataDir(o.dataDir);
+  const dir = join(o.dataDir, 'pglite');
+  const db = await openDatabase({ dataDir: dir });
+  return {
+    db,
+    label: `PGlite in ${dir}`,
+    close: async () => {
+      await db.close();
+      unlock();
+    },
+  };
+}
+
+/**
+ * The keys a backup is written with (the first) and read with (all): CITA_BACKUP_KEY or
+ * CITA_BACKUP_KEY_FILE (entries like CITA_KEYS: "id:base64url", from `cita-server keys generate`),
+ * then the keyring of encryption at rest.
+ */
+export function backupKeys(env: NodeJS.ProcessEnv, dataDir: string | undefined): BackupKey[] {
+  const keys: BackupKey[] = [];
+  if (env.CITA_BACKUP_KEY)
+    keys.push({
+      keyring: createKeyring(parseKeys(env.CITA_BACKUP_KEY, 'CITA_BACKUP_KEY')),
+      source: 'CITA_BACKUP_KEY',
+    });
+  else if (env.CITA_BACKUP_KEY_FILE)
+    keys.push({
+      keyring: createKeyring(
+        parseKeys(readFileSync(env.CITA_BACKUP_KEY_FILE, 'utf8'), env.CITA_BACKUP_KEY_FILE),
+      ),
+      source: 'CITA_BACKUP_KEY_FILE',
+    });
+  const ring = loadKeyring({ env, ...(dataDir ? { dataDir } : {}) });
+  if (ring) keys.push({ keyring: ring.keyring, source: ring.label });
+  return keys;
+}
+
+export async function runLifecycle(argv: string[]): Promise<void> {
+  const command = argv[0];
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.slice(1),
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        in: { type: 'string' },
+        verify: { type: 'string' },
+        business: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'allow-open-data-dir': { type: 'boolean' },
+        config: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    fail(`${(err as Error).message}\nRun "cita-server --help" for the options.`);
+  }
+  const v = parsed.values;
+  const env = (name: string) => (process.env[name] ? process.env[name] : undefined);
+  const databaseUrl = v['database-url'] ?? env('DATABASE_URL');
+  const o: Opts = {
+    dataDir: resolve(v['data-dir'] ?? env('CITA_DATA_DIR') ?? '.data'),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    allowOpenDataDir: v['allow-open-data-dir'] ?? false,
+  };
+  // The keyring file beside PGlite's data is only read, never created, by these commands.
+  const keyDir = !o.databaseUrl && existsSync(join(o.dataDir, 'keys')) ? o.dataDir : undefined;
+  let keys: BackupKey[];
+  try {
+    keys = backupKeys(process.env, keyDir);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+
+  try {
+    if (command === 'backup' && v.verify) {
+      if (!keys.length)
+        fail('backup --verify: set CITA_BACKUP_KEY (or CITA_KEYS) to the key it was written with');
+      const r = await verifyBackup(readFileSync(v.verify), keys);
+      const tables = Object.entries(r.manifest.tables);
+      process.stdout.write(
+        `${v.verify}: OK. Backup ${r.manifest.id} of ${r.manifest.createdAt}` +
+          `${r.manifest.business ? ` (business ${r.manifest.business})` : ''}: ${tables.length} tables, ${r.rows} rows ` +
+          `restored into a scratch database and identical to the manifest.\n`,
+      );
+      return;
+    }
+    if (command === 'backup') {
+      if (!v.out) fail('usage: cita-server backup --out <file> [--business <slug>] | backup --verify <file>');
+      const key = keys[0];
+      if (!key) fail('backup: no key: set CITA_BACKUP_KEY (cita-server keys generate) or CITA_KEYS');
+      if (key.source.endsWith('/keys') && !o.databaseUrl)
+        process.stderr.write(
+          `cita-server: note: the backup is encrypted with ${key.source}, which lives beside the data: keep a copy of it apart from the backups (or set CITA_BACKUP_KEY)\n`,
+        );
+      const { db, close, label } = await open(o);
+      try {
+        await migrate(db);
+        const { file, manifest } = await writeBackup(db, key, v.business ?? null);
+        const tmp = `${v.out}.partial`;
+        writeFileSync(tmp, file, { mode: 0o600 });
+        renameSync(tmp, v.out);
+        const rows = Object.values(manifest.tables).reduce((n, t) => n + t.rows, 0);
+        process.stdout.write(
+          `Backup ${manifest.id} written to ${v.out} (${file.length} bytes, ${rows} rows of ` +
+            `${Object.keys(manifest.tables).length} tables, ${label}${manifest.business ? `, business ${manifest.business}` : ''}), ` +
+            `encrypted with ${key.source}.\n`,
+        );
+      } finally {
+        await close();
+      }
+      return;
+    }
+    if (command === 'restore') {
+      if (!v.in) fail('usage: cita-server restore --in <file>');
+      if (!keys.length)
+        fail('restore: set CITA_BACKUP_KEY (or CITA_KEYS) to the key the backup was written with');
+      const file = readFileSync(v.in);
+      // Decrypt and check the whole file before opening (let alone writing) the database.
+      const { decryptBackup } = await import('../db/backup.js');
+      decryptBackup(file, keys);
+      const { db, close, label } = await open(o);
+      try {
+        const r = await restoreBackup(db, file, keys);
+        process.stdout.write(
+          `Restored backup ${r.manifest.id} of ${r.manifest.createdAt}: ${r.rows} rows into ${label}.\n`,
+        );
+      } finally {
+        await close();
+      }
+      return;
+    }
+  } catch (err) {
+    if (err instanceof BackupError) fail(err.message);
+    throw err;
+  }
+  fail(`unknown command "${command}"`);
+}
