@@ -4,6 +4,7 @@
  *   backup --out <file> [--business <slug>]   encrypted, integrity-checked backup
  *   backup --verify <file>                    restore into a scratch database and compare
  *   restore --in <file>                       restore into an empty database
+ *   audit verify                              check the audit log's hash chain
  *
  * Database selection as for `start`: --database-url / DATABASE_URL, else PGlite in
  * --data-dir / CITA_DATA_DIR (default .data), locked against a running server.
@@ -25,8 +26,9 @@ import { BackupError, restoreBackup, verifyBackup, writeBackup, type BackupKey }
 import { prepareDataDir } from '../db/datadir.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { migrate } from '../db/migrations.js';
+import { verifyAuditChain } from '../db/stores/audit.js';
 
-export const LIFECYCLE_COMMANDS: readonly string[] = ['backup', 'restore'];
+export const LIFECYCLE_COMMANDS: readonly string[] = ['backup', 'restore', 'audit'];
 
 export const LIFECYCLE_HELP = `  backup --out <file> [--business <slug>]
                          Write an encrypted (AES-256-GCM), integrity-checked backup of the
@@ -35,6 +37,8 @@ export const LIFECYCLE_HELP = `  backup --out <file> [--business <slug>]
   backup --verify <file> Check a backup: decrypt it, restore it into a scratch database, compare
   restore --in <file>    Restore a backup into an empty database (refuses a tampered file, a
                          wrong key or a database that is not empty, before writing anything)
+  audit verify           Check the audit log's hash chain: print each business's head; exit 1
+                         naming the first removed or edited row
 `;
 
 function fail(message: string): never {
@@ -215,6 +219,19 @@ export async function runLifecycle(argv: string[]): Promise<void> {
         process.stdout.write(
           `Restored backup ${r.manifest.id} of ${r.manifest.createdAt}: ${r.rows} rows into ${label}.\n`,
         );
+      } finally {
+        await close();
+      }
+      return;
+    }
+    if (command === 'audit') {
+      if (parsed.positionals[0] !== 'verify') fail('usage: cita-server audit verify');
+      const { db, close } = await open(o);
+      try {
+        await migrate(db);
+        const r = await verifyAuditChain(db);
+        for (const line of r.lines) process.stdout.write(`${line}\n`);
+        if (!r.ok) process.exitCode = 1;
       } finally {
         await close();
       }

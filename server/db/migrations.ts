@@ -224,6 +224,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN key_id uuid;
     `,
   },
+  {
+    version: 9,
+    name: 'data lifecycle: audit hash chain, clean history',
+    sql: /* sql */ `
+      -- Hash chain of the audit log (server/db/stores/audit.ts): per business, seq 1, 2, 3...
+      ALTER TABLE audit_log ADD COLUMN seq bigint;
+      ALTER TABLE audit_log ADD COLUMN prev_hash text CHECK (prev_hash ~ '^[a-f0-9]{64}$');
+      ALTER TABLE audit_log ADD COLUMN hash text CHECK (hash ~ '^[a-f0-9]{64}$');
+      -- Non-personal facts of an event (JSON: counts, a booking or run id).
+      ALTER TABLE audit_log ADD COLUMN detail text;
+      CREATE UNIQUE INDEX audit_log_chain ON audit_log (business, seq);
+      CREATE INDEX audit_log_business_at ON audit_log (business, at);
+
+      -- Each business's last link; writers lock it (SELECT ... FOR UPDATE) to append.
+      CREATE TABLE audit_chain_heads (
+        business text PRIMARY KEY,
+        seq      bigint NOT NULL,
+        hash     text NOT NULL CHECK (hash ~ '^[a-f0-9]{64}$')
+      );
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */
