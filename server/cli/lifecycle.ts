@@ -5,6 +5,7 @@
  *   backup --verify <file>                    restore into a scratch database and compare
  *   restore --in <file>                       restore into an empty database
  *   audit verify                              check the audit log's hash chain
+ *   history clean | keygen | decrypt          clean history (server/domain/history.ts)
  *
  * Database selection as for `start`: --database-url / DATABASE_URL, else PGlite in
  * --data-dir / CITA_DATA_DIR (default .data), locked against a running server.
@@ -27,8 +28,10 @@ import { prepareDataDir } from '../db/datadir.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { migrate } from '../db/migrations.js';
 import { verifyAuditChain } from '../db/stores/audit.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { cleanHistory, decryptExport, HistoryError, ownerKeyPair } from '../domain/history.js';
 
-export const LIFECYCLE_COMMANDS: readonly string[] = ['backup', 'restore', 'audit'];
+export const LIFECYCLE_COMMANDS: readonly string[] = ['backup', 'restore', 'audit', 'history'];
 
 export const LIFECYCLE_HELP = `  backup --out <file> [--business <slug>]
                          Write an encrypted (AES-256-GCM), integrity-checked backup of the
@@ -39,6 +42,14 @@ export const LIFECYCLE_HELP = `  backup --out <file> [--business <slug>]
                          wrong key or a database that is not empty, before writing anything)
   audit verify           Check the audit log's hash chain: print each business's head; exit 1
                          naming the first removed or edited row
+  history clean [--business <slug>] [--export-dir <dir>] [--batch <n>]
+                         Clean history: export, then anonymise, bookings older than each
+                         business's retention.bookingsDays (files in <data-dir>/exports by
+                         default); resumes an interrupted run. Needs --config
+  history keygen         Print an X25519 key pair: the public key for retention.exportPublicKey,
+                         the private key for the owner alone
+  history decrypt --in <file> --key <private.pem> [--out <file>]
+                         Open an export encrypted to the owner's key
 `;
 
 function fail(message: string): never {
@@ -144,6 +155,9 @@ export async function runLifecycle(argv: string[]): Promise<void> {
         'database-url': { type: 'string' },
         'allow-open-data-dir': { type: 'boolean' },
         config: { type: 'string' },
+        'export-dir': { type: 'string' },
+        batch: { type: 'string' },
+        key: { type: 'string' },
       },
     });
   } catch (err) {
@@ -237,8 +251,64 @@ export async function runLifecycle(argv: string[]): Promise<void> {
       }
       return;
     }
+    if (command === 'history') {
+      const sub = parsed.positionals[0];
+      if (sub === 'keygen') {
+        const pair = ownerKeyPair();
+        process.stdout.write(
+          `# Public key: put it in the business's "retention": { "exportPublicKey": "..." } (JSON: \\n for newlines)\n` +
+            `${pair.publicKey}\n# Private key: for the owner alone (a password manager); the server never needs it\n${pair.privateKey}`,
+        );
+        return;
+      }
+      if (sub === 'decrypt') {
+        if (!v.in || !v.key)
+          fail('usage: cita-server history decrypt --in <file> --key <private.pem> [--out <file>]');
+        const plain = decryptExport(readFileSync(v.in), readFileSync(v.key, 'utf8'));
+        if (v.out) writeFileSync(v.out, plain, { mode: 0o600 });
+        else process.stdout.write(plain);
+        return;
+      }
+      if (sub !== 'clean') fail('usage: cita-server history clean | keygen | decrypt');
+      const configPath =
+        v.config ?? env('CITA_CONFIG') ?? (existsSync('cita.config.json') ? 'cita.config.json' : undefined);
+      if (!configPath) fail('history clean: pass --config <file>');
+      const config = await loadConfig(configPath);
+      const targets = v.business
+        ? [config.businesses.get(v.business) ?? fail(`--business: no business "${v.business}"`)]
+        : [...config.businesses.values()].filter((b) => b.retention);
+      if (!targets.length) fail('history clean: no business has retention.bookingsDays');
+      const batch = v.batch === undefined ? undefined : Number(v.batch);
+      if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) fail('--batch: a positive number');
+      const { db, close } = await open(o);
+      try {
+        await migrate(db);
+        for (const business of targets) {
+          const r = await cleanHistory(
+            {
+              db,
+              now: () => new Date(),
+              exportDir: resolve(v['export-dir'] ?? join(o.dataDir, 'exports')),
+              progress: (line) => process.stdout.write(`${business.slug}: ${line}\n`),
+            },
+            business,
+            { clientAddress: 'cli', userAgent: 'cita-server history clean' },
+            batch ? { batch } : {},
+          );
+          process.stdout.write(
+            r.run
+              ? `${business.slug}: run ${r.run.id}${r.resumed ? ' (resumed)' : ''}: ${r.run.rows} bookings older than ${r.cutoff} exported to ${r.run.file} and anonymised (${r.run.status}).\n`
+              : `${business.slug}: nothing older than ${r.cutoff}.\n`,
+          );
+        }
+      } finally {
+        await close();
+      }
+      return;
+    }
   } catch (err) {
-    if (err instanceof BackupError) fail(err.message);
+    if (err instanceof BackupError || err instanceof HistoryError || err instanceof ConfigError)
+      fail(err.message);
     throw err;
   }
   fail(`unknown command "${command}"`);
