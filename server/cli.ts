@@ -36,6 +36,7 @@ import { createStaff } from './domain/accounts.js';
 import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
 import { LIFECYCLE_COMMANDS, LIFECYCLE_HELP, runLifecycle } from './cli/lifecycle.js';
+import { scheduleHistory } from './domain/history.js';
 import { createDemoApp, followDemoPort, listen, type Listening } from './http/server.js';
 
 /**
@@ -450,6 +451,12 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }, 600_000);
   housekeeping.unref();
   const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
+  const exportDir = join(o.dataDir, 'exports');
+  const stopHistory = scheduleHistory(
+    { db, now: () => new Date(), exportDir },
+    () => config.businesses.values(),
+    (line) => log.info(line),
+  );
 
   const keySrc = keySource(o);
   const app = createApp({
@@ -464,6 +471,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     serveSourceMaps: o.serveSourceMaps,
     onEmailQueued: () => outbox.kick(),
     log,
+    exportDir,
   });
   const servers: Listening[] = [];
   const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch(
@@ -514,6 +522,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     log.info(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(housekeeping);
     stopMaintenance();
+    stopHistory();
     await Promise.all(servers.map((s) => s.close(o.shutdownTimeoutMs)));
     await outbox.stop();
     await Promise.race([

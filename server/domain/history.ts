@@ -489,6 +489,8 @@ export async function cleanHistory(
   business: Business,
   meta: RequestMeta,
   o: HistoryOptions = {},
+  /** Who asked (an owner in the console); null for the command line and the schedule. */
+  accountId: string | null = null,
 ): Promise<HistoryReport> {
   const batch = o.batch ?? 200;
   const days = business.retention?.bookingsDays;
@@ -509,7 +511,7 @@ export async function cleanHistory(
         [run.id, sha],
       );
       if (r.length)
-        await audit(tx, deps.now(), business.slug, 'history_exported', null, meta, {
+        await audit(tx, deps.now(), business.slug, 'history_exported', accountId, meta, {
           run: run.id,
           rows: Number(run.rows),
           file: run.file,
@@ -559,7 +561,7 @@ export async function cleanHistory(
         [run.id, deps.now()],
       );
       if (r.length)
-        await audit(tx, deps.now(), business.slug, 'history_purged', null, meta, {
+        await audit(tx, deps.now(), business.slug, 'history_purged', accountId, meta, {
           run: run.id,
           rows: Number(r[0]!.purged),
         });
@@ -599,4 +601,44 @@ export function decryptExport(file: Buffer, privateKeyPem: string): Buffer {
   } catch {
     throw new HistoryError('the export does not open: another key, or the file was altered');
   }
+}
+
+/** Clean history on a schedule while the server runs: daily, first an hour after start. */
+export const HISTORY_INTERVAL_MS = 24 * 3_600_000;
+
+/**
+ * Runs `cleanHistory` for every business with a retention, now and then (errors are logged and
+ * retried next time; an interrupted run resumes). Returns the function that stops it.
+ */
+export function scheduleHistory(
+  deps: Omit<HistoryDeps, 'progress'>,
+  businesses: () => Iterable<Business>,
+  log: (line: string) => void,
+  intervalMs = HISTORY_INTERVAL_MS,
+  firstMs = 3_600_000,
+): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout;
+  const run = async () => {
+    for (const b of businesses()) {
+      if (!b.retention || stopped) continue;
+      try {
+        const r = await cleanHistory(deps, b, { clientAddress: 'scheduler', userAgent: 'cita-server' });
+        if (r.run)
+          log(`clean history ${b.slug}: ${r.run.rows} bookings exported to ${r.run.file} and anonymised`);
+      } catch (err) {
+        log(`clean history ${b.slug}: ${(err as Error).message}`);
+      }
+    }
+  };
+  const loop = () => {
+    void run().finally(() => {
+      if (!stopped) (timer = setTimeout(loop, intervalMs)).unref();
+    });
+  };
+  (timer = setTimeout(loop, firstMs)).unref();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

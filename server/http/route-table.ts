@@ -47,6 +47,7 @@ import {
   accountRoutes,
   adminRoutes,
 } from '../../src/api/account-contract.js';
+import { consoleRoutes } from '../../src/api/console-contract.js';
 
 /**
  * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
@@ -64,7 +65,9 @@ export type RouteClass =
   /** `/frame/:business/:element`: isolated-tier pages embedded by allowlisted sites (issue 8). */
   | 'frames'
   /** `/admin`: the owner console, a top-level page with a session cookie (issue 8). */
-  | 'admin';
+  | 'admin'
+  /** `/admin/api/history...`, `/admin/api/audit`: the console's data API (issue 11), same cookie. */
+  | 'console-api';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -479,6 +482,12 @@ export const ROUTES = {
       auth: 'adminCookie',
     },
   },
+
+  /* ---- the console's data API (server/http/routes/console-api.ts, issue 11) ---- */
+  consoleHistory: { method: 'GET', path: consoleRoutes.history, class: 'console-api' },
+  consoleHistoryClean: { method: 'POST', path: consoleRoutes.historyClean, class: 'console-api' },
+  consoleHistoryFile: { method: 'GET', path: '/admin/api/history/runs/:id/file', class: 'console-api' },
+  consoleAudit: { method: 'GET', path: consoleRoutes.audit, class: 'console-api' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;
@@ -501,6 +510,7 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
+  if (/^\/admin\/api\/(?:history|audit)(?:\/|$)/.test(path)) return 'console-api';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
   return 'public-api';

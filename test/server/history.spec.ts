@@ -28,6 +28,7 @@ import {
   HistoryError,
   listHistoryRuns,
   ownerKeyPair,
+  scheduleHistory,
 } from '../../server/domain/history.js';
 import {
   BACKENDS,
@@ -228,6 +229,45 @@ describe.each(BACKENDS)('clean history (%s)', { timeout: 120_000 }, (backend) =>
         [run!.id],
       ),
     ).toBe(4);
+  });
+});
+
+describe('clean history on a schedule', { timeout: 60_000 }, () => {
+  it('the running server cleans every business with a retention, and says so', async () => {
+    const t = await openTestDb('pglite');
+    const dir = mkdtempSync(join(tmpdir(), 'cita-history-schedule-'));
+    try {
+      await seedOld(t.db, 'test-salon', 'ana', 3);
+      const config = testConfig((raw) => {
+        raw.businesses[0]!.retention = { bookingsDays: 365 };
+      });
+      const lines: string[] = [];
+      const ran = new Promise<void>((done) => {
+        const stop = scheduleHistory(
+          { db: t.db, now: () => new Date('2026-05-01T00:00:00Z'), exportDir: dir },
+          () => config.businesses.values(),
+          (line) => {
+            lines.push(line);
+            stop();
+            done();
+          },
+          60_000,
+          5,
+        );
+      });
+      await ran;
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^clean history test-salon: 3 bookings exported to test-salon-history-.*\.json and anonymised$/,
+        ),
+      ]);
+      expect(await count(t.db, `SELECT count(*)::int AS n FROM bookings WHERE anonymised_at IS NULL`)).toBe(
+        0,
+      );
+    } finally {
+      await t.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
