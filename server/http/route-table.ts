@@ -47,7 +47,14 @@ import {
   accountRoutes,
   adminRoutes,
 } from '../../src/api/account-contract.js';
-import { consoleRoutes } from '../../src/api/console-contract.js';
+import {
+  AuditList,
+  AuditQuery,
+  HistoryCleanRequest,
+  HistoryCleanResult,
+  HistoryOverview,
+  consoleRoutes,
+} from '../../src/api/console-contract.js';
 
 /**
  * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
@@ -95,6 +102,10 @@ export const SCHEMAS = {
   AdminSignInRequest,
   AdminSetupRequest,
   AdminMe,
+  HistoryOverview,
+  HistoryCleanRequest,
+  HistoryCleanResult,
+  AuditList,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -484,10 +495,68 @@ export const ROUTES = {
   },
 
   /* ---- the console's data API (server/http/routes/console-api.ts, issue 11) ---- */
-  consoleHistory: { method: 'GET', path: consoleRoutes.history, class: 'console-api' },
-  consoleHistoryClean: { method: 'POST', path: consoleRoutes.historyClean, class: 'console-api' },
-  consoleHistoryFile: { method: 'GET', path: '/admin/api/history/runs/:id/file', class: 'console-api' },
-  consoleAudit: { method: 'GET', path: consoleRoutes.audit, class: 'console-api' },
+  consoleHistory: {
+    method: 'GET',
+    path: consoleRoutes.history,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistory',
+      summary: "Owners: the business's retention and its clean-history runs, newest first",
+      response: { status: 200, description: 'Retention and runs', schema: 'HistoryOverview' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleHistoryClean: {
+    method: 'POST',
+    path: consoleRoutes.historyClean,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistoryClean',
+      summary: 'Owners: export, then anonymise, bookings older than `before` or the retention',
+      body: { schema: 'HistoryCleanRequest', required: true },
+      response: {
+        status: 200,
+        description: 'The run (absent: nothing to clean)',
+        schema: 'HistoryCleanResult',
+      },
+      problems: [
+        'unauthorized',
+        'forbidden',
+        'validation_failed',
+        'unsupported_media_type',
+        'payload_too_large',
+        'retention_not_configured',
+        'history_export_missing',
+      ],
+      auth: 'adminCookie',
+    },
+  },
+  consoleHistoryFile: {
+    method: 'GET',
+    path: '/admin/api/history/runs/:id/file',
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistoryFile',
+      summary: "Owners: a clean-history run's export file, as written (attachment)",
+      response: { status: 200, description: 'The export (JSON, CSV, or encrypted to the owner key)' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleAudit: {
+    method: 'GET',
+    path: consoleRoutes.audit,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleAudit',
+      summary: 'Owners: the audit log, newest first, filtered; `format=csv` downloads it',
+      query: AuditQuery,
+      response: { status: 200, description: 'At most 1000 entries', schema: 'AuditList' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;

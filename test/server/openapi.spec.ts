@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
+import { consoleRoutes } from '../../src/api/console-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
 
 const doc = buildOpenApi() as {
@@ -28,6 +29,12 @@ describe('OpenAPI document', () => {
       decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')),
     );
     expected.push(adminRoutes.signIn, adminRoutes.setup, adminRoutes.me, adminRoutes.signOut);
+    expected.push(
+      consoleRoutes.history,
+      consoleRoutes.historyClean,
+      consoleRoutes.audit,
+      decodeURIComponent(consoleRoutes.historyFile('{id}')),
+    );
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {
       expect(ref).toMatch(/^#\/components\/schemas\//);
