@@ -53,7 +53,13 @@ import {
   HistoryCleanRequest,
   HistoryCleanResult,
   HistoryOverview,
+  ConsoleErasureRequest,
+  CustomerQuery,
+  ErasurePreview,
+  ErasureRequest,
+  consoleCustomerRoutes,
   consoleRoutes,
+  customerRoutes,
 } from '../../src/api/console-contract.js';
 
 /**
@@ -106,6 +112,9 @@ export const SCHEMAS = {
   HistoryCleanRequest,
   HistoryCleanResult,
   AuditList,
+  ErasurePreview,
+  ErasureRequest,
+  ConsoleErasureRequest,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -494,6 +503,51 @@ export const ROUTES = {
     },
   },
 
+  /* ---- the customer's rights in the account API (issue 11) ---- */
+  accountData: {
+    method: 'GET',
+    path: honoPath(customerRoutes.data),
+    class: 'account-api',
+    api: {
+      operationId: 'accountData',
+      summary:
+        'Everything Cita holds about the signed-in customer at this business, as JSON (GDPR arts. 15, 20)',
+      response: { status: 200, description: 'The customer data export (an attachment)' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountErasurePreview: {
+    method: 'GET',
+    path: honoPath(customerRoutes.erasure),
+    class: 'account-api',
+    api: {
+      operationId: 'accountErasurePreview',
+      summary: 'What erasing the account removes (bookings, upcoming ones cancelled) and what the law keeps',
+      response: { status: 200, description: 'Before confirming', schema: 'ErasurePreview' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountErase: {
+    method: 'POST',
+    path: honoPath(customerRoutes.erasure),
+    class: 'account-api',
+    api: {
+      operationId: 'accountErase',
+      summary:
+        'Erase the account (GDPR art. 17): needs a sign-in within the last 10 minutes; bookings anonymised, upcoming ones cancelled',
+      body: { schema: 'ErasureRequest', required: true },
+      response: {
+        status: 200,
+        description: 'Erased; the session ends with the account',
+        schema: 'ErasurePreview',
+      },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'recent_sign_in_required'],
+      auth: 'session',
+    },
+  },
+
   /* ---- the console's data API (server/http/routes/console-api.ts, issue 11) ---- */
   consoleHistory: {
     method: 'GET',
@@ -544,6 +598,33 @@ export const ROUTES = {
       auth: 'adminCookie',
     },
   },
+  consoleCustomerData: {
+    method: 'GET',
+    path: consoleCustomerRoutes.data,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleCustomerData',
+      summary: 'Owners: everything held about a customer (by email), for a customer who asks by other means',
+      query: CustomerQuery,
+      response: { status: 200, description: 'The customer data export (an attachment)' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleCustomerErase: {
+    method: 'POST',
+    path: consoleCustomerRoutes.erase,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleCustomerErase',
+      summary:
+        'Owners: erase a customer (by email): account deleted, bookings anonymised, upcoming ones cancelled',
+      body: { schema: 'ConsoleErasureRequest', required: true },
+      response: { status: 200, description: 'What was erased', schema: 'ErasurePreview' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
   consoleAudit: {
     method: 'GET',
     path: consoleRoutes.audit,
@@ -579,7 +660,7 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
-  if (/^\/admin\/api\/(?:history|audit)(?:\/|$)/.test(path)) return 'console-api';
+  if (/^\/admin\/api\/(?:history|audit|customers)(?:\/|$)/.test(path)) return 'console-api';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
   return 'public-api';

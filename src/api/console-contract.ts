@@ -76,3 +76,53 @@ export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 export const AuditList = z.object({ entries: z.array(AuditEntryView) });
 export type AuditList = z.infer<typeof AuditList>;
+
+/* ------------------------------------------------------------------------------------------------
+ * The customer's rights (GDPR arts. 15, 17, 20): in the account API (the signed-in customer, bearer
+ * session, from the account frame) and in the console (an owner, for a customer who asks by
+ * other means).
+ * --------------------------------------------------------------------------------------------- */
+
+const acct = (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/account`;
+
+export const customerRoutes = {
+  /** GET: everything Cita holds about me, as JSON (an attachment). */
+  data: (slug: string) => `${acct(slug)}/data`,
+  /** GET: what erasure would remove and what it keeps; POST {confirm: true}: erase my account. */
+  erasure: (slug: string) => `${acct(slug)}/erasure`,
+} as const;
+
+export const consoleCustomerRoutes = {
+  /** GET ?email=: everything held about this customer (an attachment). */
+  data: '/admin/api/customers/data',
+  /** POST {email, confirm: true}: erase this customer. */
+  erase: '/admin/api/customers/erase',
+} as const;
+
+/** How recent a customer's sign-in must be to erase their account. */
+export const RECENT_SIGN_IN_SECONDS = 600;
+
+export const ErasurePreview = z.object({
+  /** Bookings made with the account's email at this business. */
+  bookings: z.number(),
+  /** Of them, confirmed and still to come: erasure cancels them. */
+  upcoming: z.number(),
+  account: z.boolean(),
+  /** Kept after erasure: invoices (the law), anonymised booking records, the audit log. */
+  kept: z.array(z.enum(['invoices', 'anonymised_bookings', 'audit_log'])),
+});
+export type ErasurePreview = z.infer<typeof ErasurePreview>;
+
+export const ErasureRequest = z.object({ confirm: z.literal(true) });
+export type ErasureRequest = z.infer<typeof ErasureRequest>;
+
+export const ConsoleErasureRequest = z.object({
+  email: z.string().check(z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/)),
+  confirm: z.literal(true),
+});
+export type ConsoleErasureRequest = z.infer<typeof ConsoleErasureRequest>;
+
+export const CustomerQuery = z.object({
+  email: z.string().check(z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/)),
+});
+export type CustomerQuery = z.infer<typeof CustomerQuery>;

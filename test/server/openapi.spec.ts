@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
-import { consoleRoutes } from '../../src/api/console-contract.js';
+import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/api/console-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
 
 const doc = buildOpenApi() as {
@@ -34,6 +34,10 @@ describe('OpenAPI document', () => {
       consoleRoutes.historyClean,
       consoleRoutes.audit,
       decodeURIComponent(consoleRoutes.historyFile('{id}')),
+      consoleCustomerRoutes.data,
+      consoleCustomerRoutes.erase,
+      decodeURIComponent(customerRoutes.data('{slug}')),
+      decodeURIComponent(customerRoutes.erasure('{slug}')),
     );
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {

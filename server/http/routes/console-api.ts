@@ -10,12 +10,16 @@ import { getCookie } from 'hono/cookie';
 import { ADMIN_COOKIE, SessionToken } from '../../../src/api/account-contract.js';
 import {
   AuditQuery,
+  ConsoleErasureRequest,
+  CustomerQuery,
   HistoryCleanRequest,
+  type ErasurePreview,
   type AuditEntryView,
   type AuditList,
   type HistoryCleanResult,
   type HistoryOverview,
 } from '../../../src/api/console-contract.js';
+import { customerData, eraseCustomer } from '../../domain/customer-data.js';
 import { searchAudit } from '../../db/stores/audit.js';
 import {
   cleanHistory,
@@ -112,6 +116,34 @@ export function consoleApi(ctx: AppContext) {
             : 'application/json',
       );
       return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream);
+    },
+
+    consoleCustomerData: async (c) => {
+      const { business, account } = await owner(c);
+      const parsed = CustomerQuery.safeParse(c.req.query());
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const email = parsed.data.email.toLowerCase();
+      const data = await customerData(ctx.db, business, email, ctx.now(), requestMeta(c), account.id);
+      c.header('Cache-Control', 'no-store');
+      c.header('Content-Disposition', `attachment; filename="${business.slug}-customer-data.json"`);
+      return c.json(data);
+    },
+
+    consoleCustomerErase: async (c) => {
+      const { business, account } = await owner(c);
+      const parsed = ConsoleErasureRequest.safeParse(await readJsonBody(c, ctx.bodyLimit));
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const erased: ErasurePreview = await eraseCustomer(
+        ctx.db,
+        business,
+        parsed.data.email.toLowerCase(),
+        ctx.now(),
+        requestMeta(c),
+        account.id,
+      );
+      return c.json(erased);
     },
 
     consoleAudit: async (c) => {
