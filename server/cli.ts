@@ -37,6 +37,7 @@ import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
 import { LIFECYCLE_COMMANDS, LIFECYCLE_HELP, runLifecycle } from './cli/lifecycle.js';
 import { scheduleHistory } from './domain/history.js';
+import { hipaaStartProblem } from './hipaa.js';
 import { createDemoApp, followDemoPort, listen, type Listening } from './http/server.js';
 
 /**
@@ -418,6 +419,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }
 
   const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
+  const hipaa = hipaaStartProblem(config, { tls: Boolean(tls), trustProxy: o.trustProxy, host: o.host });
+  if (hipaa) fail(hipaa);
   const { db, dbLabel, unlock } = await openMigrated(o);
   const log = createLogger();
   if (o.migrateOnly) {
