@@ -35,6 +35,9 @@ import { rotateKeys } from './crypto/rotate.js';
 import { createStaff } from './domain/accounts.js';
 import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
+import { LIFECYCLE_COMMANDS, LIFECYCLE_HELP, runLifecycle } from './cli/lifecycle.js';
+import { scheduleHistory } from './domain/history.js';
+import { hipaaStartProblem } from './hipaa.js';
 import { createDemoApp, followDemoPort, listen, type Listening } from './http/server.js';
 
 /**
@@ -97,7 +100,7 @@ Commands:
   keys generate          Print a new key entry for CITA_KEYS (encryption at rest)
   keys rotate            Re-wrap every encrypted value under the first key of CITA_KEYS
                          (put the new key first, run this, then drop the old one)
-  help                   Show this help
+${LIFECYCLE_HELP}  help                   Show this help
 
 Options:
   --config <file>        Configuration (.json, or a .js/.ts module exporting the object).
@@ -380,7 +383,9 @@ async function keys(o: Options): Promise<void> {
   const { db, dbLabel, unlock } = await openMigrated(o);
   try {
     for (const r of await rotateKeys(db, source.keyring))
-      process.stdout.write(`${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`);
+      process.stdout.write(
+        `${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`,
+      );
     process.stdout.write(`Every encrypted value is under key ${source.keyring.currentId} (${dbLabel}).\n`);
   } finally {
     await db.close();
@@ -426,6 +431,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }
 
   const tls = o.cert && o.key ? { cert: readFileSync(o.cert), key: readFileSync(o.key) } : undefined;
+  const hipaa = hipaaStartProblem(config, { tls: Boolean(tls), trustProxy: o.trustProxy, host: o.host });
+  if (hipaa) fail(hipaa);
   const { db, dbLabel, unlock } = await openMigrated(o);
   const log = createLogger();
   if (o.migrateOnly) {
@@ -459,6 +466,12 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   }, 600_000);
   housekeeping.unref();
   const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
+  const exportDir = join(o.dataDir, 'exports');
+  const stopHistory = scheduleHistory(
+    { db, now: () => new Date(), exportDir },
+    () => config.businesses.values(),
+    (line) => log.info(line),
+  );
 
   const keySrc = keySource(o);
   const app = createApp({
@@ -473,6 +486,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     serveSourceMaps: o.serveSourceMaps,
     onEmailQueued: () => outbox.kick(),
     log,
+    exportDir,
   });
   const servers: Listening[] = [];
   const api = await listen(app.fetch, { port: o.port, hostname: o.host, ...(tls ? { tls } : {}) }).catch(
@@ -523,6 +537,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     log.info(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(housekeeping);
     stopMaintenance();
+    stopHistory();
     await Promise.all(servers.map((s) => s.close(o.shutdownTimeoutMs)));
     await outbox.stop();
     await Promise.race([
@@ -662,6 +677,7 @@ function init(args: string[]): void {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'init') return init(process.argv.slice(3));
+  if (LIFECYCLE_COMMANDS.includes(process.argv[2] ?? '')) return runLifecycle(process.argv.slice(2));
   const { command, options } = parse(process.argv.slice(2));
   switch (command) {
     case 'help':

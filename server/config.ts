@@ -4,7 +4,7 @@
  * reason, all at once, so an owner can fix the file in one go. See `demo/config.json` and
  * `docs/server.md` for the format.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -265,6 +265,32 @@ const SecurityInput = z.preprocess(
 const MANAGE_URL_HINT =
   'A URL with {id} and {token}, {token} in the fragment (after #), e.g. "https://salon.example/reservas#cita-manage={id}.{token}"';
 
+/** Clean history settings of a business (server/domain/history.ts). */
+const Retention = z.strictObject({
+  /** Bookings that ended more than this many days ago are exported, then anonymised. */
+  bookingsDays: z.number().int().min(1).max(36_500),
+  /** One export file per run, in this format. */
+  exportFormat: z.enum(['json', 'csv']).default('json'),
+  /**
+   * The owner's X25519 public key (PEM, from `cita-server history keygen`): exports are then
+   * encrypted to it, and only its private key, which the server never sees, opens them.
+   */
+  exportPublicKey: z
+    .string()
+    .max(1000)
+    .refine(
+      (pem) => {
+        try {
+          return createPublicKey(pem).asymmetricKeyType === 'x25519';
+        } catch {
+          return false;
+        }
+      },
+      { message: 'An X25519 public key in PEM (cita-server history keygen)' },
+    )
+    .optional(),
+});
+
 const Business = z.strictObject({
   slug: Slug,
   name: text({ max: 120 }),
@@ -354,6 +380,8 @@ const Business = z.strictObject({
   phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
   /** Phone, email and postal address customers can reach the business at. */
   contact: BusinessConfig.shape.contact,
+  /** Clean history (docs/data-lifecycle.md): bookings older than this are exported, then anonymised. */
+  retention: Retention.optional(),
 });
 
 /* ------------------------------------------------------------------------------------------------

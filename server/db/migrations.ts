@@ -270,6 +270,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bookings_held ON bookings (hold_until) WHERE status = 'held';
     `,
   },
+  {
+    version: 9,
+    name: 'data lifecycle: audit hash chain, clean history',
+    sql: /* sql */ `
+      -- Hash chain of the audit log (server/db/stores/audit.ts): per business, seq 1, 2, 3...
+      ALTER TABLE audit_log ADD COLUMN seq bigint;
+      ALTER TABLE audit_log ADD COLUMN prev_hash text CHECK (prev_hash ~ '^[a-f0-9]{64}$');
+      ALTER TABLE audit_log ADD COLUMN hash text CHECK (hash ~ '^[a-f0-9]{64}$');
+      -- Non-personal facts of an event (JSON: counts, a booking or run id).
+      ALTER TABLE audit_log ADD COLUMN detail text;
+      CREATE UNIQUE INDEX audit_log_chain ON audit_log (business, seq);
+      CREATE INDEX audit_log_business_at ON audit_log (business, at);
+      -- Each business's last link; writers lock it (SELECT ... FOR UPDATE) to append.
+      CREATE TABLE audit_chain_heads (
+        business text PRIMARY KEY,
+        seq      bigint NOT NULL,
+        hash     text NOT NULL CHECK (hash ~ '^[a-f0-9]{64}$')
+      );
+      -- Clean history (server/domain/history.ts): a run exports, then anonymises, the bookings
+      -- it marked. At most one unfinished run per business.
+      CREATE TABLE history_runs (
+        id            uuid PRIMARY KEY,
+        business      text NOT NULL,
+        cutoff        timestamptz NOT NULL,
+        created_at    timestamptz NOT NULL,
+        status        text NOT NULL CHECK (status IN ('exporting', 'purging', 'done')),
+        format        text NOT NULL CHECK (format IN ('json', 'csv')),
+        file          text NOT NULL,
+        encrypted     boolean NOT NULL,
+        rows          integer NOT NULL,
+        export_sha256 text CHECK (export_sha256 ~ '^[a-f0-9]{64}$'),
+        purged        integer NOT NULL DEFAULT 0,
+        finished_at   timestamptz,
+        CHECK ((status = 'exporting') = (export_sha256 IS NULL))
+      );
+      CREATE UNIQUE INDEX history_runs_one_open ON history_runs (business) WHERE status <> 'done';
+      -- The run a booking is exported by; when its customer fields were removed.
+      ALTER TABLE bookings ADD COLUMN history_run uuid REFERENCES history_runs (id);
+      ALTER TABLE bookings ADD COLUMN anonymised_at timestamptz;
+      CREATE INDEX bookings_history_run ON bookings (history_run) WHERE history_run IS NOT NULL;
+    `,
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

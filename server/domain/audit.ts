@@ -24,6 +24,11 @@ export const AUDIT_EVENTS = [
   'authn_logout_all',
   'authn_signup_request',
   'authn_signup_fail', // wrong or expired sign-up code
+  // Data lifecycle (issue 11)
+  'history_exported', // clean history: bookings older than the retention written to an export file
+  'history_purged', // clean history: the exported bookings anonymised
+  'customer_data_exported', // a customer's data downloaded (by them, or by an owner for them)
+  'customer_erased', // a customer's account and bookings erased or anonymised
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -43,6 +48,8 @@ export async function audit(
   event: AuditEvent,
   accountId: string | null,
   meta: RequestMeta,
+  /** Non-personal facts (counts, ids), stored as JSON and covered by the hash chain. */
+  detail?: Record<string, string | number | boolean | null>,
 ): Promise<void> {
   await appendAudit(q, {
     at,
@@ -51,5 +58,6 @@ export async function audit(
     account_id: accountId,
     client_address: clean(meta.clientAddress, 64),
     user_agent: clean(meta.userAgent, 300),
+    detail: detail ? JSON.stringify(detail) : null,
   });
 }

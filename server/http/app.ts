@@ -12,11 +12,13 @@
  * | `account-api` | `/v1/businesses/:slug/account/...`     | routes/account-api.ts   |
  * | `frames`      | `/frame/:business/:element`            | routes/frames.ts        |
  * | `admin`       | `/admin`                               | routes/admin.ts         |
+ * | `console-api` | `/admin/api/history`, `/admin/api/audit` | routes/console-api.ts |
  *
  * Middleware, outermost first (server/http/middleware/, one file each): request log, headers by
  * route class, JSON compression by Accept-Encoding, client address; the public API adds its gate (CORS, origin check) and the rate
  * limits the table asks for. Errors and unknown paths: middleware/errors.ts.
  */
+import { resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { ServerConfig } from '../config.js';
 import { ephemeralKeyring, type Keyring } from '../crypto/keyring.js';
@@ -34,6 +36,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { allowedMethods } from './route-table.js';
 import { accountApi } from './routes/account-api.js';
 import { adminApp } from './routes/admin.js';
+import { consoleApi } from './routes/console-api.js';
 import { bundleApp } from './routes/bundle.js';
 import { documentsApp } from './routes/documents.js';
 import { framesApp } from './routes/frames.js';
@@ -70,6 +73,8 @@ export interface AppOptions {
   /** Keys for encryption at rest: absent, a random in-memory one (tests); `null`, none (the
    * features that need keys answer `keys_unavailable`). */
   keyring?: Keyring | null;
+  /** Clean history's export files (the console's "export then clean"); default `.data/exports`. */
+  exportDir?: string;
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
@@ -82,6 +87,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     ...(options.keyring === null ? {} : { keyring: options.keyring ?? ephemeralKeyring() }),
     ...(options.distDir !== undefined ? { distDir: options.distDir } : {}),
     serveSourceMaps: options.serveSourceMaps ?? false,
+    exportDir: options.exportDir ?? resolve('.data', 'exports'),
     limiter:
       options.limiter ??
       new RateLimiter({
@@ -126,6 +132,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.route('/', accountApi(ctx));
   app.route('/', framesApp(ctx));
   app.route('/', adminApp(ctx));
+  app.route('/', consoleApi(ctx));
   app.route('/', publicApi(ctx));
 
   // Known paths, other methods.

@@ -37,6 +37,8 @@ export interface AppContext {
   /** Encryption at rest (server/crypto/keyring.ts); undefined when the operator set no keys on
    * PostgreSQL: what needs it answers `keys_unavailable` (use `requireKeyring`). */
   keyring?: Keyring;
+  /** Where clean history writes its export files (server/domain/history.ts). */
+  exportDir: string;
 }
 
 /** The keyring, or the `keys_unavailable` problem (PostgreSQL without `CITA_KEYS`). */

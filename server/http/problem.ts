@@ -42,6 +42,12 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   password_rejected: { status: 422, title: 'Choose another password' },
   frame_origin_not_allowed: { status: 403, title: 'This site may not embed this page' },
   keys_unavailable: { status: 503, title: 'Encryption keys are not configured on this server' },
+  retention_not_configured: { status: 409, title: 'This business has no retention period configured' },
+  recent_sign_in_required: { status: 403, title: 'Sign in again to confirm this' },
+  history_export_missing: {
+    status: 409,
+    title: 'The export of this clean-history run is missing or altered: nothing was purged',
+  },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -49,6 +49,20 @@ import {
   accountRoutes,
   adminRoutes,
 } from '../../src/api/account-contract.js';
+import {
+  AuditList,
+  AuditQuery,
+  HistoryCleanRequest,
+  HistoryCleanResult,
+  HistoryOverview,
+  ConsoleErasureRequest,
+  CustomerQuery,
+  ErasurePreview,
+  ErasureRequest,
+  consoleCustomerRoutes,
+  consoleRoutes,
+  customerRoutes,
+} from '../../src/api/console-contract.js';
 
 /**
  * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
@@ -66,7 +80,9 @@ export type RouteClass =
   /** `/frame/:business/:element`: isolated-tier pages embedded by allowlisted sites (issue 8). */
   | 'frames'
   /** `/admin`: the owner console, a top-level page with a session cookie (issue 8). */
-  | 'admin';
+  | 'admin'
+  /** `/admin/api/history...`, `/admin/api/audit`: the console's data API (issue 11), same cookie. */
+  | 'console-api';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -95,6 +111,13 @@ export const SCHEMAS = {
   AdminSignInRequest,
   AdminSetupRequest,
   AdminMe,
+  HistoryOverview,
+  HistoryCleanRequest,
+  HistoryCleanResult,
+  AuditList,
+  ErasurePreview,
+  ErasureRequest,
+  ConsoleErasureRequest,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -560,6 +583,142 @@ export const ROUTES = {
       auth: 'adminCookie',
     },
   },
+
+  /* ---- the customer's rights in the account API (issue 11) ---- */
+  accountData: {
+    method: 'GET',
+    path: honoPath(customerRoutes.data),
+    class: 'account-api',
+    api: {
+      operationId: 'accountData',
+      summary:
+        'Everything Cita holds about the signed-in customer at this business, as JSON (GDPR arts. 15, 20)',
+      response: { status: 200, description: 'The customer data export (an attachment)' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountErasurePreview: {
+    method: 'GET',
+    path: honoPath(customerRoutes.erasure),
+    class: 'account-api',
+    api: {
+      operationId: 'accountErasurePreview',
+      summary: 'What erasing the account removes (bookings, upcoming ones cancelled) and what the law keeps',
+      response: { status: 200, description: 'Before confirming', schema: 'ErasurePreview' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountErase: {
+    method: 'POST',
+    path: honoPath(customerRoutes.erasure),
+    class: 'account-api',
+    api: {
+      operationId: 'accountErase',
+      summary:
+        'Erase the account (GDPR art. 17): needs a sign-in within the last 10 minutes; bookings anonymised, upcoming ones cancelled',
+      body: { schema: 'ErasureRequest', required: true },
+      response: {
+        status: 200,
+        description: 'Erased; the session ends with the account',
+        schema: 'ErasurePreview',
+      },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'recent_sign_in_required'],
+      auth: 'session',
+    },
+  },
+
+  /* ---- the console's data API (server/http/routes/console-api.ts, issue 11) ---- */
+  consoleHistory: {
+    method: 'GET',
+    path: consoleRoutes.history,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistory',
+      summary: "Owners: the business's retention and its clean-history runs, newest first",
+      response: { status: 200, description: 'Retention and runs', schema: 'HistoryOverview' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleHistoryClean: {
+    method: 'POST',
+    path: consoleRoutes.historyClean,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistoryClean',
+      summary: 'Owners: export, then anonymise, bookings older than `before` or the retention',
+      body: { schema: 'HistoryCleanRequest', required: true },
+      response: {
+        status: 200,
+        description: 'The run (absent: nothing to clean)',
+        schema: 'HistoryCleanResult',
+      },
+      problems: [
+        'unauthorized',
+        'forbidden',
+        'validation_failed',
+        'unsupported_media_type',
+        'payload_too_large',
+        'retention_not_configured',
+        'history_export_missing',
+      ],
+      auth: 'adminCookie',
+    },
+  },
+  consoleHistoryFile: {
+    method: 'GET',
+    path: '/admin/api/history/runs/:id/file',
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistoryFile',
+      summary: "Owners: a clean-history run's export file, as written (attachment)",
+      response: { status: 200, description: 'The export (JSON, CSV, or encrypted to the owner key)' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleCustomerData: {
+    method: 'GET',
+    path: consoleCustomerRoutes.data,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleCustomerData',
+      summary: 'Owners: everything held about a customer (by email), for a customer who asks by other means',
+      query: CustomerQuery,
+      response: { status: 200, description: 'The customer data export (an attachment)' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleCustomerErase: {
+    method: 'POST',
+    path: consoleCustomerRoutes.erase,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleCustomerErase',
+      summary:
+        'Owners: erase a customer (by email): account deleted, bookings anonymised, upcoming ones cancelled',
+      body: { schema: 'ConsoleErasureRequest', required: true },
+      response: { status: 200, description: 'What was erased', schema: 'ErasurePreview' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleAudit: {
+    method: 'GET',
+    path: consoleRoutes.audit,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleAudit',
+      summary: 'Owners: the audit log, newest first, filtered; `format=csv` downloads it',
+      query: AuditQuery,
+      response: { status: 200, description: 'At most 1000 entries', schema: 'AuditList' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;
@@ -582,6 +741,7 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
+  if (/^\/admin\/api\/(?:history|audit|customers)(?:\/|$)/.test(path)) return 'console-api';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
   return 'public-api';

@@ -513,6 +513,10 @@ export const PROBLEM_CODES = [
   'password_rejected',
   'frame_origin_not_allowed',
   'keys_unavailable',
+  // data lifecycle (issue 11, src/api/console-contract.ts)
+  'retention_not_configured',
+  'history_export_missing',
+  'recent_sign_in_required',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
+import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/api/console-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
 import { manageRoutes } from '../../src/api/manage-contract.js';
 
@@ -31,6 +32,16 @@ describe('OpenAPI document', () => {
       ...Object.values(accountRoutes),
     ].map((r) => decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')));
     expected.push(adminRoutes.signIn, adminRoutes.setup, adminRoutes.me, adminRoutes.signOut);
+    expected.push(
+      consoleRoutes.history,
+      consoleRoutes.historyClean,
+      consoleRoutes.audit,
+      decodeURIComponent(consoleRoutes.historyFile('{id}')),
+      consoleCustomerRoutes.data,
+      consoleCustomerRoutes.erase,
+      decodeURIComponent(customerRoutes.data('{slug}')),
+      decodeURIComponent(customerRoutes.erasure('{slug}')),
+    );
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {
       expect(ref).toMatch(/^#\/components\/schemas\//);

@@ -37,6 +37,12 @@ import {
 } from '../../../src/api/account-contract.js';
 import { BookingIdParam } from '../../../src/api/contract.js';
 import {
+  ErasureRequest,
+  RECENT_SIGN_IN_SECONDS,
+  type ErasurePreview,
+} from '../../../src/api/console-contract.js';
+import { customerData, eraseCustomer, erasurePreview } from '../../domain/customer-data.js';
+import {
   accountBookings,
   cancelAccountBooking,
   changePassword,
@@ -147,6 +153,49 @@ export function accountApi(ctx: AppContext) {
         return c.json(
           await cancelAccountBooking(deps, c.get('business'), s.account, params.data.id, req.reason),
         );
+      },
+
+      // The customer's rights (issue 11, server/domain/customer-data.ts).
+      accountData: async (c) => {
+        const s = await session(c);
+        const business = c.get('business');
+        const data = await customerData(
+          ctx.db,
+          business,
+          s.account.email,
+          ctx.now(),
+          requestMeta(c),
+          s.account.id,
+        );
+        c.header('Content-Disposition', `attachment; filename="${business.slug}-my-data.json"`);
+        return c.json(data);
+      },
+
+      accountErasurePreview: async (c) => {
+        const s = await session(c);
+        const preview: ErasurePreview = await erasurePreview(
+          ctx.db,
+          c.get('business'),
+          s.account.email,
+          ctx.now(),
+        );
+        return c.json(preview);
+      },
+
+      accountErase: async (c) => {
+        const s = await session(c);
+        parse(ErasureRequest, await body(c));
+        if (ctx.now().getTime() - new Date(s.session.created_at).getTime() > RECENT_SIGN_IN_SECONDS * 1000)
+          throw new ProblemError('recent_sign_in_required');
+        const erased: ErasurePreview = await eraseCustomer(
+          ctx.db,
+          c.get('business'),
+          s.account.email,
+          ctx.now(),
+          requestMeta(c),
+          s.account.id,
+        );
+        return c.json(erased);
       },
     },
     (app) => {

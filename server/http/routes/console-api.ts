@@ -1,0 +1,195 @@
+/**
+ * The owner console's data API (issue 11): clean history and the audit log, under
+ * `/admin/api/...` (src/api/console-contract.ts). Same session cookie and CSRF rules as
+ * routes/admin.ts: the `__Host-cita_admin` cookie (SameSite=Strict), and every POST must carry
+ * our own `Origin` (403 `forbidden` otherwise) with a JSON body. Owners only (403 `forbidden` for
+ * other staff). Everything a request changes or exports is in the audit log.
+ */
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { ADMIN_COOKIE, SessionToken } from '../../../src/api/account-contract.js';
+import {
+  AuditQuery,
+  ConsoleErasureRequest,
+  CustomerQuery,
+  HistoryCleanRequest,
+  type ErasurePreview,
+  type AuditEntryView,
+  type AuditList,
+  type HistoryCleanResult,
+  type HistoryOverview,
+} from '../../../src/api/console-contract.js';
+import { customerData, eraseCustomer } from '../../domain/customer-data.js';
+import { searchAudit } from '../../db/stores/audit.js';
+import {
+  cleanHistory,
+  csvCell,
+  findHistoryRun,
+  HistoryError,
+  listHistoryRuns,
+} from '../../domain/history.js';
+import { ProblemError } from '../../domain/problems.js';
+import { resumeSession } from '../../domain/sessions.js';
+import { readJsonBody } from '../body.js';
+import type { AppContext, Env } from '../env.js';
+import { requestMeta, sameOrigin } from '../middleware/account-gate.js';
+import { fieldErrors } from '../problem.js';
+import { subApp } from '../sub-app.js';
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+export function consoleApi(ctx: AppContext) {
+  /** The signed-in owner and their business; 401 / 403 otherwise. */
+  const owner = async (c: Context<Env>) => {
+    if (c.req.method !== 'GET' && !sameOrigin(ctx.config, c, { requireOrigin: true }))
+      throw new ProblemError('forbidden', { detail: 'The console answers its own origin only' });
+    const parsed = SessionToken.safeParse(getCookie(c, ADMIN_COOKIE));
+    const found = parsed.success
+      ? await resumeSession(ctx.db, parsed.data, ctx.now(), c.req.method !== 'GET')
+      : undefined;
+    const business = found ? ctx.config.businesses.get(found.account.business) : undefined;
+    if (!found || found.account.kind !== 'staff' || !business) throw new ProblemError('unauthorized');
+    if (found.account.role !== 'owner')
+      throw new ProblemError('forbidden', { detail: 'Only owners may do this' });
+    return { business, account: found.account };
+  };
+
+  return subApp(ctx, 'console-api', {
+    consoleHistory: async (c) => {
+      const { business } = await owner(c);
+      const runs = await listHistoryRuns(ctx.db, business.slug);
+      const body: HistoryOverview = {
+        bookingsDays: business.retention?.bookingsDays ?? null,
+        runs: runs.map(({ business: _b, exportSha256: _s, ...r }) => r),
+      };
+      c.header('Cache-Control', 'no-store');
+      return c.json(body);
+    },
+
+    consoleHistoryClean: async (c) => {
+      const { business, account } = await owner(c);
+      const parsed = HistoryCleanRequest.safeParse(await readJsonBody(c, ctx.bodyLimit));
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const before = parsed.data.before ? new Date(parsed.data.before) : undefined;
+      if (!before && !business.retention) throw new ProblemError('retention_not_configured');
+      if (before && before.getTime() > ctx.now().getTime())
+        throw new ProblemError('validation_failed', {
+          errors: [{ field: 'before', code: 'invalid', message: 'A moment in the past' }],
+        });
+      try {
+        const r = await cleanHistory(
+          { db: ctx.db, now: ctx.now, exportDir: ctx.exportDir },
+          business,
+          { ...requestMeta(c) },
+          before ? { before } : {},
+          account.id,
+        );
+        const body: HistoryCleanResult = {
+          cutoff: r.cutoff,
+          resumed: r.resumed,
+          ...(r.run ? { run: (({ business: _b, exportSha256: _s, ...v }) => v)(r.run) } : {}),
+        };
+        return c.json(body);
+      } catch (err) {
+        if (err instanceof HistoryError && /missing|not the file/.test(err.message))
+          throw new ProblemError('history_export_missing', { detail: err.message });
+        throw err;
+      }
+    },
+
+    consoleHistoryFile: async (c) => {
+      const { business } = await owner(c);
+      const run = await findHistoryRun(ctx.db, business.slug, c.req.param('id') ?? '');
+      const path = run ? join(ctx.exportDir, run.file) : undefined;
+      if (!run || run.status === 'exporting' || !path || !existsSync(path))
+        throw new ProblemError('not_found');
+      c.header('Cache-Control', 'no-store');
+      c.header('Content-Disposition', `attachment; filename="${run.file}"`);
+      c.header(
+        'Content-Type',
+        run.encrypted
+          ? 'application/octet-stream'
+          : run.format === 'csv'
+            ? 'text/csv; charset=utf-8'
+            : 'application/json',
+      );
+      return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream);
+    },
+
+    consoleCustomerData: async (c) => {
+      const { business, account } = await owner(c);
+      const parsed = CustomerQuery.safeParse(c.req.query());
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const email = parsed.data.email.toLowerCase();
+      const data = await customerData(ctx.db, business, email, ctx.now(), requestMeta(c), account.id);
+      c.header('Cache-Control', 'no-store');
+      c.header('Content-Disposition', `attachment; filename="${business.slug}-customer-data.json"`);
+      return c.json(data);
+    },
+
+    consoleCustomerErase: async (c) => {
+      const { business, account } = await owner(c);
+      const parsed = ConsoleErasureRequest.safeParse(await readJsonBody(c, ctx.bodyLimit));
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const erased: ErasurePreview = await eraseCustomer(
+        ctx.db,
+        business,
+        parsed.data.email.toLowerCase(),
+        ctx.now(),
+        requestMeta(c),
+        account.id,
+      );
+      return c.json(erased);
+    },
+
+    consoleAudit: async (c) => {
+      const { business } = await owner(c);
+      const parsed = AuditQuery.safeParse(c.req.query());
+      if (!parsed.success)
+        throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+      const q = parsed.data;
+      const rows = await searchAudit(ctx.db, business.slug, {
+        ...(q.event ? { event: q.event } : {}),
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+        limit: 1000,
+      });
+      const entries: AuditEntryView[] = rows.map((r) => ({
+        id: r.id,
+        seq: r.seq,
+        at: new Date(r.at).toISOString(),
+        event: r.event,
+        accountId: r.account_id,
+        clientAddress: r.client_address,
+        userAgent: r.user_agent,
+        detail: r.detail ?? null,
+      }));
+      c.header('Cache-Control', 'no-store');
+      if (q.format === 'csv') {
+        const cols = [
+          'id',
+          'seq',
+          'at',
+          'event',
+          'accountId',
+          'clientAddress',
+          'userAgent',
+          'detail',
+        ] as const;
+        const lines = [
+          cols.join(','),
+          ...entries.map((e) => cols.map((k) => csvCell(e[k] === null ? null : String(e[k]))).join(',')),
+        ];
+        c.header('Content-Disposition', `attachment; filename="${business.slug}-audit.csv"`);
+        c.header('Content-Type', 'text/csv; charset=utf-8');
+        return c.body(`${lines.join('\r\n')}\r\n`);
+      }
+      const body: AuditList = { entries };
+      return c.json(body);
+    },
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * The owner console's data API (issue 11), under `/admin/api/...` on the backend's origin, with
+ * the console's session cookie (`__Host-cita_admin`; see src/api/account-contract.ts). Owners
+ * only. Shared by the server (server/http/routes/console-api.ts) and the console's elements
+ * (src/components/admin-console/): zod/mini, as in the browser.
+ */
+import { z } from 'zod/mini';
+
+export const consoleRoutes = {
+  /** GET: the retention setting and the clean-history runs, newest first. */
+  history: '/admin/api/history',
+  /** POST {before?}: export, then anonymise, bookings older than the retention (or `before`). */
+  historyClean: '/admin/api/history/clean',
+  /** GET: a run's export file, as written (an attachment). */
+  historyFile: (id: string) => `/admin/api/history/runs/${encodeURIComponent(id)}/file`,
+  /** GET ?event&from&to&format=json|csv: the audit log, newest first (at most 1000 rows). */
+  audit: '/admin/api/audit',
+} as const;
+
+const Instant = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/));
+
+export const HistoryRunView = z.object({
+  id: z.string(),
+  cutoff: Instant,
+  createdAt: Instant,
+  status: z.enum(['exporting', 'purging', 'done']),
+  format: z.enum(['json', 'csv']),
+  file: z.string(),
+  encrypted: z.boolean(),
+  rows: z.number(),
+  purged: z.number(),
+  finishedAt: z.nullable(Instant),
+});
+export type HistoryRunView = z.infer<typeof HistoryRunView>;
+
+export const HistoryOverview = z.object({
+  /** Days after which bookings are cleaned; null when the configuration sets no retention. */
+  bookingsDays: z.nullable(z.number()),
+  runs: z.array(HistoryRunView),
+});
+export type HistoryOverview = z.infer<typeof HistoryOverview>;
+
+export const HistoryCleanRequest = z.object({
+  /** Clean bookings that ended before this instant (default: now − retention.bookingsDays). */
+  before: z.optional(Instant),
+});
+export type HistoryCleanRequest = z.infer<typeof HistoryCleanRequest>;
+
+export const HistoryCleanResult = z.object({
+  cutoff: Instant,
+  resumed: z.boolean(),
+  /** Absent: no booking older than the cutoff. */
+  run: z.optional(HistoryRunView),
+});
+export type HistoryCleanResult = z.infer<typeof HistoryCleanResult>;
+
+export const AuditQuery = z.object({
+  event: z.optional(z.string().check(z.regex(/^[a-z_]{1,60}$/))),
+  from: z.optional(Instant),
+  to: z.optional(Instant),
+  format: z.optional(z.enum(['json', 'csv'])),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditEntryView = z.object({
+  id: z.number(),
+  seq: z.nullable(z.number()),
+  at: Instant,
+  event: z.string(),
+  accountId: z.nullable(z.string()),
+  clientAddress: z.nullable(z.string()),
+  userAgent: z.nullable(z.string()),
+  detail: z.nullable(z.string()),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
+export const AuditList = z.object({ entries: z.array(AuditEntryView) });
+export type AuditList = z.infer<typeof AuditList>;
+
+/* ------------------------------------------------------------------------------------------------
+ * The customer's rights (GDPR arts. 15, 17, 20): in the account API (the signed-in customer, bearer
+ * session, from the account frame) and in the console (an owner, for a customer who asks by
+ * other means).
+ * --------------------------------------------------------------------------------------------- */
+
+const acct = (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/account`;
+
+export const customerRoutes = {
+  /** GET: everything Cita holds about me, as JSON (an attachment). */
+  data: (slug: string) => `${acct(slug)}/data`,
+  /** GET: what erasure would remove and what it keeps; POST {confirm: true}: erase my account. */
+  erasure: (slug: string) => `${acct(slug)}/erasure`,
+} as const;
+
+export const consoleCustomerRoutes = {
+  /** GET ?email=: everything held about this customer (an attachment). */
+  data: '/admin/api/customers/data',
+  /** POST {email, confirm: true}: erase this customer. */
+  erase: '/admin/api/customers/erase',
+} as const;
+
+/** How recent a customer's sign-in must be to erase their account. */
+export const RECENT_SIGN_IN_SECONDS = 600;
+
+export const ErasurePreview = z.object({
+  /** Bookings made with the account's email at this business. */
+  bookings: z.number(),
+  /** Of them, confirmed and still to come: erasure cancels them. */
+  upcoming: z.number(),
+  account: z.boolean(),
+  /** Kept after erasure: invoices (the law), anonymised booking records, the audit log. */
+  kept: z.array(z.enum(['invoices', 'anonymised_bookings', 'audit_log'])),
+});
+export type ErasurePreview = z.infer<typeof ErasurePreview>;
+
+export const ErasureRequest = z.object({ confirm: z.literal(true) });
+export type ErasureRequest = z.infer<typeof ErasureRequest>;
+
+export const ConsoleErasureRequest = z.object({
+  email: z.string().check(z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/)),
+  confirm: z.literal(true),
+});
+export type ConsoleErasureRequest = z.infer<typeof ConsoleErasureRequest>;
+
+export const CustomerQuery = z.object({
+  email: z.string().check(z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/)),
+});
+export type CustomerQuery = z.infer<typeof CustomerQuery>;
