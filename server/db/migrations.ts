@@ -311,6 +311,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE bookings ADD COLUMN anonymised_at timestamptz;
       CREATE INDEX bookings_history_run ON bookings (history_run) WHERE history_run IS NOT NULL;
     `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */
