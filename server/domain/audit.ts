@@ -24,6 +24,13 @@ export const AUDIT_EVENTS = [
   'authn_logout_all',
   'authn_signup_request',
   'authn_signup_fail', // wrong or expired sign-up code
+  // invoices (server/domain/invoicing/invoices.ts); the subject is the invoice id
+  'invoice_issued',
+  'invoice_corrected',
+  'invoice_cancelled',
+  'invoice_viewed',
+  'invoice_downloaded',
+  'invoice_download_link',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -43,8 +50,11 @@ export async function audit(
   event: AuditEvent,
   accountId: string | null,
   meta: RequestMeta,
+  /** What the event is about (an invoice id), when it is about something. */
+  subject?: string,
 ): Promise<void> {
   await appendAudit(q, {
+    ...(subject ? { subject } : {}),
     at,
     business,
     event,

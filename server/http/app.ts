@@ -12,6 +12,7 @@
  * | `account-api` | `/v1/businesses/:slug/account/...`     | routes/account-api.ts   |
  * | `frames`      | `/frame/:business/:element`            | routes/frames.ts        |
  * | `admin`       | `/admin`                               | routes/admin.ts         |
+ * | `invoices`    | `.../account/invoices`, `/admin/api/invoices` | routes/invoices.ts |
  *
  * Middleware, outermost first (server/http/middleware/, one file each): request log, headers by
  * route class, JSON compression by Accept-Encoding, client address; the public API adds its gate (CORS, origin check) and the rate
@@ -37,6 +38,7 @@ import { adminApp } from './routes/admin.js';
 import { bundleApp } from './routes/bundle.js';
 import { documentsApp } from './routes/documents.js';
 import { framesApp } from './routes/frames.js';
+import { invoicesApp } from './routes/invoices.js';
 import { publicApi } from './routes/public-api.js';
 
 export type { Env } from './env.js';
@@ -123,6 +125,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.route('/', documentsApp(ctx));
   app.route('/', bundleApp(ctx));
   // Before the public API: its gate also matches the account API's paths.
+  app.route('/', invoicesApp(ctx));
   app.route('/', accountApi(ctx));
   app.route('/', framesApp(ctx));
   app.route('/', adminApp(ctx));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
+import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
 
 const doc = buildOpenApi() as {
   openapi: string;
@@ -28,6 +29,19 @@ describe('OpenAPI document', () => {
       decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')),
     );
     expected.push(adminRoutes.signIn, adminRoutes.setup, adminRoutes.me, adminRoutes.signOut);
+    expected.push(
+      ...[invoiceRoutes.list, invoiceRoutes.get, invoiceRoutes.requestFull, invoiceRoutes.downloadLink].map(
+        (r) => decodeURIComponent(r('{slug}', '{id}')),
+      ),
+      decodeURIComponent(invoiceRoutes.download('{slug}', '{token}')),
+      adminInvoiceRoutes.list,
+      ...[
+        adminInvoiceRoutes.get,
+        adminInvoiceRoutes.corrections,
+        adminInvoiceRoutes.cancellation,
+        adminInvoiceRoutes.pdf,
+      ].map((r) => decodeURIComponent(r('{id}'))),
+    );
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {
       expect(ref).toMatch(/^#\/components\/schemas\//);
