@@ -372,7 +372,9 @@ async function keys(o: Options): Promise<void> {
   const { db, dbLabel, unlock } = await openMigrated(o);
   try {
     for (const r of await rotateKeys(db, source.keyring))
-      process.stdout.write(`${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`);
+      process.stdout.write(
+        `${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`,
+      );
     process.stdout.write(`Every encrypted value is under key ${source.keyring.currentId} (${dbLabel}).\n`);
   } finally {
     await db.close();
