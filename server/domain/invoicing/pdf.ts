@@ -19,6 +19,7 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { encode } from 'uqr';
 import type { Invoice } from '../../../src/api/invoice-contract.js';
 import { ProblemError } from '../problems.js';
+import { roundDiv } from './money.js';
 
 export type PdfLanguage = 'es' | 'en';
 
@@ -75,6 +76,8 @@ const STRINGS = {
     description: 'Concepto',
     qty: 'Cant.',
     unit: 'Precio',
+    unitNet: 'Precio sin imp.',
+    net: 'Base',
     rate: 'Tipo',
     amount: 'Importe',
     breakdown: 'Desglose',
@@ -106,6 +109,8 @@ const STRINGS = {
     description: 'Description',
     qty: 'Qty',
     unit: 'Price',
+    unitNet: 'Price excl. tax',
+    net: 'Base',
     rate: 'Rate',
     amount: 'Amount',
     breakdown: 'Tax breakdown',
@@ -222,20 +227,22 @@ export async function renderInvoicePdf(inv: Invoice, opts: PdfOptions): Promise<
       thickness: 0.5,
       color: grey,
     });
+  // Full invoices show unit prices without tax (RD 1619/2012 art. 6.1.f); simplified ones as charged.
+  const net = inv.type !== 'F2' && inv.type !== 'R5';
   draw(t.description, cols.desc, y, 9, grey);
   right(t.qty, cols.qty + 30, y, 9, grey);
-  right(t.unit, cols.unit + 50, y, 9, grey);
+  right(net ? t.unitNet : t.unit, cols.unit + 50, y, 9, grey);
   right(t.rate, cols.rate + 40, y, 9, grey);
-  right(t.amount, cols.amount, y, 9, grey);
+  right(net ? t.net : t.amount, cols.amount, y, 9, grey);
   rule(y - 4);
   y -= 18;
   for (const l of inv.lines) {
     const wrapped = wrap(f, l.description, 10, cols.qty - cols.desc - 20);
     wrapped.forEach((w, i) => draw(w, cols.desc, y - i * 13, 10));
     right(String(l.quantity), cols.qty + 30, y, 10);
-    right(money(l.unitMinor), cols.unit + 50, y, 10);
+    right(money(net ? roundDiv(l.baseMinor, l.quantity) : l.unitMinor), cols.unit + 50, y, 10);
     right(l.rate !== undefined ? percent(l.rate) : t.exempt, cols.rate + 40, y, 10);
-    right(money(l.amountMinor), cols.amount, y, 10);
+    right(money(net ? l.baseMinor : l.amountMinor), cols.amount, y, 10);
     y -= 13 * wrapped.length + 4;
   }
   rule(y + 6);
