@@ -35,6 +35,13 @@ export interface CitaBookingCancelledDetail {
   reference?: string;
 }
 
+/** An invoice shown, downloaded or issued in `<cita-invoice-viewer>`: ids only. */
+export interface CitaInvoiceDetail {
+  invoiceId: string;
+  /** The simplified invoice a requested full invoice replaces. */
+  replaces?: string;
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -45,6 +52,9 @@ export interface CitaEventMap {
   'cita-signed-in': CitaSessionDetail;
   'cita-signed-out': CitaSessionDetail;
   'cita-booking-cancelled': CitaBookingCancelledDetail;
+  'cita-invoice-opened': CitaInvoiceDetail;
+  'cita-invoice-downloaded': CitaInvoiceDetail;
+  'cita-full-invoice-issued': CitaInvoiceDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */
