@@ -5,6 +5,7 @@
  * input gets its own problem and stores nothing; content is sealed at rest; every view and
  * download is audited; the ready email carries a link only.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DownloadLink,
@@ -14,6 +15,8 @@ import {
   invoiceRoutes,
 } from '../../src/api/invoice-contract.js';
 import { parseConfig } from '../../server/config.js';
+import { createKeyring } from '../../server/crypto/keyring.js';
+import { rotateKeys } from '../../server/crypto/rotate.js';
 import { listAudit } from '../../server/db/stores/audit.js';
 import { listOutbox } from '../../server/db/stores/outbox.js';
 import { verifyChains } from '../../server/domain/invoicing/verify.js';
@@ -21,6 +24,9 @@ import { account, booking, invoicingRaw, ISSUER_NIF } from './invoice-fixtures.j
 import { BACKENDS, Clock, expectProblem, makeApp, openTestDb, type TestApp, type TestDb } from './helpers.js';
 
 const SLUG = 'test-salon';
+const OLD_KEY = { id: 'old', key: randomBytes(32) };
+const NEW_KEY = { id: 'new', key: randomBytes(32) };
+const OLD_RING = createKeyring([OLD_KEY]);
 const OWN = 'http://localhost';
 const YEAR = '2026';
 
@@ -35,6 +41,7 @@ describe.each(BACKENDS)('invoices (%s)', (backend) => {
     t = makeApp(tdb.db, {
       config: parseConfig(invoicingRaw({ sector: 'other' })),
       clock: new Clock('2026-03-05T10:00:00Z'),
+      keyring: OLD_RING,
     });
     const s = await account(tdb.db, t.business, 'staff', 'owner@salon.example', t.clock.now());
     staffCookie = `__Host-cita_admin=${s.token}`;
@@ -166,7 +173,7 @@ describe.each(BACKENDS)('invoices (%s)', (backend) => {
 
   it('hair and beauty salons issue simplified invoices up to 3,000 EUR; the clinic does not invoice', async () => {
     const config = parseConfig(invoicingRaw({ sector: 'hairdressing-beauty' }));
-    const salon = makeApp(tdb.db, { config, clock: t.clock });
+    const salon = makeApp(tdb.db, { config, clock: t.clock, keyring: OLD_RING });
     const c = await customer();
     const res = await salon.request(adminInvoiceRoutes.list, {
       method: 'POST',
@@ -395,5 +402,22 @@ describe.each(BACKENDS)('invoices (%s)', (backend) => {
     const all = (await Promise.all(tables.map(dump))).join('\n');
     expect(all).toContain(inv.number);
     for (const secret of ['X1234567L', 'Calle Secreta', 'Παπαδοπούλου']) expect(all).not.toContain(secret);
+  });
+
+  it('keys rotate re-wraps invoice contents and PDFs (the one change the triggers allow)', async () => {
+    const c = await customer();
+    const inv = await issue({ bookingId: c.bookingId });
+    expect((await staff(adminInvoiceRoutes.pdf(inv.id))).status).toBe(200);
+    const reports = await rotateKeys(tdb.db, createKeyring([NEW_KEY, OLD_KEY]));
+    const byColumn = Object.fromEntries(reports.map((r) => [r.column, r]));
+    expect(byColumn['invoices.content']!.rewrapped).toBeGreaterThan(10);
+    expect(byColumn['invoice_pdfs.pdf']!.rewrapped).toBeGreaterThan(0);
+    // Only the new key from now on: every invoice still opens.
+    const fresh = makeApp(tdb.db, { config: t.config, clock: t.clock, keyring: createKeyring([NEW_KEY]) });
+    const res = await fresh.request(adminInvoiceRoutes.get(inv.id), { headers: { Cookie: staffCookie } });
+    expect(Invoice.parse(await res.json()).number).toBe(inv.number);
+    const pdf = await fresh.request(adminInvoiceRoutes.pdf(inv.id), { headers: { Cookie: staffCookie } });
+    expect(pdf.status).toBe(200);
+    expect((await verifyChains(tdb.db))[0]!.broken).toBeUndefined();
   });
 });
