@@ -448,7 +448,7 @@ async function ownInvoice(deps: InvoiceDeps, business: Business, account: Accoun
 }
 
 export async function customerInvoices(
-  deps: InvoiceDeps,
+  deps: Pick<InvoiceDeps, 'db'>,
   business: Business,
   account: AccountRow,
 ): Promise<InvoiceSummary[]> {
@@ -484,7 +484,10 @@ export async function staffInvoice(
   return invoiceView(deps, business, row);
 }
 
-export async function staffInvoices(deps: InvoiceDeps, business: Business): Promise<InvoiceSummary[]> {
+export async function staffInvoices(
+  deps: Pick<InvoiceDeps, 'db'>,
+  business: Business,
+): Promise<InvoiceSummary[]> {
   const rows = await listInvoices(deps.db, business.slug);
   return Promise.all(rows.map((r) => invoiceSummary(deps.db, r)));
 }

@@ -108,7 +108,8 @@ export function invoicesApp(ctx: AppContext) {
       /* ---- the customer ---- */
       accountInvoices: async (c) => {
         const s = await session(c);
-        const list: InvoiceList = { invoices: await customerInvoices(deps(), c.get('business'), s.account) };
+        // The list needs no keys (numbers, dates and totals are stored in clear).
+        const list: InvoiceList = { invoices: await customerInvoices(ctx, c.get('business'), s.account) };
         return c.json(list);
       },
       accountInvoice: async (c) => {
@@ -163,7 +164,7 @@ export function invoicesApp(ctx: AppContext) {
       /* ---- staff ---- */
       adminInvoices: async (c) => {
         const s = await staff(c);
-        const list: InvoiceList = { invoices: await staffInvoices(deps(), s.business) };
+        const list: InvoiceList = { invoices: await staffInvoices(ctx, s.business) };
         return c.json(list);
       },
       adminIssueInvoice: async (c) => {
