@@ -12,7 +12,11 @@ const cita = citaServer({
   config: 'test/fixtures/wtr-config.json',
   port: 5199,
   host: '127.0.0.1',
-  staff: { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
+  staff: [
+    { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
+    // test/invoice-viewer.test.ts issues invoices with this one.
+    { business: 'wtr-salon', email: 'billing@example.com', role: 'staff' },
+  ],
 });
 
 export default {

@@ -33,6 +33,7 @@ import { createApp } from './http/app.js';
 import { generateKeyEntry, loadKeyring, type KeySource } from './crypto/keyring.js';
 import { rotateKeys } from './crypto/rotate.js';
 import { createStaff } from './domain/accounts.js';
+import { verifyChains } from './domain/invoicing/verify.js';
 import { warmPasswordHashing } from './domain/passwords.js';
 import { createLogger } from './log.js';
 import { LIFECYCLE_COMMANDS, LIFECYCLE_HELP, runLifecycle } from './cli/lifecycle.js';
@@ -100,7 +101,9 @@ Commands:
   keys generate          Print a new key entry for CITA_KEYS (encryption at rest)
   keys rotate            Re-wrap every encrypted value under the first key of CITA_KEYS
                          (put the new key first, run this, then drop the old one)
-${LIFECYCLE_HELP}  help                   Show this help
+${LIFECYCLE_HELP}  invoices verify        Walk every chain of invoice billing records (VeriFactu hashes, links,
+                         amounts); print the first broken record and exit 1 if one was altered
+  help                   Show this help
 
 Options:
   --config <file>        Configuration (.json, or a .js/.ts module exporting the object).
@@ -242,7 +245,8 @@ function parse(argv: string[]): { command: string; options: Options } {
   if (!Number.isFinite(shutdown) || shutdown < 0 || shutdown > 3600)
     fail('--shutdown-timeout: seconds, 0 to 3600');
   const command = v.help ? 'help' : v.version ? 'version' : (parsed.positionals[0] ?? 'start');
-  const maxPositionals = command === 'conformance' || command === 'users' || command === 'keys' ? 2 : 1;
+  const maxPositionals =
+    command === 'conformance' || command === 'users' || command === 'keys' || command === 'invoices' ? 2 : 1;
   if (parsed.positionals.length > maxPositionals)
     fail(`unexpected argument: ${parsed.positionals[maxPositionals]}`);
   const databaseUrl = v['database-url'];
@@ -387,6 +391,30 @@ async function keys(o: Options): Promise<void> {
         `${r.column}: ${r.rewrapped} re-wrapped, ${r.already} already under ${source.keyring.currentId}\n`,
       );
     process.stdout.write(`Every encrypted value is under key ${source.keyring.currentId} (${dbLabel}).\n`);
+  } finally {
+    await db.close();
+    unlock();
+  }
+}
+
+/** `invoices verify`: walk every chain of billing records; exit 1 at the first broken link. */
+async function invoicesCommand(o: Options): Promise<void> {
+  if (o.subcommand !== 'verify') fail('usage: cita-server invoices verify');
+  if (!o.databaseUrl) useDataDir(o);
+  const { db, dbLabel, unlock } = await openMigrated(o);
+  try {
+    const reports = await verifyChains(db);
+    let broken = false;
+    for (const r of reports) {
+      if (r.broken) {
+        broken = true;
+        process.stdout.write(
+          `${r.business} (NIF ${r.nif}): BROKEN at record ${r.broken.seq} of ${r.records}: ${r.broken.reason}\n`,
+        );
+      } else process.stdout.write(`${r.business} (NIF ${r.nif}): ${r.records} records, chain intact\n`);
+    }
+    if (!reports.length) process.stdout.write(`No billing records (${dbLabel}).\n`);
+    if (broken) process.exitCode = 1;
   } finally {
     await db.close();
     unlock();
@@ -709,6 +737,8 @@ async function main(): Promise<void> {
       return usersAdd(options);
     case 'keys':
       return keys(options);
+    case 'invoices':
+      return invoicesCommand(options);
     default:
       fail(`unknown command "${command}"\nRun "cita-server --help" for the commands.`);
   }

@@ -27,6 +27,8 @@ import {
   type ServiceList as PublicServiceList,
 } from '../src/api/contract.js';
 import type { StaffSchedule } from './domain/availability.js';
+import { EXEMPTION_CODES } from './domain/invoicing/money.js';
+import { isValidTaxId, normaliseTaxId } from './domain/invoicing/tax-id.js';
 
 /* ------------------------------------------------------------------------------------------------
  * Schedules (the shape the availability engine takes)
@@ -291,6 +293,69 @@ const Retention = z.strictObject({
     .optional(),
 });
 
+/** A tax rate in percent, at most two decimals (21, 10, 7, 0.5). */
+const TaxRate = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine((r) => Math.abs(Math.round(r * 100) - r * 100) < 1e-9, { message: 'At most two decimals' });
+
+/** How one service is taxed: a rate, or an exemption with its legal reference. */
+const InvoicingService = z.union([
+  z.strictObject({ rate: TaxRate }),
+  z.strictObject({
+    /** The AEAT's exemption code (E1: art. 20 LIVA, e.g. medical care). */
+    exempt: z.enum(EXEMPTION_CODES),
+    /** Printed on the invoice, e.g. "Exenta: art. 20.Uno.3º Ley 37/1992". */
+    reference: text({ max: 200 }),
+  }),
+]);
+
+const SeriesPrefix = z.string().regex(/^[A-Z]{1,4}$/, 'One to four capital letters, e.g. "F"');
+
+/** Invoicing (issue 10, docs/invoices.md): absent means Cita issues no invoices for the business. */
+const Invoicing = z
+  .strictObject({
+    /**
+     * `verifactu`: invoices plus chained billing records queued for the tax agency; `off`: plain
+     * invoices, no records; `external`: the business invoices with its own software, Cita none.
+     */
+    mode: z.enum(['verifactu', 'off', 'external']).default('verifactu'),
+    /** The issuer as on its tax registration. */
+    legalName: text({ max: 120 }),
+    nif: z.string().refine((v) => isValidTaxId(v) && normaliseTaxId(v) === v, {
+      message: 'A valid NIF or CIF, upper case, no spaces (check character verified)',
+    }),
+    address: text({ max: 300 }),
+    /** IVA; IGIC in the Canaries; IPSI in Ceuta and Melilla. */
+    tax: z.enum(['IVA', 'IGIC', 'IPSI']).default('IVA'),
+    /** Service prices in the catalogue include the tax (the usual case for consumers). */
+    pricesIncludeTax: z.boolean().default(true),
+    /** Rate (percent) of services not listed in `services`. */
+    defaultRate: TaxRate.default(21),
+    /** Per service id: its rate, or its exemption. */
+    services: z.record(Slug, InvoicingService).default({}),
+    /**
+     * Simplified-invoice ceiling (RD 1619/2012 art. 4): 3,000 EUR for hairdressing and beauty
+     * salons, 400 EUR otherwise.
+     */
+    sector: z.enum(['hairdressing-beauty', 'other']).default('other'),
+    /** `attended`: issue when staff mark a booking attended; `manual`: only when staff issue one. */
+    issueOn: z.enum(['manual', 'attended']).default('manual'),
+    /** Series prefixes: `<prefix><year>-<number>` ("F2026-1", "R2026-1"). */
+    series: z
+      .strictObject({ invoices: SeriesPrefix.default('F'), corrections: SeriesPrefix.default('R') })
+      .default({ invoices: 'F', corrections: 'R' })
+      .refine((s) => s.invoices !== s.corrections, {
+        message: 'Corrective invoices need their own series: give two different prefixes',
+      }),
+    /** Years invoices are kept (Código de Comercio art. 30: 6). */
+    retentionYears: z.number().int().min(4).max(30).default(6),
+    /** The AEAT host the QR code points to. */
+    environment: z.enum(['production', 'test']).default('production'),
+  })
+  .optional();
+
 const Business = z.strictObject({
   slug: Slug,
   name: text({ max: 120 }),
@@ -382,6 +447,7 @@ const Business = z.strictObject({
   contact: BusinessConfig.shape.contact,
   /** Clean history (docs/data-lifecycle.md): bookings older than this are exported, then anonymised. */
   retention: Retention.optional(),
+  invoicing: Invoicing,
 });
 
 /* ------------------------------------------------------------------------------------------------
@@ -466,6 +532,7 @@ export type StaffInput = z.output<typeof Staff>;
 export type ServiceInput = z.output<typeof ServiceInput>;
 export type RateLimitSettings = z.output<typeof RateLimits>;
 export type SmtpSettings = z.output<typeof Smtp>;
+export type InvoicingSettings = NonNullable<z.output<typeof Invoicing>>;
 
 /** A business as the server uses it: the validated input plus precomputed public views. */
 export interface Business extends BusinessInput {
@@ -555,6 +622,11 @@ function crossCheck(input: unknown): CrossIssue[] {
         path: [...at, 'manageUrl'],
         message: 'Required with confirmation.byEmail: the confirmation link opens the manage page',
       });
+    const invoicingServices = obj(obj(b.invoicing).services);
+    const serviceIds = new Set(services.map((s) => s.id));
+    for (const id of Object.keys(invoicingServices))
+      if (!serviceIds.has(id))
+        issues.push({ path: [...at, 'invoicing', 'services', id], message: `No service "${id}"` });
     if (Array.isArray(b.allowedOrigins) && new Set(b.allowedOrigins).size !== b.allowedOrigins.length)
       issues.push({ path: [...at, 'allowedOrigins'], message: 'An origin is listed twice' });
     const sec = obj(b.security);

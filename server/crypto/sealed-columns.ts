@@ -5,4 +5,9 @@
  */
 import type { SealedColumn } from './keyring.js';
 
-export const SEALED_COLUMNS: readonly SealedColumn[] = [];
+/** Invoice content: customer name, tax id, address, lines (server/domain/invoicing/invoices.ts). */
+export const INVOICE_CONTENT: SealedColumn = { table: 'invoices', idColumn: 'id', column: 'content' };
+/** Rendered invoice PDFs. */
+export const INVOICE_PDF: SealedColumn = { table: 'invoice_pdfs', idColumn: 'id', column: 'pdf' };
+
+export const SEALED_COLUMNS: readonly SealedColumn[] = [INVOICE_CONTENT, INVOICE_PDF];

@@ -312,6 +312,139 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bookings_history_run ON bookings (history_run) WHERE history_run IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'invoices: series counters, sealed invoices and PDFs, VeriFactu billing records, submission queue',
+    sql: /* sql */ `
+      -- One row per business and series ("F2026-"): the next number. The issuing transaction locks
+      -- it (SELECT ... FOR UPDATE), so numbers are gapless and strictly increasing across instances.
+      CREATE TABLE invoice_series (
+        business       text NOT NULL,
+        series         text NOT NULL,
+        next_number    integer NOT NULL CHECK (next_number >= 1),
+        last_issued_at timestamptz,
+        PRIMARY KEY (business, series)
+      );
+
+      -- Issued invoices: never updated or deleted (triggers below). The customer's name, tax id,
+      -- address and the lines are in content, sealed with the keyring (server/crypto/keyring.ts).
+      CREATE TABLE invoices (
+        id             uuid PRIMARY KEY,
+        business       text NOT NULL,
+        series         text NOT NULL,
+        number         integer NOT NULL CHECK (number >= 1),
+        invoice_number text NOT NULL,
+        type           text NOT NULL CHECK (type IN ('F1', 'F2', 'F3', 'R1', 'R2', 'R3', 'R4', 'R5')),
+        issued_at      timestamptz NOT NULL,
+        issue_date     date NOT NULL,
+        booking_id     uuid,
+        -- SHA-256 of the business and the customer's email: finds a customer's invoices
+        customer_key   text CHECK (customer_key ~ '^[a-f0-9]{64}$'),
+        corrects_id    uuid REFERENCES invoices (id),
+        replaces_id    uuid REFERENCES invoices (id),
+        currency       text NOT NULL,
+        tax_minor      bigint NOT NULL,
+        total_minor    bigint NOT NULL,
+        locale         text NOT NULL,
+        mode           text NOT NULL CHECK (mode IN ('verifactu', 'off')),
+        content        text NOT NULL,
+        retain_until   date NOT NULL,
+        UNIQUE (business, series, number),
+        UNIQUE (business, invoice_number)
+      );
+      CREATE INDEX invoices_customer ON invoices (business, customer_key, issued_at);
+      CREATE INDEX invoices_corrects ON invoices (corrects_id) WHERE corrects_id IS NOT NULL;
+      CREATE INDEX invoices_replaces ON invoices (replaces_id) WHERE replaces_id IS NOT NULL;
+      -- One original invoice per booking (corrections and F3 replacements refer to it).
+      CREATE UNIQUE INDEX invoices_one_per_booking ON invoices (business, booking_id) WHERE type IN ('F1', 'F2');
+
+      -- A cancellation ("anulación", RRSIF art. 11): only for an invoice that should never have existed.
+      CREATE TABLE invoice_cancellations (
+        invoice_id   uuid PRIMARY KEY REFERENCES invoices (id),
+        cancelled_at timestamptz NOT NULL,
+        reason       text NOT NULL
+      );
+
+      -- The head of each taxpayer's chain of billing records (one chain per business and NIF,
+      -- across every series), locked by the issuing transaction.
+      CREATE TABLE billing_chains (
+        business          text NOT NULL,
+        issuer_nif        text NOT NULL,
+        last_seq          integer NOT NULL DEFAULT 0,
+        last_hash         text NOT NULL DEFAULT '',
+        last_generated_at timestamptz,
+        PRIMARY KEY (business, issuer_nif)
+      );
+
+      -- VeriFactu billing records: registration (alta) and cancellation (anulacion), the hashed
+      -- fields exactly as hashed, chained by previous_hash.
+      CREATE TABLE billing_records (
+        business      text NOT NULL,
+        issuer_nif    text NOT NULL,
+        seq           integer NOT NULL CHECK (seq >= 1),
+        kind          text NOT NULL CHECK (kind IN ('alta', 'anulacion')),
+        invoice_id    uuid NOT NULL REFERENCES invoices (id),
+        fields        jsonb NOT NULL,
+        previous_hash text NOT NULL,
+        hash          text NOT NULL CHECK (hash ~ '^[0-9A-F]{64}$'),
+        created_at    timestamptz NOT NULL,
+        PRIMARY KEY (business, issuer_nif, seq)
+      );
+      CREATE UNIQUE INDEX billing_records_one_alta ON billing_records (invoice_id) WHERE kind = 'alta';
+      CREATE UNIQUE INDEX billing_records_one_anulacion ON billing_records (invoice_id) WHERE kind = 'anulacion';
+
+      -- The outbox of records to send to the tax agency (server/domain/invoicing/submission.ts).
+      CREATE TABLE invoice_submissions (
+        business        text NOT NULL,
+        issuer_nif      text NOT NULL,
+        seq             integer NOT NULL,
+        status          text NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        locked_until    timestamptz,
+        error_code      text,
+        last_error      text,
+        accepted_at     timestamptz,
+        PRIMARY KEY (business, issuer_nif, seq),
+        FOREIGN KEY (business, issuer_nif, seq) REFERENCES billing_records (business, issuer_nif, seq)
+      );
+      CREATE INDEX invoice_submissions_due ON invoice_submissions (next_attempt_at) WHERE status = 'pending';
+
+      -- Rendered PDFs, sealed; one per invoice and variant (the QR and legend change once the
+      -- agency accepted the record).
+      CREATE TABLE invoice_pdfs (
+        id         uuid PRIMARY KEY,
+        invoice_id uuid NOT NULL REFERENCES invoices (id),
+        variant    text NOT NULL CHECK (variant ~ '^(plain|submitted)-(es|en)$'),
+        pdf        text NOT NULL,
+        created_at timestamptz NOT NULL,
+        UNIQUE (invoice_id, variant)
+      );
+
+      -- Short-lived single-use PDF download links (only the SHA-256 of the token is stored).
+      CREATE TABLE invoice_download_links (
+        token_hash text PRIMARY KEY CHECK (token_hash ~ '^[a-f0-9]{64}$'),
+        invoice_id uuid NOT NULL REFERENCES invoices (id),
+        account_id uuid NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at    timestamptz
+      );
+      CREATE INDEX invoice_download_links_expires ON invoice_download_links (expires_at);
+
+      -- What an audit event is about (an invoice id), when it is about something.
+      ALTER TABLE audit_log ADD COLUMN subject text;
+
+      CREATE FUNCTION invoicing_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+      -- Invoices: the one change allowed is \`keys rotate\` re-wrapping the sealed content's data key
+      -- (every other column and the sealed payload itself unchanged).
+      CREATE FUNCTION invoices_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'content') = (to_jsonb(OLD) - 'content') AND split_part(NEW.content, '.', 4) = split_part(OLD.content, '.', 4) THEN RETURN NEW; END IF; RAISE EXCEPTION 'invoices is append-only'; END $$;
+      CREATE TRIGGER invoices_no_update BEFORE UPDATE OR DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION invoices_append_only();
+      CREATE TRIGGER invoices_no_truncate BEFORE TRUNCATE ON invoices FOR EACH STATEMENT EXECUTE FUNCTION invoicing_append_only();
+      CREATE TRIGGER billing_records_no_update BEFORE UPDATE OR DELETE ON billing_records FOR EACH ROW EXECUTE FUNCTION invoicing_append_only();
+      CREATE TRIGGER billing_records_no_truncate BEFORE TRUNCATE ON billing_records FOR EACH STATEMENT EXECUTE FUNCTION invoicing_append_only();
+      CREATE TRIGGER invoice_cancellations_no_update BEFORE UPDATE OR DELETE ON invoice_cancellations FOR EACH ROW EXECUTE FUNCTION invoicing_append_only();
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

@@ -29,6 +29,13 @@ export const AUDIT_EVENTS = [
   'history_purged', // clean history: the exported bookings anonymised
   'customer_data_exported', // a customer's data downloaded (by them, or by an owner for them)
   'customer_erased', // a customer's account and bookings erased or anonymised
+  // invoices (server/domain/invoicing/invoices.ts); the subject is the invoice id
+  'invoice_issued',
+  'invoice_corrected',
+  'invoice_cancelled',
+  'invoice_viewed',
+  'invoice_downloaded',
+  'invoice_download_link',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -50,8 +57,11 @@ export async function audit(
   meta: RequestMeta,
   /** Non-personal facts (counts, ids), stored as JSON and covered by the hash chain. */
   detail?: Record<string, string | number | boolean | null>,
+  /** What the event is about (an invoice id), when it is about something. */
+  subject?: string,
 ): Promise<void> {
   await appendAudit(q, {
+    ...(subject ? { subject } : {}),
     at,
     business,
     event,

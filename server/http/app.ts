@@ -13,6 +13,7 @@
  * | `frames`      | `/frame/:business/:element`            | routes/frames.ts        |
  * | `admin`       | `/admin`                               | routes/admin.ts         |
  * | `console-api` | `/admin/api/history`, `/admin/api/audit` | routes/console-api.ts |
+ * | `invoices`    | `.../account/invoices`, `/admin/api/invoices` | routes/invoices.ts |
  *
  * Middleware, outermost first (server/http/middleware/, one file each): request log, headers by
  * route class, JSON compression by Accept-Encoding, client address; the public API adds its gate (CORS, origin check) and the rate
@@ -40,6 +41,7 @@ import { consoleApi } from './routes/console-api.js';
 import { bundleApp } from './routes/bundle.js';
 import { documentsApp } from './routes/documents.js';
 import { framesApp } from './routes/frames.js';
+import { invoicesApp } from './routes/invoices.js';
 import { publicApi } from './routes/public-api.js';
 
 export type { Env } from './env.js';
@@ -129,6 +131,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.route('/', documentsApp(ctx));
   app.route('/', bundleApp(ctx));
   // Before the public API: its gate also matches the account API's paths.
+  app.route('/', invoicesApp(ctx));
   app.route('/', accountApi(ctx));
   app.route('/', framesApp(ctx));
   app.route('/', adminApp(ctx));

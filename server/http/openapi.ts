@@ -72,6 +72,13 @@ function pathParameters(path: string) {
   const known: Record<string, JsonSchema> = {
     slug: { name: 'slug', in: 'path', required: true, description: 'The business', schema: schema(Slug) },
     id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+    token: {
+      name: 'token',
+      in: 'path',
+      required: true,
+      description: 'A single-use download token',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    },
   };
   return [...path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => {
     const param = known[name!];

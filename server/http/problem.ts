@@ -48,6 +48,20 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
     status: 409,
     title: 'The export of this clean-history run is missing or altered: nothing was purged',
   },
+  invoicing_disabled: { status: 409, title: 'This business does not issue invoices with Cita' },
+  invalid_tax_id: { status: 422, title: 'This tax id is not valid (check its letter)' },
+  invalid_amount: { status: 422, title: 'Amounts are whole, non-negative cents' },
+  simplified_limit_exceeded: {
+    status: 422,
+    title: 'Above the simplified-invoice limit: a full invoice (tax id and address) is required',
+  },
+  already_invoiced: { status: 409, title: 'This booking already has an invoice' },
+  invoice_not_correctable: { status: 409, title: 'This invoice cannot be corrected' },
+  refund_exceeds_invoice: { status: 422, title: 'The refund is more than is left on the invoice line' },
+  invoice_not_cancellable: { status: 409, title: 'This invoice cannot be cancelled' },
+  already_replaced: { status: 409, title: 'This invoice already has a full invoice' },
+  download_link_invalid: { status: 410, title: 'This download link has expired or was already used' },
+  unprintable_text: { status: 422, title: 'The invoice font cannot print some characters' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

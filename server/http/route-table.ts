@@ -63,6 +63,18 @@ import {
   consoleRoutes,
   customerRoutes,
 } from '../../src/api/console-contract.js';
+import {
+  CancelInvoiceRequest,
+  CorrectInvoiceRequest,
+  DownloadLink,
+  DownloadLinkRequest,
+  FullInvoiceRequest,
+  Invoice,
+  InvoiceList,
+  IssueInvoiceRequest,
+  adminInvoiceRoutes,
+  invoiceRoutes,
+} from '../../src/api/invoice-contract.js';
 
 /**
  * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
@@ -82,7 +94,13 @@ export type RouteClass =
   /** `/admin`: the owner console, a top-level page with a session cookie (issue 8). */
   | 'admin'
   /** `/admin/api/history...`, `/admin/api/audit`: the console's data API (issue 11), same cookie. */
-  | 'console-api';
+  | 'console-api'
+  /**
+   * Invoices (issue 10): the customer's under `/v1/businesses/:slug/account/invoice...` (the
+   * account API's gate and bearer session) and the staff's under `/admin/api/invoices` (the
+   * console's cookie), routes/invoices.ts.
+   */
+  | 'invoices';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -118,6 +136,14 @@ export const SCHEMAS = {
   ErasurePreview,
   ErasureRequest,
   ConsoleErasureRequest,
+  Invoice,
+  InvoiceList,
+  IssueInvoiceRequest,
+  CorrectInvoiceRequest,
+  CancelInvoiceRequest,
+  FullInvoiceRequest,
+  DownloadLinkRequest,
+  DownloadLink,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -719,6 +745,180 @@ export const ROUTES = {
       auth: 'adminCookie',
     },
   },
+
+  /* ---- invoices (server/http/routes/invoices.ts) ---- */
+  accountInvoices: {
+    method: 'GET',
+    path: honoPath(invoiceRoutes.list),
+    class: 'invoices',
+    api: {
+      operationId: 'accountInvoices',
+      summary: "The signed-in customer's invoices at this business (verified email), newest first",
+      response: { status: 200, description: 'Invoices', schema: 'InvoiceList' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'session',
+    },
+  },
+  accountInvoice: {
+    method: 'GET',
+    path: honoPath(invoiceRoutes.get),
+    class: 'invoices',
+    api: {
+      operationId: 'accountInvoice',
+      summary: "One of the customer's invoices (another's, or unknown: `not_found`). Audited",
+      response: { status: 200, description: 'The invoice', schema: 'Invoice' },
+      problems: ['unauthorized', 'forbidden', 'keys_unavailable'],
+      auth: 'session',
+    },
+  },
+  accountRequestFullInvoice: {
+    method: 'POST',
+    path: honoPath(invoiceRoutes.requestFull),
+    class: 'invoices',
+    api: {
+      operationId: 'accountRequestFullInvoice',
+      summary: 'Ask for a full invoice (F3, with tax id and address) replacing a simplified one',
+      body: { schema: 'FullInvoiceRequest', required: true },
+      response: { status: 201, description: 'The full invoice', schema: 'Invoice' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'invalid_tax_id',
+        'already_replaced',
+        'invoice_not_correctable',
+        'invoicing_disabled',
+        'keys_unavailable',
+      ],
+      auth: 'session',
+    },
+  },
+  accountInvoiceDownloadLink: {
+    method: 'POST',
+    path: honoPath(invoiceRoutes.downloadLink),
+    class: 'invoices',
+    api: {
+      operationId: 'accountInvoiceDownloadLink',
+      summary: 'A single-use link (60 seconds) to download the invoice as PDF',
+      body: { schema: 'DownloadLinkRequest', required: false },
+      response: { status: 201, description: 'The link', schema: 'DownloadLink' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'keys_unavailable'],
+      auth: 'session',
+    },
+  },
+  accountInvoicePdf: {
+    method: 'GET',
+    path: decodeURIComponent(invoiceRoutes.download(':slug', ':token')),
+    class: 'invoices',
+    api: {
+      operationId: 'accountInvoicePdf',
+      summary: 'The PDF, by a download link (works once, until it expires). Audited',
+      response: { status: 200, description: 'application/pdf, as an attachment' },
+      problems: ['forbidden', 'download_link_invalid', 'unprintable_text', 'keys_unavailable'],
+    },
+  },
+  adminInvoices: {
+    method: 'GET',
+    path: adminInvoiceRoutes.list,
+    class: 'invoices',
+    api: {
+      operationId: 'adminInvoices',
+      summary: "Staff: the business's invoices, newest first",
+      response: { status: 200, description: 'Invoices', schema: 'InvoiceList' },
+      problems: ['unauthorized'],
+      auth: 'adminCookie',
+    },
+  },
+  adminIssueInvoice: {
+    method: 'POST',
+    path: adminInvoiceRoutes.list,
+    class: 'invoices',
+    api: {
+      operationId: 'adminIssueInvoice',
+      summary:
+        'Staff: issue the invoice of a booking: simplified (F2), or full (F1) with the customer’s tax id and address',
+      body: { schema: 'IssueInvoiceRequest', required: true },
+      response: { status: 201, description: 'The invoice', schema: 'Invoice' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'invoicing_disabled',
+        'invalid_tax_id',
+        'invalid_amount',
+        'simplified_limit_exceeded',
+        'already_invoiced',
+        'keys_unavailable',
+      ],
+      auth: 'adminCookie',
+    },
+  },
+  adminInvoice: {
+    method: 'GET',
+    path: decodeURIComponent(adminInvoiceRoutes.get(':id')),
+    class: 'invoices',
+    api: {
+      operationId: 'adminInvoice',
+      summary: 'Staff: one invoice. Audited',
+      response: { status: 200, description: 'The invoice', schema: 'Invoice' },
+      problems: ['unauthorized', 'keys_unavailable'],
+      auth: 'adminCookie',
+    },
+  },
+  adminCorrectInvoice: {
+    method: 'POST',
+    path: decodeURIComponent(adminInvoiceRoutes.corrections(':id')),
+    class: 'invoices',
+    api: {
+      operationId: 'adminCorrectInvoice',
+      summary: 'Staff: a corrective invoice by difference (R5 for a simplified invoice, else R1-R4)',
+      body: { schema: 'CorrectInvoiceRequest', required: true },
+      response: { status: 201, description: 'The corrective invoice', schema: 'Invoice' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'invoicing_disabled',
+        'invalid_amount',
+        'invoice_not_correctable',
+        'refund_exceeds_invoice',
+        'keys_unavailable',
+      ],
+      auth: 'adminCookie',
+    },
+  },
+  adminCancelInvoice: {
+    method: 'POST',
+    path: decodeURIComponent(adminInvoiceRoutes.cancellation(':id')),
+    class: 'invoices',
+    api: {
+      operationId: 'adminCancelInvoice',
+      summary: 'Staff: cancel an invoice that should never have been issued (a cancellation record)',
+      body: { schema: 'CancelInvoiceRequest', required: true },
+      response: { status: 200, description: 'The cancelled invoice', schema: 'Invoice' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'invoicing_disabled',
+        'invoice_not_cancellable',
+        'keys_unavailable',
+      ],
+      auth: 'adminCookie',
+    },
+  },
+  adminInvoicePdf: {
+    method: 'GET',
+    path: decodeURIComponent(adminInvoiceRoutes.pdf(':id')),
+    class: 'invoices',
+    api: {
+      operationId: 'adminInvoicePdf',
+      summary: 'Staff: the invoice as PDF (`?language=es|en`). Audited',
+      response: { status: 200, description: 'application/pdf, as an attachment' },
+      problems: ['unauthorized', 'unprintable_text', 'keys_unavailable'],
+      auth: 'adminCookie',
+    },
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;
@@ -742,6 +942,8 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
   if (/^\/admin\/api\/(?:history|audit|customers)(?:\/|$)/.test(path)) return 'console-api';
+  if (path === '/admin/api/invoices' || path.startsWith('/admin/api/invoices/')) return 'invoices';
+  if (/^\/v1\/businesses\/[^/]+\/account\/invoice(?:s|-pdf)(?:\/|$)/.test(path)) return 'invoices';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
   if (/^\/v1\/businesses\/[^/]+\/account(?:\/|$)/.test(path)) return 'account-api';
   return 'public-api';

@@ -517,6 +517,18 @@ export const PROBLEM_CODES = [
   'retention_not_configured',
   'history_export_missing',
   'recent_sign_in_required',
+  // invoices (src/api/invoice-contract.ts)
+  'invoicing_disabled',
+  'invalid_tax_id',
+  'invalid_amount',
+  'simplified_limit_exceeded',
+  'already_invoiced',
+  'invoice_not_correctable',
+  'refund_exceeds_invoice',
+  'invoice_not_cancellable',
+  'already_replaced',
+  'download_link_invalid',
+  'unprintable_text',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

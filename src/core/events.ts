@@ -52,6 +52,13 @@ export interface CitaBookAgainDetail {
   serviceId: string;
 }
 
+/** An invoice shown, downloaded or issued in `<cita-invoice-viewer>`: ids only. */
+export interface CitaInvoiceDetail {
+  invoiceId: string;
+  /** The simplified invoice a requested full invoice replaces. */
+  replaces?: string;
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -65,6 +72,9 @@ export interface CitaEventMap {
   'cita-booking-cancelled': CitaBookingCancelledDetail;
   'cita-booking-rescheduled': CitaBookingRescheduledDetail;
   'cita-book-again': CitaBookAgainDetail;
+  'cita-invoice-opened': CitaInvoiceDetail;
+  'cita-invoice-downloaded': CitaInvoiceDetail;
+  'cita-full-invoice-issued': CitaInvoiceDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

@@ -41,6 +41,15 @@ import {
   type RequestOptions,
 } from '../api/booking-client.js';
 import { ProblemError } from '../api/errors.js';
+import {
+  DownloadLink,
+  DownloadLinkRequest,
+  FullInvoiceRequest,
+  Invoice,
+  InvoiceId,
+  InvoiceList,
+  invoiceRoutes,
+} from '../api/invoice-contract.js';
 
 export interface AccountRequestOptions extends RequestOptions {
   /** The call answers a person's action (a click, a submit): it extends the idle timer. */
@@ -217,6 +226,70 @@ export class AccountClient extends BookingClient {
       },
       options,
     );
+  }
+
+  /** GET invoices: the customer's invoices (issue 10), newest first. */
+  async invoices(options: AccountRequestOptions = {}): Promise<InvoiceList> {
+    return this.#call(
+      {
+        method: 'GET',
+        path: invoiceRoutes.list(this.business),
+        schema: InvoiceList,
+        auth: true,
+        retry: true,
+      },
+      options,
+    );
+  }
+
+  /** GET invoices/{id}: one of the customer's invoices (audited on the server). */
+  async invoice(id: string, options: AccountRequestOptions = {}): Promise<Invoice> {
+    validate('invoice id', InvoiceId, id, 'id');
+    return this.#call(
+      { method: 'GET', path: invoiceRoutes.get(this.business, id), schema: Invoice, auth: true, retry: true },
+      options,
+    );
+  }
+
+  /** POST invoices/{id}/full: a full invoice (F3) with the customer's tax id and address. */
+  async requestFullInvoice(
+    id: string,
+    request: z.input<typeof FullInvoiceRequest>,
+    options: AccountRequestOptions = {},
+  ): Promise<Invoice> {
+    validate('invoice id', InvoiceId, id, 'id');
+    const body = validate('full invoice', FullInvoiceRequest, request);
+    return this.#call(
+      {
+        method: 'POST',
+        path: invoiceRoutes.requestFull(this.business, id),
+        body,
+        schema: Invoice,
+        auth: true,
+      },
+      options,
+    );
+  }
+
+  /** POST invoices/{id}/download-link: a single-use link (60 s) to the PDF, as an absolute URL. */
+  async invoiceDownloadLink(
+    id: string,
+    request: z.input<typeof DownloadLinkRequest> = {},
+    options: AccountRequestOptions = {},
+  ): Promise<DownloadLink> {
+    validate('invoice id', InvoiceId, id, 'id');
+    const body = validate('download link', DownloadLinkRequest, request);
+    const link = await this.#call(
+      {
+        method: 'POST',
+        path: invoiceRoutes.downloadLink(this.business, id),
+        body,
+        schema: DownloadLink,
+        auth: true,
+      },
+      options,
+    );
+    return { ...link, url: this.endpoint + link.url };
   }
 
   /** Drops the session from memory and storage (no request). */

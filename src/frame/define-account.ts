@@ -3,6 +3,9 @@
  * the same tag is the thin shell (src/define/account.ts), which frames this page.
  */
 import { CitaAccount } from '../components/account/account.js';
+import { CitaInvoiceViewer } from '../components/invoice-viewer/invoice-viewer.js';
 import { defineOnce } from '../core/define.js';
 
 defineOnce('cita-account', CitaAccount);
+// Its "Invoices" section (issue 10).
+defineOnce('cita-invoice-viewer', CitaInvoiceViewer);

@@ -35,6 +35,12 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
     load: () => import('./define-account.js'),
     events: ['cita-signed-in', 'cita-signed-out', 'cita-booking-cancelled'],
   },
+  // The invoice viewer on its own (issue 10); it shows the account's sign-in when needed.
+  invoices: {
+    tag: 'cita-invoice-viewer',
+    load: () => import('./define-account.js'),
+    events: ['cita-signed-in', 'cita-invoice-opened', 'cita-invoice-downloaded', 'cita-full-invoice-issued'],
+  },
 };
 
 const PAGE_STYLES = `

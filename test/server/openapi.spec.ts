@@ -6,6 +6,7 @@ import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/api/console-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
 import { manageRoutes } from '../../src/api/manage-contract.js';
+import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
 
 const doc = buildOpenApi() as {
   openapi: string;
@@ -41,6 +42,19 @@ describe('OpenAPI document', () => {
       consoleCustomerRoutes.erase,
       decodeURIComponent(customerRoutes.data('{slug}')),
       decodeURIComponent(customerRoutes.erasure('{slug}')),
+    );
+    expected.push(
+      ...[invoiceRoutes.list, invoiceRoutes.get, invoiceRoutes.requestFull, invoiceRoutes.downloadLink].map(
+        (r) => decodeURIComponent(r('{slug}', '{id}')),
+      ),
+      decodeURIComponent(invoiceRoutes.download('{slug}', '{token}')),
+      adminInvoiceRoutes.list,
+      ...[
+        adminInvoiceRoutes.get,
+        adminInvoiceRoutes.corrections,
+        adminInvoiceRoutes.cancellation,
+        adminInvoiceRoutes.pdf,
+      ].map((r) => decodeURIComponent(r('{id}'))),
     );
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {

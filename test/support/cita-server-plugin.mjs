@@ -37,18 +37,22 @@ const HOP_BY_HOP = new Set([
   'keep-alive',
 ]);
 
+/** @typedef {{ business: string; email: string; role?: string }} StaffSpec */
+
 /**
  * @param {{ config: string; port: number; host?: string; cwd?: string;
- *   staff?: { business: string; email: string; role?: string } }} options
- *   config: the server's configuration file; port and host: where the API listens; staff: a
- *   staff account to create with `users add` before the server starts.
+ *   staff?: StaffSpec | StaffSpec[] }} options
+ *   config: the server's configuration file; port and host: where the API listens; staff: the
+ *   staff accounts to create with `users add` before the server starts (`/__cita-staff-link`
+ *   gives the first one's setup link, `?email=` another's).
  */
 export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd(), staff }) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   /** @type {string | undefined} */
   let dataDir;
-  let staffLink = '';
+  /** Setup links by staff email, in the order given (the first is `/__cita-staff-link`'s answer). */
+  const staffLinks = new Map();
   const origin = `http://${host}:${port}`;
 
   /** @type {import('koa').Middleware} */
@@ -63,7 +67,8 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
     if (ctx.path === '/__cita-staff-link') {
       ctx.set('Cache-Control', 'no-store');
       ctx.type = 'text/plain';
-      ctx.body = staffLink;
+      const email = ctx.query.email;
+      ctx.body = (typeof email === 'string' ? staffLinks.get(email) : [...staffLinks.values()][0]) ?? '';
       return;
     }
     if (ctx.path !== API_PREFIX && !ctx.path.startsWith(`${API_PREFIX}/`)) return next();
@@ -101,12 +106,15 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
 
     async serverStart({ logger }) {
       dataDir = mkdtempSync(join(tmpdir(), 'cita-wtr-'));
-      if (staff)
-        staffLink = await usersAdd({ config, cwd, dataDir, host, port, staff }).catch((err) => {
-          // The tests that need the link fail on an empty one and say so; the others still run.
-          logger?.log?.(`[cita-server] ${err.message}`);
-          return '';
-        });
+      for (const member of staff ? [staff].flat() : [])
+        staffLinks.set(
+          member.email,
+          await usersAdd({ config, cwd, dataDir, host, port, staff: member }).catch((err) => {
+            // The tests that need the link fail on an empty one and say so; the others still run.
+            logger?.log?.(`[cita-server] ${err.message}`);
+            return '';
+          }),
+        );
       const args = ['--import', 'tsx', 'server/cli.ts', 'start'];
       args.push('--config', config, '--port', String(port), '--host', host, '--data-dir', dataDir);
       // Always PGlite in the fresh directory: never a DATABASE_URL the developer happens to have set.

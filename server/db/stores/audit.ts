@@ -26,6 +26,8 @@ export interface AuditEntry {
   user_agent: string | null;
   /** JSON of non-personal facts (counts, a booking id, a run id); null for most events. */
   detail?: string | null;
+  /** What the event is about (an invoice id); null for authentication events. */
+  subject?: string | null;
 }
 
 export const GENESIS = '0'.repeat(64);
@@ -44,6 +46,7 @@ export function auditHash(prev: string, seq: number, e: AuditEntry): string {
         e.client_address,
         e.user_agent,
         e.detail ?? null,
+        e.subject ?? null,
       ]),
     )
     .digest('hex');
@@ -65,8 +68,8 @@ export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
   const seq = Number(head!.seq) + 1;
   const hash = auditHash(head!.hash, seq, e);
   await q.query(
-    `INSERT INTO audit_log (at, business, event, account_id, client_address, user_agent, detail, seq, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    `INSERT INTO audit_log (at, business, event, account_id, client_address, user_agent, detail, subject, seq, prev_hash, hash, subject)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       e.at,
       e.business,
@@ -78,6 +81,7 @@ export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
       seq,
       head!.hash,
       hash,
+      e.subject ?? null,
     ],
   );
   await q.query('UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE business = $1', [
@@ -98,7 +102,7 @@ const toRow = (r: AuditEntry & { id: unknown; seq: unknown }): AuditRow => ({
 /** Entries, oldest first (tests and the console). */
 export async function listAudit(q: Queryable, business: string): Promise<AuditRow[]> {
   const rows = await q.query<AuditEntry & { id: unknown; seq: unknown }>(
-    `SELECT id, at, business, event, account_id, client_address, user_agent, detail, seq FROM audit_log
+    `SELECT id, at, business, event, account_id, client_address, user_agent, detail, subject, seq FROM audit_log
       WHERE business = $1 ORDER BY id`,
     [business],
   );
@@ -116,7 +120,7 @@ export interface AuditFilter {
 /** The console's view: newest first, filtered. */
 export async function searchAudit(q: Queryable, business: string, f: AuditFilter = {}): Promise<AuditRow[]> {
   const rows = await q.query<AuditEntry & { id: unknown; seq: unknown }>(
-    `SELECT id, at, business, event, account_id, client_address, user_agent, detail, seq FROM audit_log
+    `SELECT id, at, business, event, account_id, client_address, user_agent, detail, subject, seq FROM audit_log
       WHERE business = $1 AND ($2::text IS NULL OR event = $2) AND ($3::uuid IS NULL OR account_id = $3)
         AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
       ORDER BY id DESC LIMIT $6`,
@@ -152,7 +156,7 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
   ).map((r) => r.business);
   for (const business of businesses) {
     const rows = await db.query<AuditEntry & { id: unknown; seq: unknown; prev_hash: string; hash: string }>(
-      `SELECT id, at, business, event, account_id, client_address, user_agent, detail, seq, prev_hash, hash
+      `SELECT id, at, business, event, account_id, client_address, user_agent, detail, subject, seq, prev_hash, hash
          FROM audit_log WHERE business = $1 AND seq IS NOT NULL ORDER BY seq`,
       [business],
     );

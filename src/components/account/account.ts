@@ -19,6 +19,7 @@ import { AccountClient } from '../../frame/account-client.js';
 import { AccountStringsController } from '../../locales/account/catalog.js';
 import type { AccountStrings } from '../../locales/account/strings.js';
 import { styles } from './account.styles.js';
+import { INVOICE_STRINGS } from '../invoice-viewer/strings.js';
 import { cancellability, replaceBooking } from './logic/bookings.js';
 import { isCompleteCode, normaliseCode } from './logic/code.js';
 import { errorCode, retryAfterSeconds } from './logic/errors.js';
@@ -242,6 +243,12 @@ export class CitaAccount extends CitaElement {
     return [
       { id: 'bookings', heading: (t) => t.bookingsHeading, render: () => this.#renderBookings() },
       { id: 'security', heading: (t) => t.securityHeading, render: () => this.#renderSecurity() },
+      // Issue 10: the customer's invoices (src/components/invoice-viewer/).
+      {
+        id: 'invoices',
+        heading: () => INVOICE_STRINGS[this.i18n.locale.toLowerCase().startsWith('es') ? 'es' : 'en'].heading,
+        render: () => html`<cita-invoice-viewer .client=${this.client}></cita-invoice-viewer>`,
+      },
     ];
   }
 
