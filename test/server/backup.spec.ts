@@ -19,6 +19,7 @@ import {
   writeBackup,
   type BackupKey,
 } from '../../server/db/backup.js';
+import { verifyAuditChain } from '../../server/db/stores/audit.js';
 import { createStaff } from '../../server/domain/accounts.js';
 import { BACKENDS, bookingRequest, makeApp, openTestDb, postBooking, type TestDb } from './helpers.js';
 import { runCli } from './process.js';
@@ -107,6 +108,10 @@ describe.each(BACKENDS)('backup and restore (%s)', { timeout: 120_000 }, (backen
         { baseUrl: 'https://book.example' },
         { clientAddress: 'cli' },
       );
+      // The audit log's hash chain came along: the restored log, and what is appended after, verify.
+      const chain = await verifyAuditChain(target.db);
+      expect(chain.ok, chain.lines.join('\n')).toBe(true);
+      expect(chain.lines[0]).toMatch(/^test-clinic: OK, 2 rows/);
       // A second restore into the now non-empty database is refused and changes nothing.
       const rowsBefore = await count(target, 'accounts');
       await expect(restoreBackup(target.db, file, [KEY])).rejects.toThrow(/not empty/);
