@@ -83,7 +83,6 @@ describe.each(BACKENDS)('invoices (%s)', (backend) => {
       type: 'F2',
       state: 'issued',
       issueDate: '2026-03-05',
-      operationDate: '2026-03-04',
       currency: 'EUR',
       totalMinor: 2500,
       baseMinor: 2066, // 25.00 with 21 % included: 2066 + 434
@@ -96,6 +95,12 @@ describe.each(BACKENDS)('invoices (%s)', (backend) => {
       correctedBy: [],
     });
     expect(inv.number).toMatch(new RegExp(`^F${YEAR}-\\d+$`));
+    // The booking's day, when it is not the issue date.
+    const [b] = await tdb.db.query<{ day: string }>(
+      `SELECT to_char(starts_at AT TIME ZONE 'Europe/Madrid', 'YYYY-MM-DD') AS day FROM bookings WHERE id = $1`,
+      [c.bookingId],
+    );
+    expect(inv.operationDate).toBe(b!.day === inv.issueDate ? undefined : b!.day);
     // Not (yet) accepted by the agency: the non-VeriFactu URL, no legend.
     expect(inv.qr).toEqual({
       url: `https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQRNoVerifactu?nif=${ISSUER_NIF}&numserie=${encodeURIComponent(inv.number)}&fecha=05-03-2026&importe=25`,
