@@ -6,7 +6,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpSettings } from '../config.js';
 import type { Database } from '../db/index.js';
 import { reclaimErasedKeys } from '../db/erasure.js';
@@ -33,17 +33,24 @@ export interface Mailer {
 
 export function smtpMailer(s: SmtpSettings): Mailer {
   const password = s.passwordEnv ? process.env[s.passwordEnv] : s.password;
-  const transport = nodemailer.createTransport({
-    host: s.host,
-    port: s.port,
-    secure: s.secure,
-    requireTLS: !s.secure,
-    ...(s.user ? { auth: { user: s.user, pass: password ?? '' } } : {}),
-  });
+  // nodemailer loads with the first email, not with every server start.
+  let transport: Promise<Transporter> | undefined;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: s.host,
+        port: s.port,
+        secure: s.secure,
+        requireTLS: !s.secure,
+        ...(s.user ? { auth: { user: s.user, pass: password ?? '' } } : {}),
+      }),
+    ));
   return {
     description: `SMTP ${s.host}:${s.port}`,
     async send(e) {
-      await transport.sendMail({
+      await (
+        await connect()
+      ).sendMail({
         from: s.from,
         to: e.to,
         subject: e.subject,
@@ -54,7 +61,7 @@ export function smtpMailer(s: SmtpSettings): Mailer {
           : {}),
       });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
 

@@ -58,7 +58,7 @@ import {
   type TaxCategory,
   type Totals,
 } from './money.js';
-import { renderInvoicePdf, type PdfLanguage } from './pdf.js';
+import type { PdfLanguage } from './pdf.js';
 import { parseTaxId } from './tax-id.js';
 import {
   aeatDate,
@@ -693,6 +693,8 @@ export async function invoicePdf(
   const variant = `${view.qr?.verifactu ? 'submitted' : 'plain'}-${language}`;
   const stored = await findPdf(deps.db, row.id, variant);
   if (stored) return deps.keyring.open(stored.pdf, sealContext(INVOICE_PDF, stored.id));
+  // pdf-lib and the font load with the first PDF, not with every server start.
+  const { renderInvoicePdf } = await import('./pdf.js');
   const pdf = await renderInvoicePdf(view, { language, businessName: business.name });
   const pdfId = randomUUID();
   await storePdf(deps.db, {
