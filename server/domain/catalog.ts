@@ -37,7 +37,8 @@ export function engineService(service: ServiceInput): AvailabilityInput['service
 
 /** Live bookings (holds not lapsed at `now` included) of `staff` as busy intervals, over [from, to). */
 export async function loadBusy(
-  q: Queryable,
+  // The database's kind picks the query (server/db/stores/bookings.ts, busySql).
+  q: Queryable & { readonly kind?: 'pglite' | 'postgres' },
   business: Business,
   staff: readonly StaffInput[],
   from: Date,
