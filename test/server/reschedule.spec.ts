@@ -56,7 +56,12 @@ describe.each(BACKENDS)('rescheduling on %s', (backend) => {
     expect(res.status, await res.clone().text()).toBe(201);
     return CreatedBooking.parse(await res.json());
   };
-  const move = (b: { id: string; manageToken?: string | undefined }, body: unknown, app = t, origin = ORIGIN) =>
+  const move = (
+    b: { id: string; manageToken?: string | undefined },
+    body: unknown,
+    app = t,
+    origin = ORIGIN,
+  ) =>
     app.request(manageRoutes.reschedule('test-salon', b.id), {
       method: 'POST',
       headers: {
