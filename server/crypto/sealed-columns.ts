@@ -5,4 +5,11 @@
  */
 import type { SealedColumn } from './keyring.js';
 
-export const SEALED_COLUMNS: readonly SealedColumn[] = [];
+/** Authenticator-app (TOTP) secrets: server/db/stores/two-factor.ts. */
+export const SEALED_TOTP_SECRET: SealedColumn = {
+  table: 'two_factor_totp',
+  idColumn: 'id',
+  column: 'secret',
+};
+
+export const SEALED_COLUMNS: readonly SealedColumn[] = [SEALED_TOTP_SECRET];

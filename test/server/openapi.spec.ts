@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
+import { ADMIN_API_BASE, accountBase, twoFactorRoutes } from '../../src/api/two-factor-contract.js';
 
 const doc = buildOpenApi() as {
   openapi: string;
@@ -28,6 +29,10 @@ describe('OpenAPI document', () => {
       decodeURIComponent((r as (s: string, i: string) => string)('{slug}', '{id}')),
     );
     expected.push(adminRoutes.signIn, adminRoutes.setup, adminRoutes.me, adminRoutes.signOut);
+    // The two-factor routes, the same set under the account API and /admin/api.
+    for (const base of [decodeURIComponent(accountBase('{slug}')), ADMIN_API_BASE])
+      for (const r of Object.values(twoFactorRoutes(base)))
+        expected.push(decodeURIComponent(typeof r === 'function' ? r('{id}') : r));
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {
       expect(ref).toMatch(/^#\/components\/schemas\//);
