@@ -35,6 +35,11 @@ export interface CitaBookingCancelledDetail {
   reference?: string;
 }
 
+/** A second factor was passed, or the first one set up: which kind (never which one, nor a code). */
+export interface CitaTwoFactorDetail {
+  method: 'totp' | 'passkey' | 'recovery';
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -45,6 +50,8 @@ export interface CitaEventMap {
   'cita-signed-in': CitaSessionDetail;
   'cita-signed-out': CitaSessionDetail;
   'cita-booking-cancelled': CitaBookingCancelledDetail;
+  'cita-two-factor-passed': CitaTwoFactorDetail;
+  'cita-two-factor-enrolled': CitaTwoFactorDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

@@ -3,6 +3,9 @@
  * the same tag is the thin shell (src/define/account.ts), which frames this page.
  */
 import { CitaAccount } from '../components/account/account.js';
+import { CitaTwoFactorPrompt } from '../components/two-factor-prompt/two-factor-prompt.js';
 import { defineOnce } from '../core/define.js';
 
 defineOnce('cita-account', CitaAccount);
+// The account's second step, enrolment and factor management.
+defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt);

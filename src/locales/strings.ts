@@ -101,5 +101,6 @@ export interface Strings {
   // isolated frames (tier I)
   frameUnavailable: string;
   accountFrameTitle: string;
+  twoFactorFrameTitle: string;
   frameProbeConnected: string;
 }

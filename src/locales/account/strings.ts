@@ -114,6 +114,9 @@ export interface AccountStrings {
   cancelled: (reference: string) => string;
   // security section
   securityHeading: string;
+  twoFactorHeading: string;
+  signInWithPasskey: string;
+  useAnotherAccount: string;
   // staff console
   adminTitle: string;
   adminSignInHeading: string;
