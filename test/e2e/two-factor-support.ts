@@ -9,9 +9,13 @@ import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { URI } from 'otpauth';
 import { totpCode, totpStep } from '../../server/domain/two-factor/totp.ts';
 
+type Credential = Awaited<ReturnType<VirtualAuthenticator['credentials']>>[number];
+
 export interface VirtualAuthenticator {
   cdp: CDPSession;
   id: string;
+  /** Every credential created in it, as it was created (kept even once its page has closed). */
+  added: Credential[];
   credentials(): Promise<
     {
       credentialId: string;
@@ -32,6 +36,8 @@ export interface VirtualAuthenticator {
 export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
+  const added: Credential[] = [];
+  cdp.on('WebAuthn.credentialAdded', ({ credential }) => added.push(credential as Credential));
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2',
@@ -45,6 +51,7 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
   return {
     cdp,
     id: authenticatorId,
+    added,
     credentials: async () =>
       (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials as Awaited<
         ReturnType<VirtualAuthenticator['credentials']>
@@ -52,9 +59,9 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
   };
 }
 
-/** Copy the credentials of one authenticator into another (a passkey synced between devices). */
+/** Copy the credentials made in one authenticator into another (a passkey synced between devices). */
 export async function syncCredentials(from: VirtualAuthenticator, to: VirtualAuthenticator): Promise<number> {
-  const creds = await from.credentials();
+  const creds = from.added;
   for (const c of creds)
     await to.cdp.send('WebAuthn.addCredential', { authenticatorId: to.id, credential: c as never });
   return creds.length;

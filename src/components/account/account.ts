@@ -10,7 +10,7 @@ import {
   type SignedIn,
 } from '../../api/account-contract.js';
 import { Email, type Booking, type BusinessConfig, type TwoFactorMode } from '../../api/contract.js';
-import { getPasskey } from '../../frame/passkeys.js';
+import { getPasskey, passkeyErrorName } from '../../frame/passkeys.js';
 import { isCitaError } from '../../api/errors.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { getConfig } from '../../core/config.js';
@@ -430,9 +430,12 @@ export class CitaAccount extends CitaElement {
         words = (t) => t.timeoutError;
         this.#focusNext = '[part~="alert"]';
         break;
-      default:
-        words = (t) => t.genericError;
+      default: {
+        // A passkey sign-in: the server's refusal, or the browser's (cancelled, timed out).
+        const key = code === 'unknown' && passkeyErrorName(err) === 'NotAllowedError' ? 'cancelled' : code;
+        words = (t) => t.passkeyErrors[key] ?? t.genericError;
         this.#focusNext = '[part~="alert"]';
+      }
     }
     this.message = { kind: 'error', words, hint };
     emit(this, 'cita-error', { code });

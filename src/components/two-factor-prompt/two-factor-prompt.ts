@@ -95,6 +95,12 @@ export class CitaTwoFactorPrompt extends CitaElement {
   @property({ attribute: 'time-zone' }) timeZone = '';
   /** The level of the prompt's headings in the page's outline (2 to 6). */
   @property({ attribute: 'heading-level', type: Number }) headingLevel = 2;
+  /**
+   * Without a session (a frame whose browser keeps no storage for it, a session ended), a step-up
+   * check can still be passed with a passkey alone: the function that signs in with one, when the
+   * element that holds the session offers it (the standalone frame does).
+   */
+  @property({ attribute: false }) passkeySignIn?: (signal: AbortSignal) => Promise<void>;
   /** Move focus to the first view's heading (when the person navigated here); off in a frame's first view. */
   @property({ attribute: 'focus-heading', type: Boolean }) focusHeading = false;
 
@@ -278,6 +284,17 @@ export class CitaTwoFactorPrompt extends CitaElement {
       return this.api!.challengePasskey({ response }, { signal });
     });
     if (passed) this.#passed('passkey');
+  }
+
+  /** No session: a passkey alone (a new session, user-verified: two factors in one). */
+  async #onPasskeyAlone(): Promise<void> {
+    const signIn = this.passkeySignIn;
+    if (!signIn) return;
+    const done = await this.#run('passkey', async (signal) => {
+      await signIn(signal);
+      return true;
+    });
+    if (done) this.#passed('passkey');
   }
 
   /* ---- enrolment ------------------------------------------------------------------------------ */
@@ -464,8 +481,19 @@ export class CitaTwoFactorPrompt extends CitaElement {
       case 'loading':
         return html`${this.#heading(t.manageHeading)}${this.#messages(t)}`;
       case 'signed-out':
-        return html`${this.#heading(t.manageHeading)}
-          <p>${t.signInFirst}</p>`;
+        return this.passkeySignIn
+          ? html`${this.#heading(t.verifyHeading)}
+              <p>${t.passkeyIntro}</p>
+              ${this.#messages(t)}
+              <div class="actions">
+                ${this.#button(t.passkeyButton, t.passkeyWaiting, this.busy === 'passkey', {
+                  primary: true,
+                  id: 'use-passkey',
+                  onClick: () => void this.#onPasskeyAlone(),
+                })}
+              </div>`
+          : html`${this.#heading(t.manageHeading)}
+              <p>${t.signInFirst}</p>`;
       case 'disabled':
         return html`${this.#heading(t.manageHeading)}
           <p>${t.disabled}</p>`;
@@ -486,9 +514,15 @@ export class CitaTwoFactorPrompt extends CitaElement {
 
   #heading(text: string) {
     const level = Math.min(6, Math.max(2, this.headingLevel || 2));
-    return html`<div part="heading" class="heading" role="heading" aria-level=${level} tabindex="-1">
-      ${text}
-    </div>`;
+    // The text as a property: no whitespace around it, whatever the formatter does to this line.
+    return html`<div
+      part="heading"
+      class="heading"
+      role="heading"
+      aria-level=${level}
+      tabindex="-1"
+      .textContent=${text}
+    ></div>`;
   }
 
   #messages(t: TwoFactorStrings) {
@@ -810,6 +844,7 @@ export class CitaTwoFactorPrompt extends CitaElement {
                     class="danger"
                     type="button"
                     id="remove-app"
+                  aria-label=${`${t.remove}: ${t.appHeading}`}
                     @click=${() => {
                       this.confirming = { kind: 'totp' };
                       this.#focusNext = '#confirm-password';

@@ -91,6 +91,8 @@ export interface AccountStrings {
   networkError: string;
   timeoutError: string;
   genericError: string;
+  /** A passkey sign-in refused: by the server (its problem code) or the browser (`cancelled`). */
+  passkeyErrors: Record<string, string>;
   notConfigured: string;
   // bookings
   bookingsHeading: string;
