@@ -27,6 +27,8 @@ import { migrate } from './db/migrations.js';
 import { purgeThrottle } from './db/stores/login-throttle.js';
 import { purgeExpired } from './db/stores/maintenance.js';
 import { purgeSessions } from './db/stores/sessions.js';
+import { purgeTwoFactor } from './db/stores/two-factor.js';
+import { resetTwoFactor } from './domain/two-factor/factors.js';
 import { IDEMPOTENCY_TTL_MS } from './domain/bookings.js';
 import { OutboxWorker, fileMailer, smtpMailer } from './domain/outbox.js';
 import { createApp } from './http/app.js';
@@ -98,6 +100,10 @@ Commands:
                          print its one-time setup link (24 hours); nothing has a default password
                          --business <slug> --email <address> [--role owner|staff] [--name <name>]
                          [--send-email: also queue the link by email]
+  users reset-two-factor Remove every two-factor method (apps, passkeys, recovery codes) of an
+                         account and end its sessions, after the business has checked who asks
+                         --business <slug> --email <address> [--customer: a customer's account;
+                         default: a staff account]
   keys generate          Print a new key entry for CITA_KEYS (encryption at rest)
   keys rotate            Re-wrap every encrypted value under the first key of CITA_KEYS
                          (put the new key first, run this, then drop the old one)
@@ -167,6 +173,8 @@ interface Options {
   role?: string;
   name?: string;
   sendEmail: boolean;
+  /** users reset-two-factor: a customer's account (else staff). */
+  customer: boolean;
   hstsIncludeSubDomains: boolean;
   allowedHosts: string[];
   serveSourceMaps: boolean;
@@ -207,6 +215,7 @@ function parse(argv: string[]): { command: string; options: Options } {
         role: { type: 'string' },
         name: { type: 'string' },
         'send-email': { type: 'boolean' },
+        customer: { type: 'boolean' },
         'hsts-include-subdomains': { type: 'boolean' },
         'allowed-hosts': { type: 'string' },
         'serve-source-maps': { type: 'boolean' },
@@ -277,6 +286,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       ...(v.role !== undefined ? { role: v.role } : {}),
       ...(v.name !== undefined ? { name: v.name } : {}),
       sendEmail: v['send-email'] ?? false,
+      customer: v.customer ?? false,
       hstsIncludeSubDomains: v['hsts-include-subdomains'] ?? false,
       allowedHosts: (v['allowed-hosts'] ?? '')
         .split(',')
@@ -490,6 +500,8 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
       // Ended sessions and idle lockout counters a day on (the audit log keeps the events).
       purgeSessions(db, new Date(now - 86_400_000)),
       purgeThrottle(db, new Date(now - 86_400_000)),
+      // Spent or expired WebAuthn challenges and never-confirmed authenticator-app enrolments.
+      purgeTwoFactor(db, new Date(now - 3_600_000)),
     ]).catch((err: unknown) => log.error(`housekeeping: ${(err as Error).message}`));
   }, 600_000);
   housekeeping.unref();
@@ -602,10 +614,42 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   if (configPath.endsWith('.json')) watchFile(configPath, { interval: 1000 }, () => reload('file changed'));
 }
 
+/** `users reset-two-factor`: every factor of one account removed (the person lost them all). */
+async function usersResetTwoFactor(o: Options): Promise<void> {
+  const { config } = await loadConfigOrExit(o);
+  const business = o.business ? config.businesses.get(o.business) : undefined;
+  if (!business) fail(`--business: ${o.business ? `no business "${o.business}"` : 'required'}`);
+  const email = Email.safeParse(o.email ?? '');
+  if (!email.success) fail('--email: a valid email address is required');
+  const kind = o.customer ? 'customer' : 'staff';
+  const { db, unlock } = await openMigrated(o);
+  try {
+    const { found, removed } = await resetTwoFactor(
+      { db, now: () => new Date() },
+      business,
+      kind,
+      email.data,
+      { clientAddress: 'cli', userAgent: 'cita-server users reset-two-factor' },
+    );
+    if (!found) fail(`no ${kind} account ${email.data} at ${business.slug}`);
+    process.stdout.write(
+      `${removed} two-factor method${removed === 1 ? '' : 's'} removed from ${email.data} at ${business.slug}; ` +
+        `its sessions are ended and its owner is emailed. The next sign-in sets up a new one where required.\n`,
+    );
+  } finally {
+    await db.close();
+    unlock();
+  }
+}
+
 /** `users add`: a staff account with no password and a one-time setup link. */
 async function usersAdd(o: Options): Promise<void> {
+  if (o.subcommand === 'reset-two-factor') return usersResetTwoFactor(o);
   if (o.subcommand !== 'add')
-    fail('usage: cita-server users add --business <slug> --email <address> [--role owner|staff]');
+    fail(
+      'usage: cita-server users add --business <slug> --email <address> [--role owner|staff]\n' +
+        '       cita-server users reset-two-factor --business <slug> --email <address> [--customer]',
+    );
   const { config } = await loadConfigOrExit(o);
   const business = o.business ? config.businesses.get(o.business) : undefined;
   if (!business)

@@ -198,7 +198,7 @@ export const DEFAULT_LOCKOUT = {
 } as const;
 
 export const DEFAULT_SECURITY = {
-  twoFactor: 'off',
+  twoFactor: { staff: 'off', customers: 'off' },
   hipaa: false,
   password: { minLength: MIN_PASSWORD_SINGLE_FACTOR, maxLength: 128, requireClasses: false },
   sessionIdleMinutes: 30,
@@ -230,18 +230,45 @@ const Lockout = z.strictObject({
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
 
+const TWO_FACTOR_MODES = ['off', 'optional', 'required'] as const;
+const TwoFactorModeInput = z.enum(TWO_FACTOR_MODES, {
+  error: 'One of "off", "optional", "required"',
+});
+
+/**
+ * `security.twoFactor` as written: one mode for everyone (`"required"`), or one per kind of
+ * account (`{ "staff": "required", "customers": "optional" }`). Absent: `off`, or `required` in
+ * HIPAA mode (which forces it). Returns the raw value unchanged when it is neither form, for the
+ * schema to report.
+ */
+function twoFactorInput(raw: Record<string, unknown>): unknown {
+  const v = raw.twoFactor;
+  if (v === undefined) {
+    const mode = raw.hipaa === true ? 'required' : 'off';
+    return { staff: mode, customers: mode };
+  }
+  if (typeof v === 'string') return { staff: v, customers: v };
+  return v;
+}
+
+/** True when two-factor is required of staff and customers alike (checked on the raw input). */
+function requiredForEveryone(raw: Record<string, unknown>): boolean {
+  const tf = twoFactorInput(raw);
+  return isRecord(tf) && tf.staff === 'required' && tf.customers === 'required';
+}
+
 /** Security settings with defaults filled in, field by field. */
 const SecurityInput = z.preprocess(
   (v) => {
     if (v === undefined) v = {};
     if (!isRecord(v)) return v;
     const pw = v.password;
-    const minLength =
-      v.twoFactor === 'required' ? MIN_PASSWORD_WITH_2FA : DEFAULT_SECURITY.password.minLength;
+    const minLength = requiredForEveryone(v) ? MIN_PASSWORD_WITH_2FA : DEFAULT_SECURITY.password.minLength;
     const password = { ...DEFAULT_SECURITY.password, minLength };
     return {
       ...structuredClone(DEFAULT_SECURITY),
       ...v,
+      twoFactor: twoFactorInput(v),
       password: pw === undefined ? password : isRecord(pw) ? { ...password, ...pw } : pw,
       lockout:
         v.lockout === undefined
@@ -253,6 +280,13 @@ const SecurityInput = z.preprocess(
   },
   z.strictObject({
     ...SecuritySettings.shape,
+    /** Normalised: one mode per kind of account. */
+    twoFactor: z.strictObject(
+      { staff: TwoFactorModeInput, customers: TwoFactorModeInput },
+      {
+        error: 'One of "off", "optional", "required", or { "staff": ..., "customers": ... }',
+      },
+    ),
     password: z.strictObject(SecuritySettings.shape.password.shape),
     /** Absolute session lifetime (staff and customers), whatever the activity. */
     sessionAbsoluteHours: z
@@ -631,8 +665,17 @@ function crossCheck(input: unknown): CrossIssue[] {
       issues.push({ path: [...at, 'allowedOrigins'], message: 'An origin is listed twice' });
     const sec = obj(b.security);
     if (sec.hipaa === true) {
-      if (sec.twoFactor !== 'required')
+      // HIPAA mode forces two-factor for everyone: absent means "required"; anything else is an error.
+      const tf = sec.twoFactor;
+      if (typeof tf === 'string' && tf !== 'required')
         issues.push({ path: [...at, 'security', 'twoFactor'], message: 'HIPAA mode requires "required"' });
+      if (isRecord(tf))
+        for (const kind of ['staff', 'customers'] as const)
+          if (tf[kind] !== 'required')
+            issues.push({
+              path: [...at, 'security', 'twoFactor', kind],
+              message: 'HIPAA mode requires "required"',
+            });
       const idle = sec.sessionIdleMinutes ?? DEFAULT_SECURITY.sessionIdleMinutes;
       if (typeof idle === 'number' && idle > 15)
         issues.push({
@@ -646,11 +689,11 @@ function crossCheck(input: unknown): CrossIssue[] {
     if (
       typeof pw.minLength === 'number' &&
       pw.minLength < MIN_PASSWORD_SINGLE_FACTOR &&
-      sec.twoFactor !== 'required'
+      !requiredForEveryone(sec)
     )
       issues.push({
         path: [...at, 'security', 'password', 'minLength'],
-        message: `At least ${MIN_PASSWORD_SINGLE_FACTOR} unless twoFactor is "required" (NIST SP 800-63B rev. 4, 3.1.1.2)`,
+        message: `At least ${MIN_PASSWORD_SINGLE_FACTOR} unless twoFactor is "required" for staff and customers (NIST SP 800-63B rev. 4, 3.1.1.2)`,
       });
   });
   const smtp = obj(root.smtp);

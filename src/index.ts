@@ -10,6 +10,7 @@ export { CitaAccountShell } from './components/account/account-shell.js';
 export { CitaBookingForm, type BookingStep } from './components/booking-form/booking-form.js';
 export { CitaBookingManager } from './components/booking-manager/booking-manager.js';
 export { CitaConsentCheckbox } from './components/consent-checkbox/consent-checkbox.js';
+export { CitaTwoFactorPromptShell } from './components/two-factor-prompt/two-factor-prompt-shell.js';
 
 /* Base classes and controllers for elements built on Cita's conventions. */
 export { CitaElement } from './core/cita-element.js';
@@ -36,6 +37,7 @@ export type {
   CitaServiceSelectedDetail,
   CitaSessionDetail,
   CitaSlotSelectedDetail,
+  CitaTwoFactorDetail,
 } from './core/events.js';
 
 /* The HTTP client and the errors it throws (switch on `error.kind`). */

@@ -9,5 +9,11 @@ import type { SealedColumn } from './keyring.js';
 export const INVOICE_CONTENT: SealedColumn = { table: 'invoices', idColumn: 'id', column: 'content' };
 /** Rendered invoice PDFs. */
 export const INVOICE_PDF: SealedColumn = { table: 'invoice_pdfs', idColumn: 'id', column: 'pdf' };
+/** Authenticator-app (TOTP) secrets: server/db/stores/two-factor.ts. */
+export const SEALED_TOTP_SECRET: SealedColumn = {
+  table: 'two_factor_totp',
+  idColumn: 'id',
+  column: 'secret',
+};
 
-export const SEALED_COLUMNS: readonly SealedColumn[] = [INVOICE_CONTENT, INVOICE_PDF];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [INVOICE_CONTENT, INVOICE_PDF, SEALED_TOTP_SECRET];

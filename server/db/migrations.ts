@@ -445,6 +445,81 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER invoice_cancellations_no_update BEFORE UPDATE OR DELETE ON invoice_cancellations FOR EACH ROW EXECUTE FUNCTION invoicing_append_only();
     `,
   },
+  {
+    version: 5,
+    name: 'two-factor: authenticator apps, recovery codes, passkeys, session stages',
+    sql: /* sql */ `
+      -- Where a session stands: full, or a password that still waits for a second factor, or an
+      -- account that must enrol one first. mfa_at: when a second factor was last passed in it.
+      ALTER TABLE sessions ADD COLUMN stage text NOT NULL DEFAULT 'full'
+        CHECK (stage IN ('full', 'second_factor', 'enrolment'));
+      ALTER TABLE sessions ADD COLUMN mfa_at timestamptz;
+
+      -- Authenticator apps (TOTP, RFC 6238). The secret is sealed with the keyring
+      -- (server/crypto/sealed-columns.ts); last_step is the last time step accepted, so no code
+      -- is accepted twice. A row with confirmed_at null is an enrolment waiting for its first code.
+      CREATE TABLE two_factor_totp (
+        id           uuid PRIMARY KEY,
+        account_id   uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        secret       text NOT NULL CHECK (secret LIKE 'k1.%'),
+        last_step    bigint,
+        created_at   timestamptz NOT NULL,
+        confirmed_at timestamptz,
+        last_used_at timestamptz,
+        removed_at   timestamptz
+      );
+      CREATE UNIQUE INDEX two_factor_totp_active ON two_factor_totp (account_id)
+        WHERE confirmed_at IS NOT NULL AND removed_at IS NULL;
+
+      -- Recovery codes: argon2id of the code under the set's salt, so one hash finds the code and
+      -- one UPDATE spends it. Regenerating voids the whole earlier set.
+      CREATE TABLE two_factor_recovery_codes (
+        id         uuid PRIMARY KEY,
+        account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        set_id     uuid NOT NULL,
+        salt       text NOT NULL,
+        code_hash  text NOT NULL CHECK (code_hash ~ '^[a-f0-9]{64}$'),
+        created_at timestamptz NOT NULL,
+        used_at    timestamptz,
+        voided_at  timestamptz
+      );
+      CREATE INDEX two_factor_recovery_live ON two_factor_recovery_codes (account_id)
+        WHERE used_at IS NULL AND voided_at IS NULL;
+
+      -- Passkeys (WebAuthn credentials): the public key, the signature counter (a counter that
+      -- goes backwards means a cloned authenticator), transports, the person's name for it.
+      -- Removed ones stay as tombstones, so using one again is told apart from an unknown one.
+      CREATE TABLE two_factor_passkeys (
+        id            uuid PRIMARY KEY,
+        account_id    uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        credential_id text NOT NULL UNIQUE,
+        public_key    text NOT NULL,
+        counter       bigint NOT NULL CHECK (counter >= 0),
+        transports    text NOT NULL DEFAULT '',
+        name          text NOT NULL,
+        synced        boolean NOT NULL,
+        created_at    timestamptz NOT NULL,
+        last_used_at  timestamptz,
+        removed_at    timestamptz
+      );
+      CREATE INDEX two_factor_passkeys_account ON two_factor_passkeys (account_id) WHERE removed_at IS NULL;
+
+      -- WebAuthn challenges: single use, short-lived, bound to what asked for them (a business,
+      -- and an account and session when there is one).
+      CREATE TABLE webauthn_challenges (
+        challenge    text PRIMARY KEY,
+        business     text NOT NULL,
+        kind         text NOT NULL CHECK (kind IN ('customer', 'staff')),
+        purpose      text NOT NULL CHECK (purpose IN ('register', 'authenticate', 'sign_in')),
+        account_id   uuid REFERENCES accounts (id) ON DELETE CASCADE,
+        session_hash text,
+        created_at   timestamptz NOT NULL,
+        expires_at   timestamptz NOT NULL,
+        used_at      timestamptz
+      );
+      CREATE INDEX webauthn_challenges_expires ON webauthn_challenges (expires_at);
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

@@ -1,7 +1,8 @@
 /**
  * Account emails, plain text, in Spanish or English: the sign-up code, "you already have an
  * account" (sent instead of a code, so sign-up does not reveal which emails are registered),
- * the lock notice, the password-reset link, the staff setup link and the password-changed notice.
+ * the lock notice, the password-reset link, the staff setup link and the password-changed notice;
+ * for two-factor, a factor added or removed, a recovery code used, new recovery codes.
  * They go through the outbox like booking emails; the outbox drops each body once it is sent.
  */
 import type { Business } from '../config.js';
@@ -28,6 +29,21 @@ const STRINGS = {
     changedSubject: (b: string) => `Tu contraseña de ${b} ha cambiado`,
     changedBody: (b: string) =>
       `La contraseña de tu cuenta de ${b} acaba de cambiar y se han cerrado las demás sesiones.\n\nSi no has sido tú, restablécela enseguida con "He olvidado mi contraseña".`,
+    factorAddedSubject: (b: string) => `Nuevo método de verificación en tu cuenta de ${b}`,
+    factorAddedBody: (b: string, what: string) =>
+      `Se ha añadido ${what} a tu cuenta de ${b}.\n\nSi no has sido tú, cambia tu contraseña enseguida y quita ese método en "Seguridad".`,
+    factorRemovedSubject: (b: string) => `Se ha quitado un método de verificación de tu cuenta de ${b}`,
+    factorRemovedBody: (b: string, what: string) =>
+      `Se ha quitado ${what} de tu cuenta de ${b}.\n\nSi no has sido tú, cambia tu contraseña enseguida y ponte en contacto con ${b}.`,
+    totp: 'una aplicación de autenticación',
+    passkey: (name: string) => `la llave de acceso «${name}»`,
+    allFactors: 'todos los métodos de verificación (a petición tuya, por quien administra el servicio)',
+    recoveryUsedSubject: (b: string) => `Se ha usado un código de recuperación en ${b}`,
+    recoveryUsedBody: (b: string, left: number) =>
+      `Alguien ha iniciado sesión en tu cuenta de ${b} con un código de recuperación. Te quedan ${left}.\n\nSi no has sido tú, cambia tu contraseña y genera códigos nuevos en "Seguridad" enseguida.`,
+    recoveryNewSubject: (b: string) => `Nuevos códigos de recuperación en ${b}`,
+    recoveryNewBody: (b: string) =>
+      `Se han generado códigos de recuperación nuevos para tu cuenta de ${b}; los anteriores ya no sirven.\n\nSi no has sido tú, cambia tu contraseña enseguida.`,
     bye: 'Gracias.',
   },
   en: {
@@ -49,6 +65,21 @@ const STRINGS = {
     changedSubject: (b: string) => `Your password at ${b} has changed`,
     changedBody: (b: string) =>
       `The password of your account at ${b} has just changed, and your other sessions were signed out.\n\nIf this was not you, reset it at once with "Forgot password".`,
+    factorAddedSubject: (b: string) => `A new sign-in method on your account at ${b}`,
+    factorAddedBody: (b: string, what: string) =>
+      `${what[0]!.toUpperCase()}${what.slice(1)} was added to your account at ${b}.\n\nIf this was not you, change your password at once and remove it under "Security".`,
+    factorRemovedSubject: (b: string) => `A sign-in method was removed from your account at ${b}`,
+    factorRemovedBody: (b: string, what: string) =>
+      `${what[0]!.toUpperCase()}${what.slice(1)} was removed from your account at ${b}.\n\nIf this was not you, change your password at once and contact ${b}.`,
+    totp: 'an authenticator app',
+    passkey: (name: string) => `the passkey "${name}"`,
+    allFactors: 'every two-factor method (at your request, by the people who run the service)',
+    recoveryUsedSubject: (b: string) => `A recovery code was used at ${b}`,
+    recoveryUsedBody: (b: string, left: number) =>
+      `Someone signed in to your account at ${b} with a recovery code. You have ${left} left.\n\nIf this was not you, change your password and make new codes under "Security" at once.`,
+    recoveryNewSubject: (b: string) => `New recovery codes at ${b}`,
+    recoveryNewBody: (b: string) =>
+      `New recovery codes were made for your account at ${b}; the earlier ones no longer work.\n\nIf this was not you, change your password at once.`,
     bye: 'Thank you.',
   },
 } as const;
@@ -93,3 +124,21 @@ export const setupEmail = (b: Business, locale: string | null | undefined, link:
 
 export const passwordChangedEmail = (b: Business, locale: string | null | undefined) =>
   render(b, locale, (t) => [t.changedSubject(b.name), t.changedBody(b.name)]);
+
+/** Which factor an email is about. */
+export type FactorMention = { kind: 'totp' } | { kind: 'passkey'; name: string } | { kind: 'all' };
+
+const mention = (t: Strings, f: FactorMention) =>
+  f.kind === 'totp' ? t.totp : f.kind === 'passkey' ? t.passkey(f.name) : t.allFactors;
+
+export const factorAddedEmail = (b: Business, locale: string | null | undefined, f: FactorMention) =>
+  render(b, locale, (t) => [t.factorAddedSubject(b.name), t.factorAddedBody(b.name, mention(t, f))]);
+
+export const factorRemovedEmail = (b: Business, locale: string | null | undefined, f: FactorMention) =>
+  render(b, locale, (t) => [t.factorRemovedSubject(b.name), t.factorRemovedBody(b.name, mention(t, f))]);
+
+export const recoveryUsedEmail = (b: Business, locale: string | null | undefined, left: number) =>
+  render(b, locale, (t) => [t.recoveryUsedSubject(b.name), t.recoveryUsedBody(b.name, left)]);
+
+export const recoveryRegeneratedEmail = (b: Business, locale: string | null | undefined) =>
+  render(b, locale, (t) => [t.recoveryNewSubject(b.name), t.recoveryNewBody(b.name)]);

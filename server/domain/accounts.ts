@@ -27,6 +27,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type {
   Account,
   AccountBookings,
+  FactorMethod,
   SignedIn,
   SignupCompleteRequest,
 } from '../../src/api/account-contract.js';
@@ -62,11 +63,12 @@ import {
 } from './account-email.js';
 import { audit, type RequestMeta } from './audit.js';
 import { bookingView, cancelLiveBooking, isoInstant, type BookingDeps } from './bookings.js';
-import { beginAttempt, recordFailure, recordSuccess, unlockIdentity } from './lockout.js';
+import { beginAttempt, forgiveAddress, recordFailure, recordSuccess, unlockIdentity } from './lockout.js';
 import { checkPassword, hashPassword, verifyPassword } from './passwords.js';
 import { ProblemError } from './problems.js';
 import { createSession, hashSessionToken, type NewSession } from './sessions.js';
 import { sha256Hex } from './tokens.js';
+import { stageAfterPassword, twoFactorMode } from './two-factor/common.js';
 
 export type { RequestMeta } from './audit.js';
 
@@ -111,7 +113,13 @@ export function accountView(a: AccountRow): Account {
   };
 }
 
-function signedIn(business: Business, account: AccountRow, s: NewSession, now: Date): SignedIn {
+export function signedIn(
+  business: Business,
+  account: AccountRow,
+  s: NewSession,
+  now: Date,
+  methods: readonly FactorMethod[] = [],
+): SignedIn {
   const expiry = business.security.password.expiryDays;
   const changed = account.password_changed_at ?? account.created_at;
   const expired = expiry !== undefined && now.getTime() - changed.getTime() > expiry * 86_400_000;
@@ -119,6 +127,8 @@ function signedIn(business: Business, account: AccountRow, s: NewSession, now: D
     session: sessionView(s.token, s.row),
     account: accountView(account),
     ...(expired ? { mustChangePassword: true } : {}),
+    ...(s.row.stage !== 'full' ? { stage: s.row.stage } : {}),
+    ...(s.row.stage === 'second_factor' ? { methods: [...methods] } : {}),
   };
 }
 
@@ -259,7 +269,10 @@ export async function completeSignup(
     await unlockIdentity(tx, business.slug, 'customer', req.email, now);
     await audit(tx, now, business.slug, 'user_created', id, meta);
     await audit(tx, now, business.slug, 'authn_login_success', id, meta);
-    return createSession(tx, business, account, now);
+    // A new account has no factor: where the business requires one, it enrols before anything else.
+    if (twoFactorMode(business, 'customer') !== 'required') return createSession(tx, business, account, now);
+    await audit(tx, now, business.slug, 'authn_mfa_enrolment_required', id, meta);
+    return createSession(tx, business, account, now, 'enrolment');
   });
   if (!session) throw new ProblemError('code_invalid');
   return signedIn(business, account, session, now);
@@ -303,7 +316,15 @@ export async function signIn(
     throw new ProblemError('invalid_credentials');
   }
   if (check.needsRehash) await setPasswordHash(db, account.id, await hashPassword(req.password), null);
+  const { stage, methods } = await stageAfterPassword(db, business, account);
   const session = await db.transaction(async (tx) => {
+    if (stage === 'second_factor') {
+      // Not a success yet: the attempt stays counted until the second factor passes, so knowing
+      // the password buys no extra guesses at the code (server/domain/two-factor/common.ts).
+      await forgiveAddress(tx, attempt, now);
+      await audit(tx, now, business.slug, 'authn_mfa_pending', account.id, meta);
+      return createSession(tx, business, account, now, stage);
+    }
     await recordSuccess(tx, attempt, now);
     await audit(
       tx,
@@ -313,9 +334,11 @@ export async function signIn(
       account.id,
       meta,
     );
-    return createSession(tx, business, account, now);
+    if (stage === 'enrolment')
+      await audit(tx, now, business.slug, 'authn_mfa_enrolment_required', account.id, meta);
+    return createSession(tx, business, account, now, stage);
   });
-  return signedIn(business, account, session, now);
+  return signedIn(business, account, session, now, methods);
 }
 
 export async function signOut(
@@ -609,6 +632,7 @@ export async function completeSetup(
   });
   const { business } = found;
   const hash = await hashPassword(req.password);
+  const { stage, methods } = await stageAfterPassword(deps.db, business, found.account);
   const account: AccountRow = {
     ...found.account,
     password_hash: hash,
@@ -623,8 +647,15 @@ export async function completeSetup(
     const wasLocked = await unlockIdentity(tx, business.slug, 'staff', account.email, now);
     await audit(tx, now, business.slug, 'authn_password_reset', account.id, meta);
     if (wasLocked) await audit(tx, now, business.slug, 'authn_login_unlock', account.id, meta);
+    // A setup link resets the password, never the second factor: one that exists is still asked for.
+    if (stage === 'second_factor') {
+      await audit(tx, now, business.slug, 'authn_mfa_pending', account.id, meta);
+      return createSession(tx, business, account, now, stage);
+    }
     await audit(tx, now, business.slug, 'authn_login_success', account.id, meta);
-    return createSession(tx, business, account, now);
+    if (stage === 'enrolment')
+      await audit(tx, now, business.slug, 'authn_mfa_enrolment_required', account.id, meta);
+    return createSession(tx, business, account, now, stage);
   });
-  return { business, signedIn: signedIn(business, account, session, now) };
+  return { business, signedIn: signedIn(business, account, session, now, methods) };
 }

@@ -36,6 +36,25 @@ export const AUDIT_EVENTS = [
   'invoice_viewed',
   'invoice_downloaded',
   'invoice_download_link',
+  // two-factor (server/domain/two-factor/): every factor change and every challenge
+  'authn_mfa_pending', // the password was right; a second factor is asked for
+  'authn_mfa_enrolment_required', // the business requires two-factor; the account has none yet
+  'authn_mfa_totp_enrol_start',
+  'authn_mfa_totp_enrol_fail', // a wrong code while confirming an authenticator app
+  'authn_mfa_totp_added',
+  'authn_mfa_totp_removed',
+  'authn_mfa_totp_success',
+  'authn_mfa_totp_fail',
+  'authn_mfa_passkey_added',
+  'authn_mfa_passkey_add_fail',
+  'authn_mfa_passkey_renamed',
+  'authn_mfa_passkey_removed',
+  'authn_mfa_passkey_success',
+  'authn_mfa_passkey_fail',
+  'authn_mfa_recovery_generated', // a new set (the old one voided)
+  'authn_mfa_recovery_used',
+  'authn_mfa_recovery_fail',
+  'authn_mfa_reset', // every factor removed by the operator (`cita-server users reset-two-factor`)
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

@@ -39,6 +39,8 @@ export interface Attempt {
   allowed: boolean;
   /** Failures already counted for the identity before this attempt. */
   earlierFailures: number;
+  /** Not allowed: when the later of the two locks ends (none when only over the cap). */
+  lockedUntil?: Date;
 }
 
 export async function beginAttempt(
@@ -58,7 +60,17 @@ export async function beginAttempt(
   const locked = (s: { locked_until: Date | null }) => s.locked_until !== null && s.locked_until > now;
   const allowed =
     !locked(id) && !locked(ip) && id.failures <= l.threshold && ip.failures <= l.perAddressThreshold;
-  return { identity, address, allowed, earlierFailures: Math.max(0, id.failures - 1) };
+  const until = [id, ip]
+    .filter(locked)
+    .map((s) => s.locked_until!)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  return {
+    identity,
+    address,
+    allowed,
+    earlierFailures: Math.max(0, id.failures - 1),
+    ...(until ? { lockedUntil: until } : {}),
+  };
 }
 
 /** After a failed attempt: lock what reached its threshold. Returns the identity's lock end when this call locked it. */
@@ -94,6 +106,11 @@ export async function recordFailure(
  */
 export async function recordSuccess(q: Queryable, attempt: Attempt, now: Date): Promise<void> {
   await clearFailures(q, attempt.identity, now);
+  await forgiveAttempt(q, attempt.address, now);
+}
+
+/** The password was right but a second factor is pending: only the address gets its attempt back. */
+export async function forgiveAddress(q: Queryable, attempt: Attempt, now: Date): Promise<void> {
   await forgiveAttempt(q, attempt.address, now);
 }
 

@@ -21,7 +21,7 @@
  * - composition (`requireClasses`: lower, upper, digit, symbol) only when the owner turns it on.
  * Every rule a password breaks is reported with its code (`PasswordRule`), so the form can say why.
  */
-import { hash, verify } from '@node-rs/argon2';
+import { hash, hashRaw, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import type { PasswordRule } from '../../src/api/account-contract.js';
 
@@ -63,6 +63,16 @@ export const hashStats = { verifications: 0, realVerifications: 0, hashes: 0 };
 export async function hashPassword(password: string): Promise<string> {
   hashStats.hashes++;
   return limited(() => hash(normalizePassword(password), ARGON2_PARAMS));
+}
+
+/**
+ * A raw argon2id hash (hex) of a short secret under a given salt, with the password parameters
+ * and the same concurrency bound: for look-up secrets (recovery codes) that must be found by one
+ * hash and an equality test rather than one verification per stored hash.
+ */
+export async function hashLookupSecret(secret: string, salt: Buffer): Promise<string> {
+  hashStats.hashes++;
+  return limited(async () => (await hashRaw(secret, { ...ARGON2_PARAMS, salt })).toString('hex'));
 }
 
 let dummyHash: Promise<string> | undefined;

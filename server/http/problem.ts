@@ -3,9 +3,9 @@
  * codes (the domain returns codes only), and zod issues as the contract's field errors.
  */
 import type { Context } from 'hono';
-import type { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { problemType, type FieldError, type Problem, type ProblemCode } from '../../src/api/contract.js';
-import type { ProblemExtras } from '../domain/problems.js';
+import { ProblemError, type ProblemExtras } from '../domain/problems.js';
 
 /** One HTTP status and one title per code, so clients can rely on either. */
 export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
@@ -62,6 +62,31 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   already_replaced: { status: 409, title: 'This invoice already has a full invoice' },
   download_link_invalid: { status: 410, title: 'This download link has expired or was already used' },
   unprintable_text: { status: 422, title: 'The invoice font cannot print some characters' },
+  second_factor_required: { status: 403, title: 'Confirm the sign-in with your second factor first' },
+  enrolment_required: { status: 403, title: 'Set up two-factor authentication first' },
+  two_factor_disabled: { status: 403, title: 'This business does not offer two-factor authentication' },
+  otp_malformed: { status: 400, title: 'That is not a code of the expected form' },
+  otp_invalid: { status: 400, title: 'The code is not right' },
+  otp_expired: { status: 400, title: 'The code has expired' },
+  otp_replayed: { status: 400, title: 'The code was already used' },
+  recovery_code_invalid: { status: 400, title: 'The recovery code is not right or was already used' },
+  enrolment_expired: { status: 400, title: 'This setup has expired; start again' },
+  enrolment_used: { status: 409, title: 'This setup was already completed' },
+  factor_exists: { status: 409, title: 'An authenticator app is already set up' },
+  factor_removed: { status: 400, title: 'This factor was removed' },
+  factor_required: { status: 409, title: 'Two-factor authentication is required: keep at least one factor' },
+  passkey_invalid: { status: 400, title: 'The passkey answer could not be verified' },
+  passkey_unknown: { status: 400, title: 'This passkey is not registered here' },
+  passkey_exists: { status: 409, title: 'This passkey is already registered' },
+  passkey_challenge_mismatch: { status: 400, title: 'The passkey answered another or an expired challenge' },
+  passkey_origin_mismatch: { status: 400, title: 'The passkey was used from another site' },
+  passkey_rp_mismatch: { status: 400, title: 'The passkey belongs to another site' },
+  passkey_user_mismatch: { status: 400, title: 'The passkey belongs to another account' },
+  passkey_counter_regressed: {
+    status: 400,
+    title: 'The authenticator counter went backwards (a cloned authenticator?)',
+  },
+  passkey_uv_required: { status: 400, title: 'The passkey did not verify the user (PIN or biometrics)' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -89,4 +114,12 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): F
       code: i.code,
     };
   });
+}
+
+/** Parse a request body with its contract schema, or refuse with `validation_failed`. */
+export function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = z.safeParse(schema, body);
+  if (!parsed.success)
+    throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
+  return parsed.data;
 }

@@ -75,6 +75,25 @@ import {
   adminInvoiceRoutes,
   invoiceRoutes,
 } from '../../src/api/invoice-contract.js';
+import {
+  ADMIN_API_BASE,
+  AddPasskeyRequest,
+  ChallengePassed,
+  CodeChallengeRequest,
+  FactorAdded,
+  PasskeyChallengeRequest,
+  PasskeyCreationOptions,
+  PasskeyRequestOptions,
+  PasswordConfirmation,
+  RecoveryCodes,
+  RenamePasskeyRequest,
+  TotpConfirmRequest,
+  TotpEnrolment,
+  TwoFactorStatus,
+  accountBase,
+  twoFactorRoutes,
+  type TwoFactorRoutes,
+} from '../../src/api/two-factor-contract.js';
 
 /**
  * Route classes: each has its own headers, cross-origin rules and CSRF reasoning (see the header
@@ -144,6 +163,19 @@ export const SCHEMAS = {
   FullInvoiceRequest,
   DownloadLinkRequest,
   DownloadLink,
+  TwoFactorStatus,
+  TotpEnrolment,
+  TotpConfirmRequest,
+  FactorAdded,
+  PasswordConfirmation,
+  RecoveryCodes,
+  PasskeyCreationOptions,
+  PasskeyRequestOptions,
+  AddPasskeyRequest,
+  RenamePasskeyRequest,
+  CodeChallengeRequest,
+  PasskeyChallengeRequest,
+  ChallengePassed,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -190,6 +222,206 @@ export interface RouteSpec {
 const honoPath = (route: (slug: string, id: string) => string) => decodeURIComponent(route(':slug', ':id'));
 
 const WRITE_PROBLEMS = ['validation_failed', 'unsupported_media_type', 'payload_too_large'] as const;
+
+/* ------------------------------------------------------------------------------------------------
+ * Two-factor routes: the same set under the account API (bearer session) and /admin/api (cookie)
+ * --------------------------------------------------------------------------------------------- */
+
+type TwoFactorName = keyof TwoFactorRoutes;
+type TwoFactorDoc = Omit<ApiDoc, 'operationId' | 'auth'> & { auth?: false };
+
+const CODE_PROBLEMS = [
+  'otp_malformed',
+  'otp_invalid',
+  'otp_expired',
+  'otp_replayed',
+  'rate_limited',
+] as const;
+const PASSKEY_PROBLEMS = [
+  'passkey_invalid',
+  'passkey_challenge_mismatch',
+  'passkey_origin_mismatch',
+  'passkey_rp_mismatch',
+  'passkey_uv_required',
+  'rate_limited',
+] as const;
+const ASSERTION_PROBLEMS = [
+  ...PASSKEY_PROBLEMS,
+  'passkey_unknown',
+  'passkey_user_mismatch',
+  'passkey_counter_regressed',
+  'factor_removed',
+] as const;
+const STAGE_PROBLEMS = ['unauthorized', 'forbidden', 'second_factor_required', 'enrolment_required'] as const;
+
+/** What each two-factor route does; `cls` decides the sign-in answer (a token, or a cookie). */
+function twoFactorDocs(
+  cls: 'account-api' | 'admin',
+): Record<TwoFactorName, { method: Method } & TwoFactorDoc> {
+  const staff = cls === 'admin';
+  const upgraded = staff ? ' (the session cookie is replaced)' : ' (`session`: the new token)';
+  return {
+    status: {
+      method: 'GET',
+      summary:
+        'The policy, the stage of this session and the factors (only the methods while a second factor is pending)',
+      response: { status: 200, description: 'Two-factor status', schema: 'TwoFactorStatus' },
+      problems: STAGE_PROBLEMS,
+    },
+    totpEnrol: {
+      method: 'POST',
+      summary:
+        'Start setting up an authenticator app: a 160-bit secret and its otpauth:// URI, 10 minutes to confirm',
+      response: { status: 201, description: 'A pending enrolment', schema: 'TotpEnrolment' },
+      problems: [...STAGE_PROBLEMS, 'two_factor_disabled', 'factor_exists', 'keys_unavailable'],
+    },
+    totpConfirm: {
+      method: 'POST',
+      summary: `Finish setting up the app with a code from it. The first factor brings 10 recovery codes (shown once); an enrolment-stage session becomes a full one${upgraded}`,
+      body: { schema: 'TotpConfirmRequest', required: true },
+      response: { status: 200, description: 'Added', schema: 'FactorAdded' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        ...STAGE_PROBLEMS,
+        ...CODE_PROBLEMS,
+        'enrolment_expired',
+        'enrolment_used',
+        'keys_unavailable',
+      ],
+    },
+    totpRemove: {
+      method: 'POST',
+      summary: 'Remove the authenticator app (the password again); the owner is emailed',
+      body: { schema: 'PasswordConfirmation', required: true },
+      response: { status: 204, description: 'Removed' },
+      problems: [...WRITE_PROBLEMS, ...STAGE_PROBLEMS, 'invalid_credentials', 'factor_required'],
+    },
+    passkeyOptions: {
+      method: 'POST',
+      summary:
+        'Options for navigator.credentials.create(): RP ID = this host, user verification and a discoverable credential required',
+      response: { status: 200, description: 'Creation options', schema: 'PasskeyCreationOptions' },
+      problems: [...STAGE_PROBLEMS, 'two_factor_disabled'],
+    },
+    passkeyAdd: {
+      method: 'POST',
+      summary: `Register a passkey: the browser's answer to the creation options, and a name. Embedding origin checked against the business's allowed origins`,
+      body: { schema: 'AddPasskeyRequest', required: true },
+      response: { status: 200, description: 'Added', schema: 'FactorAdded' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        ...STAGE_PROBLEMS,
+        ...PASSKEY_PROBLEMS,
+        'passkey_exists',
+        'factor_removed',
+      ],
+    },
+    passkeyRename: {
+      method: 'POST',
+      summary: 'Rename a passkey',
+      body: { schema: 'RenamePasskeyRequest', required: true },
+      response: { status: 204, description: 'Renamed' },
+      problems: [...WRITE_PROBLEMS, ...STAGE_PROBLEMS],
+    },
+    passkeyRemove: {
+      method: 'POST',
+      summary: 'Remove a passkey (the password again); the owner is emailed',
+      body: { schema: 'PasswordConfirmation', required: true },
+      response: { status: 204, description: 'Removed' },
+      problems: [...WRITE_PROBLEMS, ...STAGE_PROBLEMS, 'invalid_credentials', 'factor_required'],
+    },
+    recoveryRegenerate: {
+      method: 'POST',
+      summary: 'Make 10 new recovery codes (the password again); the old ones stop working',
+      body: { schema: 'PasswordConfirmation', required: true },
+      response: { status: 200, description: 'The new codes, shown once', schema: 'RecoveryCodes' },
+      problems: [...WRITE_PROBLEMS, ...STAGE_PROBLEMS, 'invalid_credentials'],
+    },
+    challengeTotp: {
+      method: 'POST',
+      summary: `Pass the second factor with an authenticator-app code (current or previous 30 s step, each step once)${upgraded}; from a full session, a step-up check`,
+      body: { schema: 'CodeChallengeRequest', required: true },
+      response: { status: 200, description: 'Passed', schema: 'ChallengePassed' },
+      problems: [...WRITE_PROBLEMS, ...STAGE_PROBLEMS, ...CODE_PROBLEMS, 'factor_removed'],
+    },
+    challengeRecovery: {
+      method: 'POST',
+      summary: `Pass the second factor with a recovery code (single use; the owner is emailed)${upgraded}`,
+      body: { schema: 'CodeChallengeRequest', required: true },
+      response: { status: 200, description: 'Passed', schema: 'ChallengePassed' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        ...STAGE_PROBLEMS,
+        'otp_malformed',
+        'recovery_code_invalid',
+        'rate_limited',
+      ],
+    },
+    challengePasskeyOptions: {
+      method: 'POST',
+      summary: "Options for navigator.credentials.get() with the account's passkeys",
+      response: { status: 200, description: 'Request options', schema: 'PasskeyRequestOptions' },
+      problems: [...STAGE_PROBLEMS, 'factor_removed'],
+    },
+    challengePasskey: {
+      method: 'POST',
+      summary: `Pass the second factor with a passkey${upgraded}`,
+      body: { schema: 'PasskeyChallengeRequest', required: true },
+      response: { status: 200, description: 'Passed', schema: 'ChallengePassed' },
+      problems: [...WRITE_PROBLEMS, ...STAGE_PROBLEMS, ...ASSERTION_PROBLEMS],
+    },
+    passkeySignInOptions: {
+      method: 'POST',
+      auth: false,
+      summary:
+        'Options for signing in with a passkey alone (a discoverable credential, user verification required)',
+      response: { status: 200, description: 'Request options', schema: 'PasskeyRequestOptions' },
+      problems: ['forbidden', 'rate_limited'],
+    },
+    passkeySignIn: {
+      method: 'POST',
+      auth: false,
+      summary: 'Sign in with a passkey alone: phishing-resistant and user-verified, it counts as two factors',
+      body: { schema: 'PasskeyChallengeRequest', required: true },
+      response: staff
+        ? { status: 200, description: 'Signed in', schema: 'AdminMe', headers: ['Set-Cookie'] }
+        : { status: 201, description: 'Signed in: a new session', schema: 'SignedIn' },
+      problems: [...WRITE_PROBLEMS, 'forbidden', ...ASSERTION_PROBLEMS],
+    },
+  };
+}
+
+const capitalize = <S extends string>(s: S) => (s[0]!.toUpperCase() + s.slice(1)) as Capitalize<S>;
+
+/** The two-factor routes of one class, ids prefixed (`accountTotpEnrol`, `adminTotpEnrol`). */
+function twoFactorSpecs<P extends 'account' | 'admin', C extends 'account-api' | 'admin'>(
+  prefix: P,
+  cls: C,
+): { [K in TwoFactorName as `${P}${Capitalize<K>}`]: RouteSpec & { class: C } } {
+  const paths = twoFactorRoutes(cls === 'admin' ? ADMIN_API_BASE : decodeURIComponent(accountBase(':slug')));
+  const docs = twoFactorDocs(cls);
+  return Object.fromEntries(
+    (Object.keys(docs) as TwoFactorName[]).map((name) => {
+      const { method, auth, ...doc } = docs[name];
+      const route = paths[name];
+      const path = decodeURIComponent(typeof route === 'function' ? route(':id') : route);
+      const spec: RouteSpec = {
+        method,
+        path,
+        class: cls,
+        ...(name === 'passkeySignInOptions' ? { rateLimit: 'manage' as const } : {}),
+        api: {
+          ...doc,
+          operationId: `${prefix}${capitalize(name)}`,
+          ...(auth === false
+            ? {}
+            : { auth: cls === 'admin' ? ('adminCookie' as const) : ('session' as const) }),
+        },
+      };
+      return [`${prefix}${capitalize(name)}`, spec];
+    }),
+  ) as never;
+}
 
 export const ROUTES = {
   /* ---- public booking API ---- */
@@ -552,6 +784,9 @@ export const ROUTES = {
       auth: 'session',
     },
   },
+
+  /* ---- two-factor and passkeys for customers (server/http/routes/two-factor.ts) ---- */
+  ...twoFactorSpecs('account', 'account-api'),
 
   /* ---- the owner console (server/http/routes/admin.ts) ---- */
   adminPage: { method: 'GET', path: adminRoutes.page, class: 'admin' },
@@ -919,6 +1154,7 @@ export const ROUTES = {
       auth: 'adminCookie',
     },
   },
+  ...twoFactorSpecs('admin', 'admin'),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;

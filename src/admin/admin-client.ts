@@ -9,12 +9,73 @@
 import * as z from 'zod/mini';
 import { AdminMe, AdminSetupRequest, AdminSignInRequest, adminRoutes } from '../api/account-contract.js';
 import { BookingClient, validate, type RequestOptions } from '../api/booking-client.js';
+import {
+  ADMIN_API_BASE,
+  PasskeyChallengeRequest,
+  PasskeyRequestOptions,
+  twoFactorRoutes,
+} from '../api/two-factor-contract.js';
+import { TwoFactorClient, type TwoFactorCall } from '../frame/two-factor-client.js';
+
+const TWO_FACTOR = twoFactorRoutes(ADMIN_API_BASE);
 
 export class AdminClient extends BookingClient {
+  /** Two-factor for the signed-in (or half signed-in) staff member; the cookie carries the session. */
+  readonly twoFactor: TwoFactorClient;
+
   /** `endpoint`: the backend's origin (the page's own). */
   constructor(options: { endpoint: string; timeoutMs?: number; fetch?: typeof globalThis.fetch }) {
     // The staff API is not under a business path: the slug BookingClient wants is unused here.
     super({ ...options, business: 'admin' });
+    this.twoFactor = new TwoFactorClient(
+      <T>(call: TwoFactorCall<T>, opts: RequestOptions) =>
+        this.call<T>(
+          {
+            method: call.method,
+            path: call.path,
+            body: call.body,
+            schema: call.schema ?? (z.unknown() as z.ZodMiniType<T>),
+            empty: call.schema === undefined,
+            retry: call.method === 'GET',
+            credentials: 'same-origin',
+          },
+          opts,
+        ),
+      TWO_FACTOR,
+    );
+  }
+
+  /** POST passkey-sign-in/options: a challenge for signing in with a passkey alone. */
+  passkeySignInOptions(options: RequestOptions = {}): Promise<PasskeyRequestOptions> {
+    return this.call(
+      {
+        method: 'POST',
+        path: TWO_FACTOR.passkeySignInOptions,
+        schema: PasskeyRequestOptions,
+        retry: false,
+        credentials: 'same-origin',
+      },
+      options,
+    );
+  }
+
+  /** POST passkey-sign-in: sets the session cookie. */
+  passkeySignIn(
+    request: z.input<typeof PasskeyChallengeRequest>,
+    options: RequestOptions = {},
+  ): Promise<AdminMe> {
+    const body = validate('passkey', PasskeyChallengeRequest, request);
+    return this.call(
+      {
+        method: 'POST',
+        path: TWO_FACTOR.passkeySignIn,
+        body,
+        schema: AdminMe,
+        retry: false,
+        credentials: 'same-origin',
+      },
+      options,
+    );
   }
 
   /** GET me: the signed-in staff member, or a 401 `unauthorized` problem. */

@@ -4,6 +4,7 @@
  * `<cita-admin-console>` and mounts one if the page has none.
  */
 import { CitaAdminConsole } from '../components/admin-console/admin-console.js';
+import { CitaTwoFactorPrompt } from '../components/two-factor-prompt/two-factor-prompt.js';
 import { defineOnce } from '../core/define.js';
 
 const PAGE_STYLES = `
@@ -24,6 +25,7 @@ sheet.replaceSync(PAGE_STYLES);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 defineOnce('cita-admin-console', CitaAdminConsole);
+defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt);
 
 if (!document.querySelector('cita-admin-console'))
   document.body.append(document.createElement('cita-admin-console'));

@@ -41,6 +41,20 @@ export const SessionToken = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not
 export const USER_ACTIVITY_HEADER = 'Cita-User-Activity';
 
 export const AccountKind = oneOf(['customer', 'staff']);
+
+/**
+ * Where a session stands (src/api/two-factor-contract.ts): `full`; `second_factor` (the password
+ * was right, a second factor is pending); `enrolment` (the business requires two-factor and the
+ * account has no factor yet). A session short of `full` can do nothing but pass its stage or sign out.
+ */
+export const SESSION_STAGES = ['full', 'second_factor', 'enrolment'] as const;
+export const SessionStage = oneOf(SESSION_STAGES);
+export type SessionStage = (typeof SESSION_STAGES)[number];
+
+/** What can answer a second-factor challenge (recovery codes only after a password). */
+export const FACTOR_METHODS = ['totp', 'passkey', 'recovery'] as const;
+export const FactorMethod = oneOf(FACTOR_METHODS);
+export type FactorMethod = (typeof FACTOR_METHODS)[number];
 export const StaffRole = oneOf(['owner', 'staff']);
 
 /** A session as given to the client: the token (once), when it ends at the latest, the idle timeout. */
@@ -73,6 +87,10 @@ export const SignedIn = z.object({
   account: Account,
   /** The business set a password expiry and this password is past it: ask for a new one. */
   mustChangePassword: z.optional(z.boolean()),
+  /** Absent or `full`: signed in. Otherwise the session can only pass this stage (or sign out). */
+  stage: z.optional(SessionStage),
+  /** `second_factor`: what the challenge can use. */
+  methods: z.optional(z.array(FactorMethod)),
 });
 export type SignedIn = z.infer<typeof SignedIn>;
 
@@ -143,7 +161,13 @@ export const AdminSetupRequest = z.object({ token: OneTimeToken, password: Passw
 export type AdminSetupRequest = z.infer<typeof AdminSetupRequest>;
 
 /** GET /admin/api/me, and the body of sign-in and setup. */
-export const AdminMe = z.object({ account: Account, expiresAt: Instant });
+export const AdminMe = z.object({
+  account: Account,
+  expiresAt: Instant,
+  /** As in `SignedIn`: absent or `full` once signed in. */
+  stage: z.optional(SessionStage),
+  methods: z.optional(z.array(FactorMethod)),
+});
 export type AdminMe = z.infer<typeof AdminMe>;
 
 /** The staff session cookie: HttpOnly, Secure, SameSite=Strict, Path=/. */
@@ -170,7 +194,9 @@ export type PasswordRule = (typeof PASSWORD_RULES)[number];
  * Routes
  * --------------------------------------------------------------------------------------------- */
 
-const acct = (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/account`;
+/** The account API's base path for a business. */
+export const accountBase = (slug: string) => `/v1/businesses/${encodeURIComponent(slug)}/account`;
+const acct = accountBase;
 
 export const accountRoutes = {
   signupStart: (slug: string) => `${acct(slug)}/signup/start`,
@@ -185,6 +211,9 @@ export const accountRoutes = {
   bookings: (slug: string) => `${acct(slug)}/bookings`,
   cancelBooking: (slug: string, id: string) => `${acct(slug)}/bookings/${encodeURIComponent(id)}/cancel`,
 } as const;
+
+/** The staff console API's base path. */
+export const ADMIN_API_BASE = '/admin/api';
 
 export const adminRoutes = {
   page: '/admin',

@@ -237,6 +237,17 @@ export const Policies = z.object({
 });
 
 export const TwoFactorMode = oneOf(['off', 'optional', 'required']);
+export type TwoFactorMode = z.infer<typeof TwoFactorMode>;
+
+/**
+ * Two-factor policy: one mode for everyone, or one for staff and one for customers. The reference
+ * server publishes the object form; a single mode (the v1 form) still parses.
+ */
+export const TwoFactorPolicy = z.union([
+  TwoFactorMode,
+  z.object({ staff: TwoFactorMode, customers: TwoFactorMode }),
+]);
+export type TwoFactorPolicy = z.infer<typeof TwoFactorPolicy>;
 
 /**
  * The business's password policy, shown to the customer before they choose one. The default
@@ -252,7 +263,7 @@ export const PasswordPolicy = z.object({
 });
 
 export const SecuritySettings = z.object({
-  twoFactor: TwoFactorMode,
+  twoFactor: TwoFactorPolicy,
   hipaa: z.boolean(),
   password: PasswordPolicy,
   sessionIdleMinutes: int(1, 24 * 60),
@@ -529,6 +540,29 @@ export const PROBLEM_CODES = [
   'already_replaced',
   'download_link_invalid',
   'unprintable_text',
+  // two-factor and passkeys (src/api/two-factor-contract.ts)
+  'second_factor_required',
+  'enrolment_required',
+  'two_factor_disabled',
+  'otp_malformed',
+  'otp_invalid',
+  'otp_expired',
+  'otp_replayed',
+  'recovery_code_invalid',
+  'enrolment_expired',
+  'enrolment_used',
+  'factor_exists',
+  'factor_removed',
+  'factor_required',
+  'passkey_invalid',
+  'passkey_unknown',
+  'passkey_exists',
+  'passkey_challenge_mismatch',
+  'passkey_origin_mismatch',
+  'passkey_rp_mismatch',
+  'passkey_user_mismatch',
+  'passkey_counter_regressed',
+  'passkey_uv_required',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

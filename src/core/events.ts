@@ -59,6 +59,11 @@ export interface CitaInvoiceDetail {
   replaces?: string;
 }
 
+/** A second factor was passed, or the first one set up: which kind (never which one, nor a code). */
+export interface CitaTwoFactorDetail {
+  method: 'totp' | 'passkey' | 'recovery';
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -75,6 +80,8 @@ export interface CitaEventMap {
   'cita-invoice-opened': CitaInvoiceDetail;
   'cita-invoice-downloaded': CitaInvoiceDetail;
   'cita-full-invoice-issued': CitaInvoiceDetail;
+  'cita-two-factor-passed': CitaTwoFactorDetail;
+  'cita-two-factor-enrolled': CitaTwoFactorDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

@@ -148,6 +148,11 @@ export function formatDateTime(instant: string | number | Date, locale: string, 
   return dtf(locale, { timeZone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(instant));
 }
 
+/** A day as "2 Mar 2026" / "2 mar 2026", in `timeZone` (the viewer's when absent). */
+export function formatDate(instant: string | number | Date, locale: string, timeZone?: string): string {
+  return dtf(locale, { ...(timeZone ? { timeZone } : {}), dateStyle: 'medium' }).format(new Date(instant));
+}
+
 /** A readable name of a time zone in a locale, e.g. "Central European Standard Time" or "hora de Europa central". */
 export function zoneName(timeZone: string, locale: string, at: Date | number = Date.now()): string {
   const part = dtf(locale, { timeZone, timeZoneName: 'long' })

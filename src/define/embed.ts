@@ -18,6 +18,7 @@ import './consent-checkbox.js';
 const LAZY: Record<string, () => Promise<unknown>> = {
   'cita-booking-manager': () => import('./booking-manager.js'),
   'cita-account': () => import('./account.js'),
+  'cita-two-factor-prompt': () => import('./two-factor-prompt.js'),
 };
 
 function ownScript(): HTMLScriptElement | undefined {

@@ -15,6 +15,10 @@
  * - A stored session past its absolute expiry is dropped on load; an `unauthorized` answer to an
  *   authenticated call drops the session and calls `onSessionEnded`, so the UI returns to sign-in.
  * - Signing out forgets the token locally even when the server cannot be reached.
+ * - Two-factor (`twoFactor`, src/frame/two-factor-client.ts): the same bearer session, every call
+ *   a person's action; a new session in an answer (a second factor passed, an enrolment done)
+ *   replaces the held one at once. A sign-in whose `stage` is not `full` keeps its (limited)
+ *   session too: the server lets it do nothing but pass that stage.
  */
 import * as z from 'zod/mini';
 import {
@@ -33,6 +37,13 @@ import {
   accountRoutes,
 } from '../api/account-contract.js';
 import { Booking, BookingId } from '../api/contract.js';
+import {
+  PasskeyChallengeRequest,
+  PasskeyRequestOptions,
+  accountBase,
+  twoFactorRoutes,
+} from '../api/two-factor-contract.js';
+import { TwoFactorClient, type TwoFactorCall } from './two-factor-client.js';
 import {
   BookingClient,
   validate,
@@ -78,12 +89,26 @@ export class AccountClient extends BookingClient {
   readonly #storage: SessionStore | null;
   readonly #onSessionEnded?: () => void;
   #session?: Session;
+  /** Two-factor: status, enrolment, factors, challenges (src/api/two-factor-contract.ts). */
+  readonly twoFactor: TwoFactorClient;
 
   constructor(options: AccountClientOptions) {
     super(options);
     this.#storage = options.storage === undefined ? frameSessionStorage() : options.storage;
     this.#onSessionEnded = options.onSessionEnded;
     this.#session = this.#restore();
+    this.twoFactor = new TwoFactorClient(
+      async <T>(call: TwoFactorCall<T>, opts: RequestOptions) => {
+        const result = await this.#call<T>(
+          { ...call, auth: true, retry: call.method === 'GET' },
+          { ...opts, userAction: call.method !== 'GET' },
+        );
+        const next = (result as { session?: Session } | undefined)?.session;
+        if (next) this.#keep(next);
+        return result;
+      },
+      twoFactorRoutes(accountBase(this.business)),
+    );
   }
 
   /** A session is held (it may still have ended on the server: `me()` tells). */
@@ -132,6 +157,25 @@ export class AccountClient extends BookingClient {
       { method: 'POST', path: accountRoutes.sessions(this.business), body, schema: SignedIn },
       options,
     );
+    this.#keep(signedIn.session);
+    return signedIn;
+  }
+
+  /** POST passkey-sign-in/options: a challenge for signing in with a passkey alone. */
+  async passkeySignInOptions(options: AccountRequestOptions = {}): Promise<PasskeyRequestOptions> {
+    const path = twoFactorRoutes(accountBase(this.business)).passkeySignInOptions;
+    return this.#call({ method: 'POST', path, schema: PasskeyRequestOptions }, options);
+  }
+
+  /** POST passkey-sign-in: the browser's answer; signs in (a full session). */
+  async passkeySignIn(
+    request: z.input<typeof PasskeyChallengeRequest>,
+    options: AccountRequestOptions = {},
+  ): Promise<SignedIn> {
+    const body = validate('passkey', PasskeyChallengeRequest, request);
+    this.forget();
+    const path = twoFactorRoutes(accountBase(this.business)).passkeySignIn;
+    const signedIn = await this.#call({ method: 'POST', path, body, schema: SignedIn }, options);
     this.#keep(signedIn.session);
     return signedIn;
   }

@@ -41,6 +41,13 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
     load: () => import('./define-account.js'),
     events: ['cita-signed-in', 'cita-invoice-opened', 'cita-invoice-downloaded', 'cita-full-invoice-issued'],
   },
+  'two-factor': {
+    tag: 'cita-two-factor-prompt',
+    load: () => import('./define-two-factor.js'),
+    events: ['cita-two-factor-passed'],
+  },
+  // Not framed: the window a passkey is created in where the browser refuses to in a frame.
+  'passkey-popup': { tag: 'cita-passkey-popup', load: () => import('./define-passkey-popup.js'), events: [] },
 };
 
 const PAGE_STYLES = `

@@ -104,5 +104,6 @@ export const en: Strings = {
   genericError: 'Something went wrong. Nothing was lost: try again.',
   frameUnavailable: 'This secure section could not be loaded.',
   accountFrameTitle: 'Your account',
+  twoFactorFrameTitle: 'Confirm it is you',
   frameProbeConnected: 'Secure frame connected.',
 };

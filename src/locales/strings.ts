@@ -112,5 +112,6 @@ export interface Strings {
   // isolated frames (tier I)
   frameUnavailable: string;
   accountFrameTitle: string;
+  twoFactorFrameTitle: string;
   frameProbeConnected: string;
 }

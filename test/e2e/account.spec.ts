@@ -308,7 +308,7 @@ describe('accounts end to end', () => {
     await console_.getByLabel('Business').fill('acct-shop');
     await console_.getByLabel('Email').fill(OWNER.email);
     await console_.getByLabel('Password').fill(OWNER.password);
-    await console_.getByRole('button', { name: 'Sign in' }).click();
+    await console_.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect
       .poll(() => console_.locator('[part~="header"]').textContent(), { timeout: 20_000 })
       .toContain(OWNER.email);

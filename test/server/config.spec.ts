@@ -31,7 +31,10 @@ describe('configuration', () => {
       createHash('sha256').update(text, 'utf8').digest('hex'),
     );
     const clinic = config.businesses.get('clinica-norte')!;
-    expect(clinic.security).toMatchObject({ hipaa: true, twoFactor: 'required' });
+    expect(clinic.security).toMatchObject({
+      hipaa: true,
+      twoFactor: { staff: 'required', customers: 'required' },
+    });
     expect(clinic.customerFields).toContain('phone');
     expect(config.rateLimits.bookings.perIp).toBe(10);
   });
@@ -44,7 +47,7 @@ describe('configuration', () => {
     expect(salon.customerFields).toEqual(['name', 'email']);
     expect(salon.serviceById.get('cut')).toMatchObject({ bufferBeforeMinutes: 0, bufferAfterMinutes: 10 });
     expect(salon.security).toEqual({
-      twoFactor: 'off',
+      twoFactor: { staff: 'off', customers: 'off' },
       hipaa: false,
       password: { minLength: 15, maxLength: 128, requireClasses: false },
       sessionIdleMinutes: 30,
@@ -60,6 +63,56 @@ describe('configuration', () => {
     // NIST SP 800-63B rev. 4: 15 for a password alone, 8 when two-factor is required.
     expect(config.businesses.get('test-clinic')!.security.password.minLength).toBe(8);
     expect(config.rateLimits.windowSeconds).toBe(60);
+  });
+
+  it('takes twoFactor as one mode or per kind of account; HIPAA forces "required" for both', () => {
+    const withSecurity = (security: Record<string, unknown>, slug = 'test-salon') => {
+      const raw = rawConfig() as Raw;
+      const b = raw.businesses.find((x) => x.slug === slug)!;
+      b.security = security;
+      return raw;
+    };
+    const salon = (security: Record<string, unknown>) =>
+      parseConfig(withSecurity(security)).businesses.get('test-salon')!.security;
+    expect(salon({ twoFactor: 'optional' }).twoFactor).toEqual({ staff: 'optional', customers: 'optional' });
+    const split = salon({ twoFactor: { staff: 'required', customers: 'optional' } });
+    expect(split.twoFactor).toEqual({ staff: 'required', customers: 'optional' });
+    // A shorter password is allowed only when a second factor is required of everyone.
+    expect(split.password.minLength).toBe(15);
+    expect(
+      problems(
+        withSecurity({ twoFactor: { staff: 'required', customers: 'optional' }, password: { minLength: 8 } }),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        'security.password.minLength (test-salon): At least 15 unless twoFactor is "required"',
+      ),
+    ]);
+    expect(salon({ twoFactor: { staff: 'required', customers: 'required' } }).password.minLength).toBe(8);
+    // HIPAA: absent means required; anything weaker is named, per kind.
+    const clinic = (security: Record<string, unknown>) => withSecurity(security, 'test-clinic');
+    expect(
+      parseConfig(clinic({ hipaa: true, sessionIdleMinutes: 10 })).businesses.get('test-clinic')!.security
+        .twoFactor,
+    ).toEqual({
+      staff: 'required',
+      customers: 'required',
+    });
+    expect(
+      problems(
+        clinic({
+          hipaa: true,
+          sessionIdleMinutes: 10,
+          twoFactor: { staff: 'required', customers: 'optional' },
+        }),
+      ),
+    ).toEqual(['businesses[1].security.twoFactor.customers (test-clinic): HIPAA mode requires "required"']);
+    expect(problems(withSecurity({ twoFactor: 'sometimes' }))[0]).toMatch(
+      /^businesses\[0\]\.security\.twoFactor/,
+    );
+    expect(problems(withSecurity({ twoFactor: { staff: 'required' } }))[0]).toMatch(
+      /^businesses\[0\]\.security\.twoFactor\.customers/,
+    );
   });
 
   it('hands the availability engine its schedule shape', () => {

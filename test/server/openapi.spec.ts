@@ -7,6 +7,7 @@ import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/
 import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
 import { manageRoutes } from '../../src/api/manage-contract.js';
 import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
+import { ADMIN_API_BASE, accountBase, twoFactorRoutes } from '../../src/api/two-factor-contract.js';
 
 const doc = buildOpenApi() as {
   openapi: string;
@@ -56,6 +57,10 @@ describe('OpenAPI document', () => {
         adminInvoiceRoutes.pdf,
       ].map((r) => decodeURIComponent(r('{id}'))),
     );
+    // The two-factor routes, the same set under the account API and /admin/api.
+    for (const base of [decodeURIComponent(accountBase('{slug}')), ADMIN_API_BASE])
+      for (const r of Object.values(twoFactorRoutes(base)))
+        expected.push(decodeURIComponent(typeof r === 'function' ? r('{id}') : r));
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort());
     for (const ref of refs(doc)) {
       expect(ref).toMatch(/^#\/components\/schemas\//);

@@ -3,6 +3,7 @@
  * only by user actions) and an absolute expiry. Validity is decided in SQL against the server's
  * clock, so every instance agrees.
  */
+import type { SessionStage } from '../../../src/api/account-contract.js';
 import type { Queryable } from '../index.js';
 import type { AccountRow } from './accounts.js';
 
@@ -14,14 +15,32 @@ export interface SessionRow {
   idle_seconds: number;
   expires_at: Date;
   revoked_at: Date | null;
+  /** `full`, or waiting for a second factor or for an enrolment (src/api/two-factor-contract.ts). */
+  stage: SessionStage;
+  /** When a second factor was last passed in this session. */
+  mfa_at: Date | null;
 }
 
 export async function insertSession(q: Queryable, s: Omit<SessionRow, 'revoked_at'>): Promise<void> {
   await q.query(
-    `INSERT INTO sessions (token_hash, account_id, created_at, last_activity_at, idle_seconds, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [s.token_hash, s.account_id, s.created_at, s.last_activity_at, s.idle_seconds, s.expires_at],
+    `INSERT INTO sessions (token_hash, account_id, created_at, last_activity_at, idle_seconds, expires_at, stage, mfa_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      s.token_hash,
+      s.account_id,
+      s.created_at,
+      s.last_activity_at,
+      s.idle_seconds,
+      s.expires_at,
+      s.stage,
+      s.mfa_at,
+    ],
   );
+}
+
+/** A step-up check passed in a full session. */
+export async function markSessionMfa(q: Queryable, tokenHash: string, at: Date): Promise<void> {
+  await q.query('UPDATE sessions SET mfa_at = $2 WHERE token_hash = $1', [tokenHash, at]);
 }
 
 /**
@@ -41,7 +60,7 @@ export async function touchSession(
         AND s.revoked_at IS NULL AND s.expires_at > $2
         AND s.last_activity_at + make_interval(secs => s.idle_seconds) > $2
       RETURNING s.token_hash, s.account_id, s.created_at, s.last_activity_at, s.idle_seconds, s.expires_at,
-        s.revoked_at, to_jsonb(a) AS a`,
+        s.revoked_at, s.stage, s.mfa_at, to_jsonb(a) AS a`,
     [tokenHash, now, activity],
   );
   const row = rows[0];

@@ -11,7 +11,12 @@
  *   `Cita-User-Activity: 1` restarts the idle timer.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { SessionToken, USER_ACTIVITY_HEADER, type Account } from '../../../src/api/account-contract.js';
+import {
+  SessionToken,
+  USER_ACTIVITY_HEADER,
+  type Account,
+  type SessionStage,
+} from '../../../src/api/account-contract.js';
 import { Slug } from '../../../src/api/contract.js';
 import type { ServerConfig } from '../../config.js';
 import type { AccountRow } from '../../db/stores/accounts.js';
@@ -70,8 +75,23 @@ export function bearerToken(c: Context): string | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** Every stage: for signing out and the two-factor status, which a pending session may use. */
+export const ANY_STAGE: readonly SessionStage[] = ['full', 'second_factor', 'enrolment'];
+
+/**
+ * A session short of `full` used where its stage does not allow: what it must do first. (Only
+ * its own stage's routes, the two-factor status and signing out answer such a session.)
+ */
+export function stageRefusal(stage: SessionStage): ProblemError {
+  return new ProblemError(stage === 'enrolment' ? 'enrolment_required' : 'second_factor_required');
+}
+
+/** `stages`: the session stages the route accepts (a full session only, by default). */
 export function requireSession(ctx: Pick<AppContext, 'db' | 'now'>) {
-  return async (c: Context<Env>): Promise<AuthenticatedSession> => {
+  return async (
+    c: Context<Env>,
+    stages: readonly SessionStage[] = ['full'],
+  ): Promise<AuthenticatedSession> => {
     const token = bearerToken(c);
     const activity = c.req.header(USER_ACTIVITY_HEADER) === '1';
     const found = await resumeSession(ctx.db, token, ctx.now(), activity);
@@ -80,6 +100,7 @@ export function requireSession(ctx: Pick<AppContext, 'db' | 'now'>) {
       c.header('WWW-Authenticate', 'Bearer');
       throw new ProblemError('unauthorized');
     }
+    if (!stages.includes(found.session.stage)) throw stageRefusal(found.session.stage);
     return { token, ...found, view: accountView(found.account) };
   };
 }

@@ -16,7 +16,8 @@
  *   'none'` (the admin console page sets its own, which keeps `frame-ancestors 'none'`),
  *   `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
  *   `Cross-Origin-Resource-Policy: cross-origin`, `Permissions-Policy` turning off every powerful
- *   feature (nothing served here needs one; frame pages allow passkeys for themselves),
+ *   feature (nothing served here needs one; frame pages allow passkeys for themselves, and the
+ *   console page for itself),
  *   `Cross-Origin-Opener-Policy: same-origin` (a page of ours opened as a popup or tab shares no
  *   window with its opener; frames are not top-level, where COOP does not apply), and
  *   `Cache-Control: no-store` unless the handler said otherwise.
@@ -27,6 +28,12 @@ import { routeClassOf } from '../route-table.js';
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 export const PERMISSIONS_POLICY =
   'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), publickey-credentials-get=(), usb=(), xr-spatial-tracking=()';
+
+/** The console page (/admin, top-level on our origin): the same, but passkeys for itself. */
+export const ADMIN_PAGE_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace(
+  'publickey-credentials-get=()',
+  'publickey-credentials-create=(self), publickey-credentials-get=(self)',
+);
 
 export interface HeaderOptions {
   /** Served over TLS. */
@@ -60,12 +67,12 @@ export function headersByRouteClass(options: HeaderOptions = {}): MiddlewareHand
       h.set('Referrer-Policy', 'no-referrer');
     } else {
       // The console page sets its own CSP (still `frame-ancestors 'none'`): keep it.
-      if (!(routeClass === 'admin' && h.has('Content-Security-Policy')))
-        h.set('Content-Security-Policy', API_CSP);
+      const adminPage = routeClass === 'admin' && h.has('Content-Security-Policy');
+      if (!adminPage) h.set('Content-Security-Policy', API_CSP);
       h.set('Referrer-Policy', 'no-referrer');
       h.set('X-Frame-Options', 'DENY');
       h.set('Cross-Origin-Resource-Policy', 'cross-origin');
-      h.set('Permissions-Policy', PERMISSIONS_POLICY);
+      h.set('Permissions-Policy', adminPage ? ADMIN_PAGE_PERMISSIONS_POLICY : PERMISSIONS_POLICY);
       if (routeClassOf(c.req.path) !== 'frames') h.set('Cross-Origin-Opener-Policy', 'same-origin');
       if (!h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
     }

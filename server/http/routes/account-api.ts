@@ -21,10 +21,13 @@
  * check above is defence in depth. Do not add a cookie to this class: that reasoning would no
  * longer hold.
  *
+ * Two-factor and passkeys (routes/two-factor.ts, shared with /admin): the same bearer session,
+ * in the stage each route allows; a new session (a second factor passed, an enrolment done, a
+ * passkey-only sign-in) comes back as a token in the body, for the frame's script to keep.
+ *
  * Headers: the strict API headers (middleware/headers.ts), `Cache-Control: no-store` always.
  */
 import type { Context } from 'hono';
-import * as z from 'zod/mini';
 import {
   AccountCancelRequest,
   ChangePasswordRequest,
@@ -48,9 +51,11 @@ import {
   changePassword,
   completeReset,
   completeSignup,
+  sessionView,
   signIn,
   signOut,
   signOutEverywhere,
+  signedIn,
   startReset,
   startSignup,
 } from '../../domain/accounts.js';
@@ -58,17 +63,18 @@ import { isoInstant } from '../../domain/bookings.js';
 import { ProblemError } from '../../domain/problems.js';
 import { readJsonBody } from '../body.js';
 import type { AppContext, Env } from '../env.js';
-import { accountGate, ownOrigin, requestMeta, requireSession } from '../middleware/account-gate.js';
-import { fieldErrors } from '../problem.js';
+import {
+  ANY_STAGE,
+  accountGate,
+  ownOrigin,
+  requestMeta,
+  requireSession,
+} from '../middleware/account-gate.js';
+import { parseWith } from '../problem.js';
 import { subApp } from '../sub-app.js';
+import { twoFactorHandlers } from './two-factor.js';
 
-/** Parse `body` with `schema`, or refuse with `validation_failed`. */
-function parse<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = z.safeParse(schema, body);
-  if (!parsed.success)
-    throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
-  return parsed.data;
-}
+const parse = parseWith;
 
 export function accountApi(ctx: AppContext) {
   const { bodyLimit } = ctx;
@@ -77,10 +83,47 @@ export function accountApi(ctx: AppContext) {
   const body = (c: Context<Env>) => readJsonBody(c, bodyLimit);
   const base = (c: Context<Env>) => ({ baseUrl: ownOrigin(ctx.config, c) });
 
+  const twoFactor = twoFactorHandlers(ctx, {
+    kind: 'customer',
+    caller: async (c, stages) => {
+      const s = await session(c, stages);
+      return { account: s.account, session: s.session, business: c.get('business') };
+    },
+    deliver: (_c, next) => ({ session: sessionView(next.token, next.row) }),
+    signInScope: (c) => {
+      const business = c.get('business');
+      return {
+        scope: business.slug,
+        resolve: (slug) => (slug === business.slug ? business : undefined),
+        fallback: business,
+      };
+    },
+    signedIn: (c, business, { account, session: next }) =>
+      c.json(signedIn(business, account, next, ctx.now()), 201),
+    // The frame may be embedded by the business's sites only (frame-ancestors): so may a ceremony.
+    topOrigins: (business) => [...business.originSet],
+  });
+
   return subApp(
     ctx,
     'account-api',
     {
+      accountStatus: twoFactor.status,
+      accountTotpEnrol: twoFactor.totpEnrol,
+      accountTotpConfirm: twoFactor.totpConfirm,
+      accountTotpRemove: twoFactor.totpRemove,
+      accountPasskeyOptions: twoFactor.passkeyOptions,
+      accountPasskeyAdd: twoFactor.passkeyAdd,
+      accountPasskeyRename: twoFactor.passkeyRename,
+      accountPasskeyRemove: twoFactor.passkeyRemove,
+      accountRecoveryRegenerate: twoFactor.recoveryRegenerate,
+      accountChallengeTotp: twoFactor.challengeTotp,
+      accountChallengeRecovery: twoFactor.challengeRecovery,
+      accountChallengePasskeyOptions: twoFactor.challengePasskeyOptions,
+      accountChallengePasskey: twoFactor.challengePasskey,
+      accountPasskeySignInOptions: twoFactor.passkeySignInOptions,
+      accountPasskeySignIn: twoFactor.passkeySignIn,
+
       accountSignupStart: async (c) => {
         const req = parse(SignupStartRequest, await body(c));
         await startSignup(deps, c.get('business'), req, requestMeta(c));
@@ -98,7 +141,7 @@ export function accountApi(ctx: AppContext) {
       },
 
       accountSignOut: async (c) => {
-        const s = await session(c);
+        const s = await session(c, ANY_STAGE);
         await signOut(deps, c.get('business'), s.account, s.token, requestMeta(c));
         return c.body(null, 204);
       },

@@ -20,6 +20,12 @@
  * `Sec-Fetch-Site` must be `same-origin` when sent: so a same-site but cross-origin page (a
  * sibling subdomain) cannot ride the cookie either. Bodies are JSON only (415 otherwise), which
  * a plain HTML form cannot send.
+ *
+ * Two-factor (routes/two-factor.ts, shared with the account API): `/admin/api/two-factor/...`
+ * and `/admin/api/passkey-sign-in`, under the same cookie and origin rules. A sign-in (password,
+ * setup link) whose account has a factor sets a cookie for a `second_factor` session, which can
+ * do nothing but pass it (or sign out); one in a business that requires two-factor of staff, for
+ * an `enrolment` session. Passing the stage replaces the cookie with a full session's.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,16 +40,17 @@ import {
   type SignedIn,
 } from '../../../src/api/account-contract.js';
 import { FRAME_TRUSTED_TYPES } from '../../../src/api/frame-contract.js';
-import { accountView, completeSetup, signIn, signOut } from '../../domain/accounts.js';
+import { accountView, completeSetup, signIn, signOut, signedIn } from '../../domain/accounts.js';
 import { isoInstant } from '../../domain/bookings.js';
 import { ProblemError } from '../../domain/problems.js';
 import { resumeSession } from '../../domain/sessions.js';
 import { verifyPassword } from '../../domain/passwords.js';
 import { readJsonBody } from '../body.js';
 import type { AppContext, Env } from '../env.js';
-import { requestMeta, sameOrigin } from '../middleware/account-gate.js';
+import { requestMeta, sameOrigin, stageRefusal } from '../middleware/account-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
+import { twoFactorHandlers } from './two-factor.js';
 
 /** The console page's CSP: its own scripts and styles only, never framed. */
 export const ADMIN_PAGE_CSP = [
@@ -91,18 +98,27 @@ export function adminApp(ctx: AppContext) {
       throw new ProblemError('forbidden', { detail: 'The console answers its own origin only' });
   };
 
-  const startSession = (c: Context<Env>, s: SignedIn) => {
-    setCookie(c, ADMIN_COOKIE, s.session.token, {
+  const setSessionCookie = (c: Context<Env>, token: string, expiresAt: string) =>
+    setCookie(c, ADMIN_COOKIE, token, {
       httpOnly: true,
       secure: true,
       sameSite: 'Strict',
       path: '/',
-      expires: new Date(s.session.expiresAt),
+      expires: new Date(expiresAt),
     });
-    const me: AdminMe = { account: s.account, expiresAt: s.session.expiresAt };
+
+  const startSession = (c: Context<Env>, s: SignedIn) => {
+    setSessionCookie(c, s.session.token, s.session.expiresAt);
+    const me: AdminMe = {
+      account: s.account,
+      expiresAt: s.session.expiresAt,
+      ...(s.stage ? { stage: s.stage } : {}),
+      ...(s.methods ? { methods: s.methods } : {}),
+    };
     return c.json(me);
   };
 
+  /** The staff session of the cookie, in any stage, or undefined. */
   const current = async (c: Context<Env>) => {
     const parsed = SessionToken.safeParse(getCookie(c, ADMIN_COOKIE));
     const token = parsed.success ? parsed.data : undefined;
@@ -112,7 +128,47 @@ export function adminApp(ctx: AppContext) {
     return business ? { token, business, ...found } : undefined;
   };
 
+  const twoFactor = twoFactorHandlers(ctx, {
+    kind: 'staff',
+    caller: async (c, stages) => {
+      if (c.req.method !== 'GET') checkOrigin(c);
+      const s = await current(c);
+      if (!s) throw new ProblemError('unauthorized');
+      if (!stages.includes(s.session.stage)) throw stageRefusal(s.session.stage);
+      return s;
+    },
+    deliver: (c, next) => {
+      setSessionCookie(c, next.token, isoInstant(next.row.expires_at));
+      return {};
+    },
+    // The console names no business before sign-in: the credential says whose it is.
+    signInScope: (c) => {
+      checkOrigin(c);
+      return { scope: 'admin', resolve: (slug) => ctx.config.businesses.get(slug) };
+    },
+    signedIn: (c, business, { account, session }) =>
+      startSession(c, signedIn(business, account, session, ctx.now())),
+    // Never framed (frame-ancestors 'none'): a passkey here is used top-level, never cross-origin.
+    topOrigins: () => [],
+  });
+
   return subApp(ctx, 'admin', {
+    adminStatus: twoFactor.status,
+    adminTotpEnrol: twoFactor.totpEnrol,
+    adminTotpConfirm: twoFactor.totpConfirm,
+    adminTotpRemove: twoFactor.totpRemove,
+    adminPasskeyOptions: twoFactor.passkeyOptions,
+    adminPasskeyAdd: twoFactor.passkeyAdd,
+    adminPasskeyRename: twoFactor.passkeyRename,
+    adminPasskeyRemove: twoFactor.passkeyRemove,
+    adminRecoveryRegenerate: twoFactor.recoveryRegenerate,
+    adminChallengeTotp: twoFactor.challengeTotp,
+    adminChallengeRecovery: twoFactor.challengeRecovery,
+    adminChallengePasskeyOptions: twoFactor.challengePasskeyOptions,
+    adminChallengePasskey: twoFactor.challengePasskey,
+    adminPasskeySignInOptions: twoFactor.passkeySignInOptions,
+    adminPasskeySignIn: twoFactor.passkeySignIn,
+
     adminPage: servePage,
     adminSetupPage: servePage,
 
@@ -142,6 +198,7 @@ export function adminApp(ctx: AppContext) {
     adminMe: async (c) => {
       const s = await current(c);
       if (!s) throw new ProblemError('unauthorized');
+      if (s.session.stage !== 'full') throw stageRefusal(s.session.stage);
       const me: AdminMe = { account: accountView(s.account), expiresAt: isoInstant(s.session.expires_at) };
       return c.json(me);
     },

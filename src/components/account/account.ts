@@ -7,8 +7,10 @@ import {
   type Account,
   type AccountBookings,
   type PasswordRule,
+  type SignedIn,
 } from '../../api/account-contract.js';
-import { Email, type Booking } from '../../api/contract.js';
+import { Email, type Booking, type BusinessConfig, type TwoFactorMode } from '../../api/contract.js';
+import { getPasskey, passkeyErrorName } from '../../frame/passkeys.js';
 import { isCitaError } from '../../api/errors.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { getConfig } from '../../core/config.js';
@@ -32,12 +34,23 @@ import {
   type PasswordPolicyView,
 } from './logic/password.js';
 
+/** A session that is not full yet: the view that passes its stage. */
+type PendingStage = 'second-factor' | 'enrol';
+
 /** A text worded when rendered, so a language switch re-words what is on screen. */
 export type AccountWords = (t: AccountStrings) => string;
 
 /** Where the element is. */
 export type AccountView =
-  'checking' | 'sign-in' | 'sign-up' | 'forgot' | 'reset' | 'account' | 'unconfigured';
+  | 'checking'
+  | 'sign-in'
+  | 'sign-up'
+  | 'forgot'
+  | 'reset'
+  | 'account'
+  | 'unconfigured'
+  | 'second-factor'
+  | 'enrol';
 
 /**
  * One section of the signed-in account. Later features (security keys, invoices, "my data") add
@@ -58,6 +71,7 @@ interface Message {
 
 type Action =
   | 'sign-in'
+  | 'passkey-sign-in'
   | 'sign-up-start'
   | 'sign-up-complete'
   | 'reset-start'
@@ -148,6 +162,8 @@ export class CitaAccount extends CitaElement {
   @state() private code = '';
   @state() private name = '';
   @state() private newPasswordLength = 0;
+  /** The business's two-factor mode for customers (`off` hides passkey sign-in and the section). */
+  @state() private twoFactorMode: TwoFactorMode = 'off';
 
   private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
   private client?: AccountClient;
@@ -156,19 +172,27 @@ export class CitaAccount extends CitaElement {
   #actionAbort?: AbortController;
   #announcedReady = false;
 
-  readonly #me = new LoadController<Account | undefined, [AccountClient]>(this, {
+  readonly #me = new LoadController<Account | PendingStage | undefined, [AccountClient]>(this, {
     task: async (signal, client) => {
       if (!client.signedIn) return undefined;
       try {
         return (await client.me({ signal })).account;
       } catch (err) {
-        if (errorCode(err) === 'unauthorized') return undefined;
+        const code = errorCode(err);
+        if (code === 'unauthorized') return undefined;
+        // A session kept from a sign-in left half done (a reload): back to its step.
+        if (code === 'second_factor_required') return 'second-factor';
+        if (code === 'enrolment_required') return 'enrol';
         throw err;
       }
     },
     // The first view takes no focus: inside a frame that would pull focus off the host page.
     onValue: (account) =>
-      account ? this.#enterAccount(account, false) : this.#go('sign-in', { focus: false }),
+      typeof account === 'string'
+        ? this.#go(account, { focus: false })
+        : account
+          ? this.#enterAccount(account, false)
+          : this.#go('sign-in', { focus: false }),
     onError: (err) => {
       this.#go('sign-in', { focus: false });
       this.#fail(err);
@@ -181,9 +205,13 @@ export class CitaAccount extends CitaElement {
     onError: (err) => this.#report(err),
   });
 
-  readonly #policy = new LoadController<PasswordPolicyView, [AccountClient]>(this, {
-    task: async (signal, client) => (await client.getBusiness({ signal })).security.password,
-    onValue: (policy) => (this.policy = policy),
+  readonly #policy = new LoadController<BusinessConfig['security'], [AccountClient]>(this, {
+    task: async (signal, client) => (await client.getBusiness({ signal })).security,
+    onValue: (security) => {
+      this.policy = security.password;
+      const tf = security.twoFactor;
+      this.twoFactorMode = typeof tf === 'string' ? tf : tf.customers;
+    },
     // The default policy stays shown; the server still checks the real one.
     onError: () => undefined,
   });
@@ -249,6 +277,15 @@ export class CitaAccount extends CitaElement {
         heading: () => INVOICE_STRINGS[this.i18n.locale.toLowerCase().startsWith('es') ? 'es' : 'en'].heading,
         render: () => html`<cita-invoice-viewer .client=${this.client}></cita-invoice-viewer>`,
       },
+      ...(this.twoFactorMode === 'off'
+        ? []
+        : [
+            {
+              id: 'two-factor',
+              heading: (t: AccountStrings) => t.twoFactorHeading,
+              render: () => this.#renderTwoFactor(),
+            },
+          ]),
     ];
   }
 
@@ -310,7 +347,7 @@ export class CitaAccount extends CitaElement {
   }
 
   #sessionEnded(): void {
-    if (this.view !== 'account') return;
+    if (this.view !== 'account' && this.view !== 'second-factor' && this.view !== 'enrol') return;
     this.account = undefined;
     this.bookings = undefined;
     this.#go('sign-in');
@@ -400,9 +437,12 @@ export class CitaAccount extends CitaElement {
         words = (t) => t.timeoutError;
         this.#focusNext = '[part~="alert"]';
         break;
-      default:
-        words = (t) => t.genericError;
+      default: {
+        // A passkey sign-in: the server's refusal, or the browser's (cancelled, timed out).
+        const key = code === 'unknown' && passkeyErrorName(err) === 'NotAllowedError' ? 'cancelled' : code;
+        words = (t) => t.passkeyErrors[key] ?? t.genericError;
         this.#focusNext = '[part~="alert"]';
+      }
     }
     this.message = { kind: 'error', words, hint };
     emit(this, 'cita-error', { code });
@@ -467,7 +507,29 @@ export class CitaAccount extends CitaElement {
     const signedIn = await this.#act('sign-in', (signal) =>
       this.client!.signIn({ email: this.email, password: v.password! }, { signal, userAction: true }),
     );
+    if (signedIn) this.#afterSignIn(signedIn);
+  }
+
+  /** Signed in, or one stage short of it (a second factor, an enrolment the business requires). */
+  #afterSignIn(signedIn: SignedIn): void {
+    if (signedIn.stage === 'second_factor') this.#go('second-factor', { focus: false });
+    else if (signedIn.stage === 'enrolment') this.#go('enrol', { focus: false });
+    else this.#enterAccount(signedIn.account, true);
+  }
+
+  async #onPasskeySignIn(): Promise<void> {
+    const signedIn = await this.#act('passkey-sign-in', async (signal) => {
+      const options = await this.client!.passkeySignInOptions({ signal, userAction: true });
+      const response = await getPasskey(options);
+      return this.client!.passkeySignIn({ response }, { signal, userAction: true });
+    });
     if (signedIn) this.#enterAccount(signedIn.account, true);
+  }
+
+  /** The second factor passed, or the first one set up: the session is full now. */
+  async #onStagePassed(): Promise<void> {
+    const me = await this.#act('sign-in', (signal) => this.client!.me({ signal }));
+    if (me) this.#enterAccount(me.account, true);
   }
 
   async #onSignUpEmail(e: SubmitEvent): Promise<void> {
@@ -530,7 +592,7 @@ export class CitaAccount extends CitaElement {
         { signal, userAction: true },
       ),
     );
-    if (signedIn) this.#enterAccount(signedIn.account, true);
+    if (signedIn) this.#afterSignIn(signedIn);
   }
 
   async #onForgot(e: SubmitEvent): Promise<void> {
@@ -658,6 +720,7 @@ export class CitaAccount extends CitaElement {
   #progress(t: AccountStrings): string {
     switch (this.busy) {
       case 'sign-in':
+      case 'passkey-sign-in':
         return t.signingIn;
       case 'sign-up-start':
       case 'reset-start':
@@ -694,6 +757,9 @@ export class CitaAccount extends CitaElement {
         return this.#renderReset(t);
       case 'account':
         return this.#renderAccount(t);
+      case 'second-factor':
+      case 'enrol':
+        return this.#renderStage(t);
     }
   }
 
@@ -874,6 +940,21 @@ export class CitaAccount extends CitaElement {
           ${this.#linkButton(t.forgotPassword, () => this.#go('forgot'))}
         </div>
       </form>
+      ${
+        this.twoFactorMode === 'off'
+          ? nothing
+          : html`<div class="actions">
+              <button
+                part="button"
+                type="button"
+                id="passkey-sign-in"
+                aria-disabled=${this.busy === 'passkey-sign-in' ? 'true' : 'false'}
+                @click=${() => void this.#onPasskeySignIn()}
+              >
+                ${this.busy === 'passkey-sign-in' ? t.signingIn : t.signInWithPasskey}
+              </button>
+            </div>`
+      }
       <p class="actions">
         <span>${t.noAccount}</span>
         ${this.#linkButton(t.signUp, () => this.#go('sign-up'))}
@@ -977,6 +1058,33 @@ export class CitaAccount extends CitaElement {
             ${s.render()}
           </section>`,
       )}`;
+  }
+
+  /** A sign-in one stage short: the prompt passes it; signing out abandons it. */
+  #renderStage(t: AccountStrings) {
+    return html`${this.#renderMessage(t)}
+      <cita-two-factor-prompt
+        .api=${this.client?.twoFactor}
+        .business=${this.client?.business ?? ''}
+        theme=${this.theme}
+        heading-level="2"
+        focus-heading
+        @cita-two-factor-passed=${() => void this.#onStagePassed()}
+        @cita-two-factor-enrolled=${() => void this.#onStagePassed()}
+      ></cita-two-factor-prompt>
+      <div class="actions">${this.#linkButton(t.useAnotherAccount, () => void this.#onSignOut(false))}</div>`;
+  }
+
+  /** Two-step sign-in: the factors, managed by the prompt. */
+  #renderTwoFactor() {
+    return html`<cita-two-factor-prompt
+      mode="manage"
+      .api=${this.client?.twoFactor}
+      .business=${this.client?.business ?? ''}
+      theme=${this.theme}
+      time-zone=${this.timeZone}
+      heading-level="4"
+    ></cita-two-factor-prompt>`;
   }
 
   #renderBookings() {

@@ -12,9 +12,10 @@ import type { AccountStrings } from '../../locales/account/strings.js';
 import { styles } from '../account/account.styles.js';
 import { errorCode, retryAfterSeconds } from '../account/logic/errors.js';
 import { passwordLength, rejectedRules, DEFAULT_POLICY } from '../account/logic/password.js';
+import { getPasskey } from '../../frame/passkeys.js';
 
 type Words = (t: AccountStrings) => string;
-type View = 'checking' | 'sign-in' | 'setup' | 'console';
+type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'enrol';
 
 /**
  * @summary The staff console at `/admin`: staff sign-in, first-time setup from the CLI's link, and the console shell (who is signed in, sign out).
@@ -25,6 +26,11 @@ type View = 'checking' | 'sign-in' | 'setup' | 'console';
  * (`/admin/setup#token=...`): the element reads the token from the fragment, removes it from
  * the address, and asks for the first password. The console's tools come in later versions;
  * their place is the default slot.
+ *
+ * Two-step sign-in (`<cita-two-factor-prompt>`, talking to /admin/api/two-factor): a staff
+ * member with a factor passes it after the password; where the business requires it of staff,
+ * one without sets one up first. "Sign in with a passkey" needs no password. The header's
+ * "Two-step sign-in" button opens the management view (apps, passkeys, recovery codes).
  *
  * @slot - The console's content, shown to a signed-in staff member.
  *
@@ -88,6 +94,8 @@ export class CitaAdminConsole extends CitaElement {
   @state() private passwordRules: PasswordRule[] = [];
   @state() private passwordCount = 0;
   @state() private email = '';
+  /** The factor-management view is open in the console. */
+  @state() private managing = false;
 
   private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
   private client?: AdminClient;
@@ -142,8 +150,12 @@ export class CitaAdminConsole extends CitaElement {
     try {
       this.#signedIn(await this.client.me(), false);
     } catch (err) {
+      const code = errorCode(err);
+      // A sign-in left half done (a reload): back to its step.
+      if (code === 'second_factor_required') return this.#go('second-factor');
+      if (code === 'enrolment_required') return this.#go('enrol');
       this.#go('sign-in');
-      if (errorCode(err) !== 'unauthorized') this.#fail(err);
+      if (code !== 'unauthorized') this.#fail(err);
     }
   }
 
@@ -156,9 +168,25 @@ export class CitaAdminConsole extends CitaElement {
   }
 
   #signedIn(me: AdminMe, announce: boolean): void {
+    if (me.stage === 'second_factor') return this.#go('second-factor');
+    if (me.stage === 'enrolment') return this.#go('enrol');
     this.me = me;
+    this.managing = false;
     this.#go('console');
     if (announce) emit(this, 'cita-signed-in', {});
+  }
+
+  /** The second factor passed, or the first one set up: the cookie holds a full session now. */
+  #onStagePassed(): void {
+    void this.#run(async () => this.#signedIn(await this.client!.me(), true));
+  }
+
+  #onPasskeySignIn(): void {
+    void this.#run(async () => {
+      const options = await this.client!.passkeySignInOptions();
+      const response = await getPasskey(options);
+      this.#signedIn(await this.client!.passkeySignIn({ response }), true);
+    });
   }
 
   #fail(err: unknown): void {
@@ -369,7 +397,28 @@ export class CitaAdminConsole extends CitaElement {
             ${this.#field(t, 'email', t.email, 'email', 'username', undefined, this.email)}
             ${this.#field(t, 'password', t.password, 'password', 'current-password')}
             <div class="actions">${this.#submit(t.signIn, t.signingIn)}</div>
-          </form>`;
+          </form>
+          <div class="actions">
+            <button part="button" type="button" id="passkey-sign-in" @click=${this.#onPasskeySignIn}>
+              ${t.signInWithPasskey}
+            </button>
+          </div>`;
+      case 'second-factor':
+      case 'enrol':
+        return html`<h1 part="heading" tabindex="-1">${t.adminTitle}</h1>
+          ${this.#alert(t)}
+          <cita-two-factor-prompt
+            .api=${this.client?.twoFactor}
+            theme=${this.theme}
+            heading-level="2"
+            @cita-two-factor-passed=${this.#onStagePassed}
+            @cita-two-factor-enrolled=${this.#onStagePassed}
+          ></cita-two-factor-prompt>
+          <div class="actions">
+            <button part="button link" class="link" type="button" @click=${this.#onSignOut}>
+              ${t.useAnotherAccount}
+            </button>
+          </div>`;
       case 'setup':
         return html`<h1 part="heading" tabindex="-1">${t.adminSetupHeading}</h1>
           <p>${t.adminSetupIntro}</p>
@@ -401,16 +450,41 @@ export class CitaAdminConsole extends CitaElement {
                 ${t.sessionUntil(formatDateTime(this.me!.expiresAt, this.i18n.locale, localTimeZone()))}
               </p>
             </div>
-            <button
-              part="button"
-              type="button"
-              aria-disabled=${this.busy ? 'true' : 'false'}
-              @click=${this.#onSignOut}
-            >
-              ${this.busy ? t.signingOut : t.signOut}
-            </button>
+            <div class="actions">
+              <button
+                part="button"
+                type="button"
+                id="two-factor"
+                aria-expanded=${this.managing ? 'true' : 'false'}
+                aria-controls="two-factor-panel"
+                @click=${() => (this.managing = !this.managing)}
+              >
+                ${t.twoFactorHeading}
+              </button>
+              <button
+                part="button"
+                type="button"
+                aria-disabled=${this.busy ? 'true' : 'false'}
+                @click=${this.#onSignOut}
+              >
+                ${this.busy ? t.signingOut : t.signOut}
+              </button>
+            </div>
           </header>
           ${this.#alert(t)}
+          ${
+            this.managing
+              ? html`<section id="two-factor-panel" part="section">
+                  <cita-two-factor-prompt
+                    mode="manage"
+                    .api=${this.client?.twoFactor}
+                    theme=${this.theme}
+                    heading-level="2"
+                    focus-heading
+                  ></cita-two-factor-prompt>
+                </section>`
+              : nothing
+          }
           <main>
             <slot><p class="muted">${t.consoleEmpty}</p></slot>
           </main>`;

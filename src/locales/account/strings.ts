@@ -91,6 +91,8 @@ export interface AccountStrings {
   networkError: string;
   timeoutError: string;
   genericError: string;
+  /** A passkey sign-in refused: by the server (its problem code) or the browser (`cancelled`). */
+  passkeyErrors: Record<string, string>;
   notConfigured: string;
   // bookings
   bookingsHeading: string;
@@ -114,6 +116,9 @@ export interface AccountStrings {
   cancelled: (reference: string) => string;
   // security section
   securityHeading: string;
+  twoFactorHeading: string;
+  signInWithPasskey: string;
+  useAnotherAccount: string;
   // staff console
   adminTitle: string;
   adminSignInHeading: string;

@@ -1,0 +1,47 @@
+/**
+ * The QR code the two-factor prompt draws (src/components/two-factor-prompt/logic/qr.ts): the
+ * SVG path it renders, painted back into pixels and read with a real QR decoder (`qr`), gives
+ * back the exact `otpauth://` URI, for a plain and an accented issuer and for a long account.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeQR } from 'qr/decode.js';
+import { qrSymbol } from '../src/components/two-factor-prompt/logic/qr.js';
+import { newTotpSecret, totpUri } from '../server/domain/two-factor/totp.js';
+
+/** Paint `M x y h n v1 h-n z` runs at `scale` pixels per module, dark on white (RGBA). */
+function rasterise(path: string, size: number, scale = 4) {
+  const n = size * scale;
+  const data = new Uint8ClampedArray(n * n * 4).fill(255);
+  for (const [, xs, ys, ws] of path.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+    const [x, y, w] = [Number(xs), Number(ys), Number(ws)];
+    for (let py = y * scale; py < (y + 1) * scale; py++)
+      for (let px = x * scale; px < (x + w) * scale; px++) {
+        const i = (py * n + px) * 4;
+        data[i] = data[i + 1] = data[i + 2] = 0;
+      }
+  }
+  return { width: n, height: n, data };
+}
+
+describe('the enrolment QR code', () => {
+  it.each([
+    ['Salón Rosa', 'lucía.gómez@example.com'],
+    ['Clínica Norte (console)', 'owner@clinica-norte.example'],
+    ['Shop', `${'a'.repeat(60)}@example.com`],
+  ])('decodes back to the exact otpauth:// URI (%s)', (issuer, account) => {
+    const uri = totpUri(issuer, account, newTotpSecret().base32);
+    const { size, path } = qrSymbol(uri);
+    expect(path).toMatch(/^(M\d+ \d+h\d+v1h-\d+z)+$/);
+    expect(decodeQR(rasterise(path, size))).toBe(uri);
+  });
+
+  it('keeps a four-module quiet zone on every side', () => {
+    const { size, path } = qrSymbol('otpauth://totp/A:b?secret=AAAA&issuer=A');
+    for (const [, x, y, w] of path.matchAll(/M(\d+) (\d+)h(\d+)/g)) {
+      expect(Number(x)).toBeGreaterThanOrEqual(4);
+      expect(Number(y)).toBeGreaterThanOrEqual(4);
+      expect(Number(x) + Number(w)).toBeLessThanOrEqual(size - 4);
+      expect(Number(y)).toBeLessThan(size - 4);
+    }
+  });
+});
