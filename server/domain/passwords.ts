@@ -21,8 +21,8 @@
  * - composition (`requireClasses`: lower, upper, digit, symbol) only when the owner turns it on.
  * Every rule a password breaks is reported with its code (`PasswordRule`), so the form can say why.
  */
+import { createRequire } from 'node:module';
 import { hash, hashRaw, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
 import type { PasswordRule } from '../../src/api/account-contract.js';
 
 export const ARGON2_PARAMS = {
@@ -108,6 +108,7 @@ export async function verifyPassword(
 /** Warm the dummy hash at start, so the first unknown-email sign-in is not slower. */
 export async function warmPasswordHashing(): Promise<void> {
   await dummy();
+  commonPasswords();
 }
 
 function hasCurrentParams(phc: string): boolean {
@@ -141,7 +142,20 @@ export interface PasswordProblem {
   message: string;
 }
 
-const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+/**
+ * The blocklist, read on first use (the first password check, or `warmPasswordHashing` after
+ * start) rather than at every server start: the 49,233 entries take a few hundred milliseconds.
+ */
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as {
+      dictionary: Record<string, string[]>;
+    };
+    common = new Set((dictionary['passwords-common'] ?? []).map((p) => p.toLowerCase()));
+  }
+  return common;
+}
 
 const SEQUENCES = [
   'abcdefghijklmnopqrstuvwxyz',
@@ -204,6 +218,7 @@ export function checkPassword(
     problems.push({ rule: 'too_long', message: `At most ${policy.maxLength} characters` });
   const lower = pw.toLowerCase();
   const core = lower.replace(/^[\p{N}\p{P}\p{S}\s]+|[\p{N}\p{P}\p{S}\s]+$/gu, '');
+  const COMMON = commonPasswords();
   if (COMMON.has(lower) || (core.length > 0 && COMMON.has(core)))
     problems.push({ rule: 'common', message: 'This is a commonly used password' });
   else if (isRepetitiveOrSequential(lower))

@@ -68,7 +68,7 @@ export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
   const seq = Number(head!.seq) + 1;
   const hash = auditHash(head!.hash, seq, e);
   await q.query(
-    `INSERT INTO audit_log (at, business, event, account_id, client_address, user_agent, detail, subject, seq, prev_hash, hash, subject)
+    `INSERT INTO audit_log (at, business, event, account_id, client_address, user_agent, detail, seq, prev_hash, hash, subject)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       e.at,

@@ -15,13 +15,14 @@
  *   then, and the attempt is counted like a wrong password.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
+import type {
+  AuthenticatorTransport,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import type { AuthenticatorTransport } from '@simplewebauthn/server';
+
+/** The WebAuthn library loads with the first passkey operation, not with every server start. */
+const webauthn = () => import('@simplewebauthn/server');
 import type {
   PasskeyAssertion,
   PasskeyCreationOptions,
@@ -111,7 +112,9 @@ export async function passkeyRegistrationOptions(
   const { account } = caller;
   requireEnabled(business, account);
   const existing = await listPasskeys(deps.db, account.id);
-  const options = await generateRegistrationOptions({
+  const options = await (
+    await webauthn()
+  ).generateRegistrationOptions({
     rpName: account.kind === 'staff' ? `${business.name} (console)` : business.name,
     rpID: site.rpId,
     userName: account.email,
@@ -163,7 +166,9 @@ export async function addPasskey(
     if (!data.ok) return refuse(data.problem);
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
-      verified = await verifyRegistrationResponse({
+      verified = await (
+        await webauthn()
+      ).verifyRegistrationResponse({
         response: response as Parameters<typeof verifyRegistrationResponse>[0]['response'],
         expectedChallenge: cd.value.challenge,
         expectedOrigin: site.origin,
@@ -270,7 +275,9 @@ export async function passkeyRequestOptions(
 ): Promise<PasskeyRequestOptions> {
   const passkeys = caller ? await listPasskeys(deps.db, caller.account.id) : [];
   if (caller && !passkeys.length) throw new ProblemError('factor_removed');
-  const options = await generateAuthenticationOptions({
+  const options = await (
+    await webauthn()
+  ).generateAuthenticationOptions({
     rpID: site.rpId,
     timeout: TIMEOUT_MS,
     userVerification: 'required',
@@ -332,7 +339,9 @@ export async function verifyAssertion(
   if (counterRegressed(passkey.counter, data.value.counter)) refuse('passkey_counter_regressed');
   let newCounter: number;
   try {
-    const verified = await verifyAuthenticationResponse({
+    const verified = await (
+      await webauthn()
+    ).verifyAuthenticationResponse({
       response: response as Parameters<typeof verifyAuthenticationResponse>[0]['response'],
       expectedChallenge: cd.value.challenge,
       expectedOrigin: site.origin,
