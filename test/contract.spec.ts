@@ -243,6 +243,8 @@ describe('Booking and CreatedBooking', () => {
     expect(issues(c.Booking, booking)).toEqual([]);
     expect(issues(c.CreatedBooking, booking)[0]).toMatch(/^manageToken/);
     expect(issues(c.CreatedBooking, { ...booking, manageToken: 'T'.repeat(43) })).toEqual([]);
+    // Held until confirmed from the email: the token is in the email only.
+    expect(issues(c.CreatedBooking, { ...booking, status: 'held', holdUntil: booking.start })).toEqual([]);
   });
   it('refuses an unknown status and a malformed id or reference', () => {
     expect(issues(c.Booking, { ...booking, status: 'pending' })[0]).toMatch(/^status/);

@@ -473,7 +473,13 @@ export type Booking = z.infer<typeof Booking>;
  * (the business confirms by email) comes without it: the token travels only in the email, so only
  * whoever reads that mailbox can confirm or manage the booking.
  */
-export const CreatedBooking = z.object({ ...Booking.shape, manageToken: z.optional(ManageToken) });
+export const CreatedBooking = z.object({ ...Booking.shape, manageToken: z.optional(ManageToken) }).check(
+  // A held booking's token travels only in the confirmation email; every other one comes with it.
+  z.refine((b) => b.status === 'held' || b.manageToken !== undefined, {
+    message: 'Required unless the booking is held',
+    path: ['manageToken'],
+  }),
+);
 export type CreatedBooking = z.infer<typeof CreatedBooking>;
 
 /** POST /v1/businesses/{slug}/bookings/{id}/cancel (manage token as Bearer). */
