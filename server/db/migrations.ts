@@ -225,91 +225,78 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 7,
-    name: 'rescheduling, superseded consents, calendar invitations',
+    version: 5,
+    name: 'two-factor: authenticator apps, recovery codes, passkeys, session stages',
     sql: /* sql */ `
-      -- Moving a booking updates its row in place (the exclusion constraint judges the new range
-      -- against every other live booking in the same statement): the iCalendar SEQUENCE of its
-      -- invitations, bumped by each move, and when it last moved.
-      ALTER TABLE bookings ADD COLUMN sequence integer NOT NULL DEFAULT 0 CHECK (sequence >= 0);
-      ALTER TABLE bookings ADD COLUMN rescheduled_at timestamptz;
+      -- Where a session stands: full, or a password that still waits for a second factor, or an
+      -- account that must enrol one first. mfa_at: when a second factor was last passed in it.
+      ALTER TABLE sessions ADD COLUMN stage text NOT NULL DEFAULT 'full'
+        CHECK (stage IN ('full', 'second_factor', 'enrolment'));
+      ALTER TABLE sessions ADD COLUMN mfa_at timestamptz;
 
-      -- A consent renewed on a move (its policy changed since the booking): the proof it replaced.
-      CREATE TABLE superseded_consents (
-        booking_id    uuid NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
-        policy        text NOT NULL,
-        version       text NOT NULL,
-        sha256        text NOT NULL,
-        accepted_at   timestamptz NOT NULL,
-        origin        text,
-        superseded_at timestamptz NOT NULL
+      -- Authenticator apps (TOTP, RFC 6238). The secret is sealed with the keyring
+      -- (server/crypto/sealed-columns.ts); last_step is the last time step accepted, so no code
+      -- is accepted twice. A row with confirmed_at null is an enrolment waiting for its first code.
+      CREATE TABLE two_factor_totp (
+        id           uuid PRIMARY KEY,
+        account_id   uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        secret       text NOT NULL CHECK (secret LIKE 'k1.%'),
+        last_step    bigint,
+        created_at   timestamptz NOT NULL,
+        confirmed_at timestamptz,
+        last_used_at timestamptz,
+        removed_at   timestamptz
       );
-      CREATE INDEX superseded_consents_booking ON superseded_consents (booking_id);
+      CREATE UNIQUE INDEX two_factor_totp_active ON two_factor_totp (account_id)
+        WHERE confirmed_at IS NOT NULL AND removed_at IS NULL;
 
-      -- An iCalendar invitation sent with the email (text/calendar), sealed under the body's key.
-      ALTER TABLE outbox ADD COLUMN calendar text;
-    `,
-  },
-  {
-    version: 8,
-    name: 'bookings held until confirmed by email',
-    sql: /* sql */ `
-      -- A held booking takes its slot until hold_until; confirming it from the email makes it
-      -- 'confirmed'. A lapsed hold is marked 'expired' by the next booking of that staff member
-      -- (inside its transaction, before its insert) or by maintenance: until then the queries
-      -- ignore it, and the constraint stops counting it as soon as it is marked.
-      ALTER TABLE bookings ADD COLUMN hold_until timestamptz;
-      ALTER TABLE bookings DROP CONSTRAINT bookings_status_check;
-      ALTER TABLE bookings ADD CONSTRAINT bookings_status_check
-        CHECK (status IN ('held', 'confirmed', 'cancelled', 'expired'));
-      ALTER TABLE bookings ADD CONSTRAINT bookings_hold_until
-        CHECK ((status IN ('held', 'expired')) = (hold_until IS NOT NULL));
-      ALTER TABLE bookings DROP CONSTRAINT bookings_no_overlap;
-      ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap
-        EXCLUDE USING gist (business WITH =, staff WITH =, blocked WITH &&) WHERE (status IN ('confirmed', 'held'));
-      CREATE INDEX bookings_held ON bookings (hold_until) WHERE status = 'held';
-    `,
-  },
-  {
-    version: 9,
-    name: 'data lifecycle: audit hash chain, clean history',
-    sql: /* sql */ `
-      -- Hash chain of the audit log (server/db/stores/audit.ts): per business, seq 1, 2, 3...
-      ALTER TABLE audit_log ADD COLUMN seq bigint;
-      ALTER TABLE audit_log ADD COLUMN prev_hash text CHECK (prev_hash ~ '^[a-f0-9]{64}$');
-      ALTER TABLE audit_log ADD COLUMN hash text CHECK (hash ~ '^[a-f0-9]{64}$');
-      -- Non-personal facts of an event (JSON: counts, a booking or run id).
-      ALTER TABLE audit_log ADD COLUMN detail text;
-      CREATE UNIQUE INDEX audit_log_chain ON audit_log (business, seq);
-      CREATE INDEX audit_log_business_at ON audit_log (business, at);
-      -- Each business's last link; writers lock it (SELECT ... FOR UPDATE) to append.
-      CREATE TABLE audit_chain_heads (
-        business text PRIMARY KEY,
-        seq      bigint NOT NULL,
-        hash     text NOT NULL CHECK (hash ~ '^[a-f0-9]{64}$')
+      -- Recovery codes: argon2id of the code under the set's salt, so one hash finds the code and
+      -- one UPDATE spends it. Regenerating voids the whole earlier set.
+      CREATE TABLE two_factor_recovery_codes (
+        id         uuid PRIMARY KEY,
+        account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        set_id     uuid NOT NULL,
+        salt       text NOT NULL,
+        code_hash  text NOT NULL CHECK (code_hash ~ '^[a-f0-9]{64}$'),
+        created_at timestamptz NOT NULL,
+        used_at    timestamptz,
+        voided_at  timestamptz
       );
-      -- Clean history (server/domain/history.ts): a run exports, then anonymises, the bookings
-      -- it marked. At most one unfinished run per business.
-      CREATE TABLE history_runs (
+      CREATE INDEX two_factor_recovery_live ON two_factor_recovery_codes (account_id)
+        WHERE used_at IS NULL AND voided_at IS NULL;
+
+      -- Passkeys (WebAuthn credentials): the public key, the signature counter (a counter that
+      -- goes backwards means a cloned authenticator), transports, the person's name for it.
+      -- Removed ones stay as tombstones, so using one again is told apart from an unknown one.
+      CREATE TABLE two_factor_passkeys (
         id            uuid PRIMARY KEY,
-        business      text NOT NULL,
-        cutoff        timestamptz NOT NULL,
+        account_id    uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        credential_id text NOT NULL UNIQUE,
+        public_key    text NOT NULL,
+        counter       bigint NOT NULL CHECK (counter >= 0),
+        transports    text NOT NULL DEFAULT '',
+        name          text NOT NULL,
+        synced        boolean NOT NULL,
         created_at    timestamptz NOT NULL,
-        status        text NOT NULL CHECK (status IN ('exporting', 'purging', 'done')),
-        format        text NOT NULL CHECK (format IN ('json', 'csv')),
-        file          text NOT NULL,
-        encrypted     boolean NOT NULL,
-        rows          integer NOT NULL,
-        export_sha256 text CHECK (export_sha256 ~ '^[a-f0-9]{64}$'),
-        purged        integer NOT NULL DEFAULT 0,
-        finished_at   timestamptz,
-        CHECK ((status = 'exporting') = (export_sha256 IS NULL))
+        last_used_at  timestamptz,
+        removed_at    timestamptz
       );
-      CREATE UNIQUE INDEX history_runs_one_open ON history_runs (business) WHERE status <> 'done';
-      -- The run a booking is exported by; when its customer fields were removed.
-      ALTER TABLE bookings ADD COLUMN history_run uuid REFERENCES history_runs (id);
-      ALTER TABLE bookings ADD COLUMN anonymised_at timestamptz;
-      CREATE INDEX bookings_history_run ON bookings (history_run) WHERE history_run IS NOT NULL;
+      CREATE INDEX two_factor_passkeys_account ON two_factor_passkeys (account_id) WHERE removed_at IS NULL;
+
+      -- WebAuthn challenges: single use, short-lived, bound to what asked for them (a business,
+      -- and an account and session when there is one).
+      CREATE TABLE webauthn_challenges (
+        challenge    text PRIMARY KEY,
+        business     text NOT NULL,
+        kind         text NOT NULL CHECK (kind IN ('customer', 'staff')),
+        purpose      text NOT NULL CHECK (purpose IN ('register', 'authenticate', 'sign_in')),
+        account_id   uuid REFERENCES accounts (id) ON DELETE CASCADE,
+        session_hash text,
+        created_at   timestamptz NOT NULL,
+        expires_at   timestamptz NOT NULL,
+        used_at      timestamptz
+      );
+      CREATE INDEX webauthn_challenges_expires ON webauthn_challenges (expires_at);
     `,
   },
   {
@@ -446,78 +433,91 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 5,
-    name: 'two-factor: authenticator apps, recovery codes, passkeys, session stages',
+    version: 7,
+    name: 'rescheduling, superseded consents, calendar invitations',
     sql: /* sql */ `
-      -- Where a session stands: full, or a password that still waits for a second factor, or an
-      -- account that must enrol one first. mfa_at: when a second factor was last passed in it.
-      ALTER TABLE sessions ADD COLUMN stage text NOT NULL DEFAULT 'full'
-        CHECK (stage IN ('full', 'second_factor', 'enrolment'));
-      ALTER TABLE sessions ADD COLUMN mfa_at timestamptz;
+      -- Moving a booking updates its row in place (the exclusion constraint judges the new range
+      -- against every other live booking in the same statement): the iCalendar SEQUENCE of its
+      -- invitations, bumped by each move, and when it last moved.
+      ALTER TABLE bookings ADD COLUMN sequence integer NOT NULL DEFAULT 0 CHECK (sequence >= 0);
+      ALTER TABLE bookings ADD COLUMN rescheduled_at timestamptz;
 
-      -- Authenticator apps (TOTP, RFC 6238). The secret is sealed with the keyring
-      -- (server/crypto/sealed-columns.ts); last_step is the last time step accepted, so no code
-      -- is accepted twice. A row with confirmed_at null is an enrolment waiting for its first code.
-      CREATE TABLE two_factor_totp (
-        id           uuid PRIMARY KEY,
-        account_id   uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-        secret       text NOT NULL CHECK (secret LIKE 'k1.%'),
-        last_step    bigint,
-        created_at   timestamptz NOT NULL,
-        confirmed_at timestamptz,
-        last_used_at timestamptz,
-        removed_at   timestamptz
+      -- A consent renewed on a move (its policy changed since the booking): the proof it replaced.
+      CREATE TABLE superseded_consents (
+        booking_id    uuid NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+        policy        text NOT NULL,
+        version       text NOT NULL,
+        sha256        text NOT NULL,
+        accepted_at   timestamptz NOT NULL,
+        origin        text,
+        superseded_at timestamptz NOT NULL
       );
-      CREATE UNIQUE INDEX two_factor_totp_active ON two_factor_totp (account_id)
-        WHERE confirmed_at IS NOT NULL AND removed_at IS NULL;
+      CREATE INDEX superseded_consents_booking ON superseded_consents (booking_id);
 
-      -- Recovery codes: argon2id of the code under the set's salt, so one hash finds the code and
-      -- one UPDATE spends it. Regenerating voids the whole earlier set.
-      CREATE TABLE two_factor_recovery_codes (
-        id         uuid PRIMARY KEY,
-        account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-        set_id     uuid NOT NULL,
-        salt       text NOT NULL,
-        code_hash  text NOT NULL CHECK (code_hash ~ '^[a-f0-9]{64}$'),
-        created_at timestamptz NOT NULL,
-        used_at    timestamptz,
-        voided_at  timestamptz
+      -- An iCalendar invitation sent with the email (text/calendar), sealed under the body's key.
+      ALTER TABLE outbox ADD COLUMN calendar text;
+    `,
+  },
+  {
+    version: 8,
+    name: 'bookings held until confirmed by email',
+    sql: /* sql */ `
+      -- A held booking takes its slot until hold_until; confirming it from the email makes it
+      -- 'confirmed'. A lapsed hold is marked 'expired' by the next booking of that staff member
+      -- (inside its transaction, before its insert) or by maintenance: until then the queries
+      -- ignore it, and the constraint stops counting it as soon as it is marked.
+      ALTER TABLE bookings ADD COLUMN hold_until timestamptz;
+      ALTER TABLE bookings DROP CONSTRAINT bookings_status_check;
+      ALTER TABLE bookings ADD CONSTRAINT bookings_status_check
+        CHECK (status IN ('held', 'confirmed', 'cancelled', 'expired'));
+      ALTER TABLE bookings ADD CONSTRAINT bookings_hold_until
+        CHECK ((status IN ('held', 'expired')) = (hold_until IS NOT NULL));
+      ALTER TABLE bookings DROP CONSTRAINT bookings_no_overlap;
+      ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap
+        EXCLUDE USING gist (business WITH =, staff WITH =, blocked WITH &&) WHERE (status IN ('confirmed', 'held'));
+      CREATE INDEX bookings_held ON bookings (hold_until) WHERE status = 'held';
+    `,
+  },
+  {
+    version: 9,
+    name: 'data lifecycle: audit hash chain, clean history',
+    sql: /* sql */ `
+      -- Hash chain of the audit log (server/db/stores/audit.ts): per business, seq 1, 2, 3...
+      ALTER TABLE audit_log ADD COLUMN seq bigint;
+      ALTER TABLE audit_log ADD COLUMN prev_hash text CHECK (prev_hash ~ '^[a-f0-9]{64}$');
+      ALTER TABLE audit_log ADD COLUMN hash text CHECK (hash ~ '^[a-f0-9]{64}$');
+      -- Non-personal facts of an event (JSON: counts, a booking or run id).
+      ALTER TABLE audit_log ADD COLUMN detail text;
+      CREATE UNIQUE INDEX audit_log_chain ON audit_log (business, seq);
+      CREATE INDEX audit_log_business_at ON audit_log (business, at);
+      -- Each business's last link; writers lock it (SELECT ... FOR UPDATE) to append.
+      CREATE TABLE audit_chain_heads (
+        business text PRIMARY KEY,
+        seq      bigint NOT NULL,
+        hash     text NOT NULL CHECK (hash ~ '^[a-f0-9]{64}$')
       );
-      CREATE INDEX two_factor_recovery_live ON two_factor_recovery_codes (account_id)
-        WHERE used_at IS NULL AND voided_at IS NULL;
-
-      -- Passkeys (WebAuthn credentials): the public key, the signature counter (a counter that
-      -- goes backwards means a cloned authenticator), transports, the person's name for it.
-      -- Removed ones stay as tombstones, so using one again is told apart from an unknown one.
-      CREATE TABLE two_factor_passkeys (
+      -- Clean history (server/domain/history.ts): a run exports, then anonymises, the bookings
+      -- it marked. At most one unfinished run per business.
+      CREATE TABLE history_runs (
         id            uuid PRIMARY KEY,
-        account_id    uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-        credential_id text NOT NULL UNIQUE,
-        public_key    text NOT NULL,
-        counter       bigint NOT NULL CHECK (counter >= 0),
-        transports    text NOT NULL DEFAULT '',
-        name          text NOT NULL,
-        synced        boolean NOT NULL,
+        business      text NOT NULL,
+        cutoff        timestamptz NOT NULL,
         created_at    timestamptz NOT NULL,
-        last_used_at  timestamptz,
-        removed_at    timestamptz
+        status        text NOT NULL CHECK (status IN ('exporting', 'purging', 'done')),
+        format        text NOT NULL CHECK (format IN ('json', 'csv')),
+        file          text NOT NULL,
+        encrypted     boolean NOT NULL,
+        rows          integer NOT NULL,
+        export_sha256 text CHECK (export_sha256 ~ '^[a-f0-9]{64}$'),
+        purged        integer NOT NULL DEFAULT 0,
+        finished_at   timestamptz,
+        CHECK ((status = 'exporting') = (export_sha256 IS NULL))
       );
-      CREATE INDEX two_factor_passkeys_account ON two_factor_passkeys (account_id) WHERE removed_at IS NULL;
-
-      -- WebAuthn challenges: single use, short-lived, bound to what asked for them (a business,
-      -- and an account and session when there is one).
-      CREATE TABLE webauthn_challenges (
-        challenge    text PRIMARY KEY,
-        business     text NOT NULL,
-        kind         text NOT NULL CHECK (kind IN ('customer', 'staff')),
-        purpose      text NOT NULL CHECK (purpose IN ('register', 'authenticate', 'sign_in')),
-        account_id   uuid REFERENCES accounts (id) ON DELETE CASCADE,
-        session_hash text,
-        created_at   timestamptz NOT NULL,
-        expires_at   timestamptz NOT NULL,
-        used_at      timestamptz
-      );
-      CREATE INDEX webauthn_challenges_expires ON webauthn_challenges (expires_at);
+      CREATE UNIQUE INDEX history_runs_one_open ON history_runs (business) WHERE status <> 'done';
+      -- The run a booking is exported by; when its customer fields were removed.
+      ALTER TABLE bookings ADD COLUMN history_run uuid REFERENCES history_runs (id);
+      ALTER TABLE bookings ADD COLUMN anonymised_at timestamptz;
+      CREATE INDEX bookings_history_run ON bookings (history_run) WHERE history_run IS NOT NULL;
     `,
   },
 ];
