@@ -24,7 +24,9 @@ import { launchChromium } from '../support/chromium.ts';
 import { startServer, type ServerProcess } from '../server/process.ts';
 import { addVirtualAuthenticator, appCode, syncCredentials } from './two-factor-support.ts';
 
-const everyDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]));
+const everyDay = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]),
+);
 const PASSWORD = 'nine paper boats on the canal';
 const SAFARI_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
@@ -113,7 +115,11 @@ beforeAll(async () => {
       ],
     }),
   );
-  server = await startServer(['--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1'], {}, 120_000);
+  server = await startServer(
+    ['--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1'],
+    {},
+    120_000,
+  );
   apiOrigin = server.url.replace(/\/$/, '').replace('127.0.0.1', 'localhost');
   browser = await launchChromium();
 }, 240_000);
@@ -151,7 +157,8 @@ async function frameOf(page: Page, host: string): Promise<Frame> {
 }
 
 const heading = (l: Locator) => l.locator('[part~="heading"]').first().textContent();
-const waitHeading = (l: Locator, text: string) => expect.poll(() => heading(l), { timeout: 20_000 }).toBe(text);
+const waitHeading = (l: Locator, text: string) =>
+  expect.poll(() => heading(l), { timeout: 20_000 }).toBe(text);
 
 async function signUp(account: Locator, email: string): Promise<void> {
   await waitHeading(account, 'Sign in');
@@ -208,7 +215,10 @@ describe('passkeys in the cross-origin frame', () => {
 
     // 2. An authenticator app too (its secret is shown in the frame only).
     await manage.getByRole('button', { name: 'Add an authenticator app' }).click();
-    const secret = (await manage.locator('[part~="secret"]').textContent({ timeout: 20_000 }))!.replace(/\s/g, '');
+    const secret = (await manage.locator('[part~="secret"]').textContent({ timeout: 20_000 }))!.replace(
+      /\s/g,
+      '',
+    );
     const uri = `otpauth://totp/x?secret=${secret}`;
     await manage.getByLabel('Code from the app').fill(appCode(uri));
     await manage.getByRole('button', { name: 'Confirm and turn on' }).click();
@@ -231,7 +241,9 @@ describe('passkeys in the cross-origin frame', () => {
     await waitHeading(account, 'Your account');
 
     // 5. The shop confirms a sensitive step with the host page's <cita-two-factor-prompt>.
-    const seenOnAccount = (await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).join('\n');
+    const seenOnAccount = (
+      await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)
+    ).join('\n');
     await page.goto(`${siteOrigin}/verify`);
     const verifyFrame = await frameOf(page, 'cita-two-factor-prompt');
     const verify = verifyFrame.locator('cita-two-factor-prompt');
@@ -240,7 +252,15 @@ describe('passkeys in the cross-origin frame', () => {
     await waitHeading(verify, 'Confirm it is you');
     await verify.getByRole('button', { name: 'Use my passkey' }).click();
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen.filter((s) => s.startsWith('event cita-two-factor-passed'))), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.evaluate(() =>
+            (window as unknown as { __seen: string[] }).__seen.filter((s) =>
+              s.startsWith('event cita-two-factor-passed'),
+            ),
+          ),
+        { timeout: 20_000 },
+      )
       .toEqual(['event cita-two-factor-passed {"method":"passkey"}']);
 
     // 6. Back to the account: remove the passkey (the password again); it no longer signs in.
@@ -255,7 +275,8 @@ describe('passkeys in the cross-origin frame', () => {
     const again = (await frameOf(page, 'cita-account')).locator('cita-account');
     await expect.poll(() => heading(again), { timeout: 20_000 }).toMatch(/^(Your account|Sign in)$/);
     // Chromium gives a third-party frame no storage by default: the session did not survive the page.
-    if ((await heading(again)) === 'Sign in') await again.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    if ((await heading(again)) === 'Sign in')
+      await again.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await waitHeading(again, 'Your account');
     const manage2 = again.locator('cita-two-factor-prompt');
     await manage2.getByRole('button', { name: 'Remove: This laptop' }).click();
@@ -278,14 +299,28 @@ describe('passkeys in the cross-origin frame', () => {
     ].join('\n');
     expect(everything).toContain('cita-frame-hello');
     expect(everything).toContain('port-in {"type":"event","name":"cita-signed-in","detail":{}}');
-    for (const secretBit of [secret, ...codes, 'clientDataJSON', 'authenticatorData', 'signature', 'otpauth', '"token"', 'Bearer', email])
+    for (const secretBit of [
+      secret,
+      ...codes,
+      'clientDataJSON',
+      'authenticatorData',
+      'signature',
+      'otpauth',
+      '"token"',
+      'Bearer',
+      email,
+    ])
       expect(everything, `the host saw ${secretBit}`).not.toContain(secretBit);
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
 
   it('where the frame may not create a passkey (Safari), a popup on the backend origin registers it and reports back', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Madrid', userAgent: SAFARI_UA });
+    const context = await browser.newContext({
+      locale: 'en-GB',
+      timezoneId: 'Europe/Madrid',
+      userAgent: SAFARI_UA,
+    });
     const { page, errors } = await open(context, '/account');
     const pageAuthenticator = await addVirtualAuthenticator(page);
     const account = (await frameOf(page, 'cita-account')).locator('cita-account');
@@ -312,7 +347,8 @@ describe('passkeys in the cross-origin frame', () => {
     await account.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await waitHeading(account, 'Your account');
     const seen = (await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).join('\n');
-    for (const bit of ['clientDataJSON', 'attestationObject', 'cita-passkey-popup']) expect(seen).not.toContain(bit);
+    for (const bit of ['clientDataJSON', 'attestationObject', 'cita-passkey-popup'])
+      expect(seen).not.toContain(bit);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
