@@ -14,9 +14,11 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { decodeQR } from 'qr/decode.js';
 import { Secret, TOTP } from 'otpauth';
-import '../src/frame/define-account.js';
-import type { CitaTwoFactorPrompt } from '../src/components/two-factor-prompt/two-factor-prompt.js';
+import { CitaTwoFactorPrompt } from '../src/components/two-factor-prompt/two-factor-prompt.js';
+import { defineOnce } from '../src/core/define.js';
 import { AccountClient } from '../src/frame/account-client.js';
+
+defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt);
 
 const ENDPOINT = `${location.origin}/__cita-api`;
 const SLUG = 'wtr-2fa';

@@ -3,9 +3,8 @@
  * the same tag is the thin shell (src/define/account.ts), which frames this page.
  */
 import { CitaAccount } from '../components/account/account.js';
-import { CitaTwoFactorPrompt } from '../components/two-factor-prompt/two-factor-prompt.js';
 import { defineOnce } from '../core/define.js';
 
+// <cita-two-factor-prompt> (the second step, enrolment, factor management) is registered by the
+// account when it first needs it: its chunk is not part of the sign-in view.
 defineOnce('cita-account', CitaAccount);
-// The account's second step, enrolment and factor management.
-defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt);

@@ -844,7 +844,7 @@ export class CitaTwoFactorPrompt extends CitaElement {
                     class="danger"
                     type="button"
                     id="remove-app"
-                  aria-label=${`${t.remove}: ${t.appHeading}`}
+                    aria-label=${`${t.remove}: ${t.appHeading}`}
                     @click=${() => {
                       this.confirming = { kind: 'totp' };
                       this.#focusNext = '#confirm-password';

@@ -86,11 +86,14 @@ export const es: AccountStrings = {
   timeoutError: 'El servicio tarda demasiado. No se ha perdido nada: inténtalo de nuevo.',
   genericError: 'Algo ha fallado. No se ha perdido nada: inténtalo de nuevo.',
   passkeyErrors: {
-    cancelled: 'No se ha usado la llave de acceso (cancelado o se acabó el tiempo). Vuelve a intentarlo o usa tu contraseña.',
+    cancelled:
+      'No se ha usado la llave de acceso (cancelado o se acabó el tiempo). Vuelve a intentarlo o usa tu contraseña.',
     passkey_unknown: 'Esa llave de acceso no está registrada aquí. Inicia sesión con tu contraseña.',
     factor_removed: 'Esa llave de acceso se quitó de tu cuenta. Inicia sesión con tu contraseña.',
-    passkey_counter_regressed: 'Esta llave de acceso parece copiada y se ha rechazado. Inicia sesión con tu contraseña.',
-    passkey_uv_required: 'Tu dispositivo no ha comprobado que eres tú (PIN, huella o cara). Vuelve a intentarlo.',
+    passkey_counter_regressed:
+      'Esta llave de acceso parece copiada y se ha rechazado. Inicia sesión con tu contraseña.',
+    passkey_uv_required:
+      'Tu dispositivo no ha comprobado que eres tú (PIN, huella o cara). Vuelve a intentarlo.',
     passkey_challenge_mismatch: 'Ha tardado demasiado. Vuelve a intentarlo.',
     passkey_invalid: 'No se ha podido comprobar la llave de acceso. Vuelve a intentarlo.',
   },
