@@ -79,5 +79,30 @@ export default async function bundle(): Promise<BenchRow[]> {
       note: `${total} bytes; never in the host page's first view`,
     });
   }
+  // What the frames load only when used: the QR encoder (enrolling an authenticator app) and
+  // @simplewebauthn/browser (using or creating a passkey), found by source in Vite's manifest.
+  const manifest = JSON.parse(readFileSync(`${frameDir}/.vite/manifest.json`, 'utf8')) as Record<
+    string,
+    { file: string }
+  >;
+  for (const [what, source] of [
+    [
+      'QR encoder (uqr), loaded when an authenticator app is set up',
+      'src/components/two-factor-prompt/logic/qr.ts',
+    ],
+    [
+      '@simplewebauthn/browser, loaded when a passkey is used',
+      'node_modules/@simplewebauthn/browser/esm/index.js',
+    ],
+  ] as const) {
+    const file = manifest[source]?.file;
+    if (file)
+      rows.push({
+        metric: `frame lazy chunk: ${what}`,
+        value: gz(`${frameDir}/${file}`) / KB,
+        unit: 'KB',
+        note: file,
+      });
+  }
   return rows;
 }

@@ -66,8 +66,11 @@ describe('<cita-admin-console>', function () {
     el = await mount();
     expect(el.matches(':state(signed-in)')).to.equal(true);
 
-    // Sign out by keyboard.
+    // Sign out by keyboard (after the two-step sign-in button).
     $(el, '[part~="heading"]')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(text(active(el))).to.equal('Two-step sign-in');
+    expect(active(el)?.getAttribute('aria-expanded')).to.equal('false');
     await sendKeys({ press: 'Tab' });
     expect(text(active(el))).to.equal('Sign out');
     await sendKeys({ press: 'Enter' });

@@ -10,11 +10,11 @@ import {
   Email,
   Instant,
   LocalDate,
-  PROBLEM_CODES,
   PROBLEM_TYPE_BASE,
   Slug,
   type ProblemCode,
 } from '../../src/api/contract.js';
+import { ALL_PROBLEM_CODES } from '../../src/api/account-contract.js';
 import { VERSION } from '../../src/core/version.js';
 import { PROBLEMS } from './problem.js';
 import { ROUTE_LIST, SCHEMAS, allowedMethods, type ApiDoc, type SchemaName } from './route-table.js';
@@ -176,7 +176,7 @@ export function buildOpenApi(): Record<string, unknown> {
       license: { name: 'MIT', identifier: 'MIT' },
       description: [
         'The contract between the Cita widget and a backend (v1). Errors are RFC 9457 problem details',
-        `whose \`type\` is \`${PROBLEM_TYPE_BASE}<code>\`, one of: ${PROBLEM_CODES.map((c) => `\`${c}\``).join(', ')}.`,
+        `whose \`type\` is \`${PROBLEM_TYPE_BASE}<code>\`, one of: ${ALL_PROBLEM_CODES.map((c) => `\`${c}\``).join(', ')}.`,
         'Cross-origin use is limited to the origins each business allows (CORS, exact match).',
         `A method a path does not list is answered 405 \`method_not_allowed\` with an \`Allow\` header`,
         `(${documented

@@ -7,7 +7,13 @@
  * checked first, answers parsed with the contract, typed errors, a deadline, GETs retried.
  */
 import * as z from 'zod/mini';
-import { AdminMe, AdminSetupRequest, AdminSignInRequest, adminRoutes } from '../api/account-contract.js';
+import {
+  ALL_PROBLEM_CODES,
+  AdminMe,
+  AdminSetupRequest,
+  AdminSignInRequest,
+  adminRoutes,
+} from '../api/account-contract.js';
 import { BookingClient, validate, type RequestOptions } from '../api/booking-client.js';
 import {
   ADMIN_API_BASE,
@@ -20,6 +26,7 @@ import { TwoFactorClient, type TwoFactorCall } from '../frame/two-factor-client.
 const TWO_FACTOR = twoFactorRoutes(ADMIN_API_BASE);
 
 export class AdminClient extends BookingClient {
+  protected override readonly problemCodes = ALL_PROBLEM_CODES;
   /** Two-factor for the signed-in (or half signed-in) staff member; the cookie carries the session. */
   readonly twoFactor: TwoFactorClient;
 

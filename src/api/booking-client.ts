@@ -35,6 +35,7 @@ import {
   CreatedBooking,
   IDEMPOTENCY_HEADER,
   IdempotencyKey,
+  PROBLEM_CODES,
   Problem,
   ServiceList,
   Slug,
@@ -138,6 +139,8 @@ export class BookingClient {
   readonly retries: number;
   readonly #retry: Required<RetryOptions>;
   readonly #fetch: typeof globalThis.fetch;
+  /** The problem codes this client recognises (the account clients know the account APIs' too). */
+  protected readonly problemCodes: readonly string[] = PROBLEM_CODES;
 
   constructor(options: CitaClientOptions) {
     this.endpoint = checkEndpoint(options.endpoint);
@@ -317,7 +320,7 @@ export class BookingClient {
     }
 
     const contentType = response.headers.get('Content-Type') ?? '';
-    if (!response.ok) throw toProblemError(request, response, contentType, text);
+    if (!response.ok) throw toProblemError(request, response, contentType, text, this.problemCodes);
     if (call.empty) return undefined as T;
 
     if (!JSON_TYPE.test(contentType)) {
@@ -440,6 +443,7 @@ function toProblemError(
   response: Response,
   contentType: string,
   text: string,
+  known: readonly string[],
 ): ProblemError {
   const headerRetryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   let body: unknown;
@@ -465,7 +469,7 @@ function toProblemError(
   return new ProblemError(request, {
     ...p,
     status: response.status,
-    code: problemCode(p),
+    code: problemCode(p, known),
     errors: p.errors ?? [],
     retryAfter: headerRetryAfter ?? p.retryAfter,
     synthetic: false,

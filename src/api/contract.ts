@@ -7,6 +7,7 @@
  * Written against `zod/mini` so the browser bundle stays small; the server uses the same file.
  */
 import * as z from 'zod/mini';
+import type { AccountProblemCode } from './account-contract.js';
 import { codePointLength, normalizeText } from '../core/text.js';
 
 /** Development-only code is compiled out of the script-tag bundle (src/core/dev.ts). */
@@ -494,7 +495,11 @@ export const BookingIdParam = z.object({ slug: Slug, id: BookingId });
  * Errors: RFC 9457 problem details
  * --------------------------------------------------------------------------------------------- */
 
-/** Stable problem codes; the `type` URI of a problem ends with one of these. */
+/**
+ * The booking API's stable problem codes (what a widget on the host page can meet); the `type` URI
+ * of a problem ends with one of these. The account, console and two-factor APIs have theirs in
+ * account-contract.ts (`ACCOUNT_PROBLEM_CODES`), kept out of the host page's bundle.
+ */
 export const PROBLEM_CODES = [
   'validation_failed',
   'unsupported_media_type',
@@ -521,56 +526,9 @@ export const PROBLEM_CODES = [
   'rate_limited',
   'method_not_allowed',
   'internal_error',
-  // accounts (src/api/account-contract.ts)
-  'invalid_credentials',
-  'unauthorized',
-  'forbidden',
-  'code_invalid',
-  'token_invalid',
-  'password_rejected',
-  'frame_origin_not_allowed',
-  'keys_unavailable',
-  // data lifecycle (issue 11, src/api/console-contract.ts)
-  'retention_not_configured',
-  'history_export_missing',
-  'recent_sign_in_required',
-  // invoices (src/api/invoice-contract.ts)
-  'invoicing_disabled',
-  'invalid_tax_id',
-  'invalid_amount',
-  'simplified_limit_exceeded',
-  'already_invoiced',
-  'invoice_not_correctable',
-  'refund_exceeds_invoice',
-  'invoice_not_cancellable',
-  'already_replaced',
-  'download_link_invalid',
-  'unprintable_text',
-  // two-factor and passkeys (src/api/two-factor-contract.ts)
-  'second_factor_required',
-  'enrolment_required',
-  'two_factor_disabled',
-  'otp_malformed',
-  'otp_invalid',
-  'otp_expired',
-  'otp_replayed',
-  'recovery_code_invalid',
-  'enrolment_expired',
-  'enrolment_used',
-  'factor_exists',
-  'factor_removed',
-  'factor_required',
-  'passkey_invalid',
-  'passkey_unknown',
-  'passkey_exists',
-  'passkey_challenge_mismatch',
-  'passkey_origin_mismatch',
-  'passkey_rp_mismatch',
-  'passkey_user_mismatch',
-  'passkey_counter_regressed',
-  'passkey_uv_required',
 ] as const;
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
+/** Every stable problem code: the booking API's and the account APIs'. */
+export type ProblemCode = (typeof PROBLEM_CODES)[number] | AccountProblemCode;
 
 export const PROBLEM_TYPE_BASE = 'https://cita.dev/problems/';
 export const problemType = (code: ProblemCode): string => PROBLEM_TYPE_BASE + code;
@@ -602,11 +560,17 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-/** The stable code of a problem, or undefined when its `type` is not one of ours. */
-export function problemCode(problem: Pick<Problem, 'type'>): ProblemCode | undefined {
+/**
+ * The stable code of a problem, or undefined when its `type` is not one of `known` (by default the
+ * booking API's codes; the account clients pass every code).
+ */
+export function problemCode(
+  problem: Pick<Problem, 'type'>,
+  known: readonly string[] = PROBLEM_CODES,
+): ProblemCode | undefined {
   if (!problem.type.startsWith(PROBLEM_TYPE_BASE)) return undefined;
   const code = problem.type.slice(PROBLEM_TYPE_BASE.length);
-  return (PROBLEM_CODES as readonly string[]).includes(code) ? (code as ProblemCode) : undefined;
+  return known.includes(code) ? (code as ProblemCode) : undefined;
 }
 
 /* ------------------------------------------------------------------------------------------------

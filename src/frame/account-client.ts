@@ -22,6 +22,7 @@
  */
 import * as z from 'zod/mini';
 import {
+  ALL_PROBLEM_CODES,
   AccountBookings,
   AccountCancelRequest,
   ChangePasswordRequest,
@@ -86,6 +87,7 @@ export interface SessionInfo {
 const STORAGE_PREFIX = 'cita.session.';
 
 export class AccountClient extends BookingClient {
+  protected override readonly problemCodes = ALL_PROBLEM_CODES;
   readonly #storage: SessionStore | null;
   readonly #onSessionEnded?: () => void;
   #session?: Session;

@@ -4,11 +4,10 @@
  */
 import { CitaAccount } from '../components/account/account.js';
 import { CitaInvoiceViewer } from '../components/invoice-viewer/invoice-viewer.js';
-import { CitaTwoFactorPrompt } from '../components/two-factor-prompt/two-factor-prompt.js';
 import { defineOnce } from '../core/define.js';
 
+// <cita-two-factor-prompt> (the second step, enrolment, factor management) is registered by the
+// account when it first needs it: its chunk is not part of the sign-in view.
 defineOnce('cita-account', CitaAccount);
 // Its "Invoices" section (issue 10).
 defineOnce('cita-invoice-viewer', CitaInvoiceViewer);
-// The account's second step, enrolment and factor management.
-defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt);

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
-import { accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
+import { ALL_PROBLEM_CODES, accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/api/console-contract.js';
-import { PROBLEM_CODES, routes } from '../../src/api/contract.js';
+import { routes } from '../../src/api/contract.js';
 import { manageRoutes } from '../../src/api/manage-contract.js';
 import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
 import { ADMIN_API_BASE, accountBase, twoFactorRoutes } from '../../src/api/two-factor-contract.js';
@@ -72,7 +72,7 @@ describe('OpenAPI document', () => {
     const text = JSON.stringify(doc.paths);
     // The frame pages (HTML, not in the document) answer this one.
     const pending = new Set(['frame_origin_not_allowed']);
-    const missing = PROBLEM_CODES.filter(
+    const missing = ALL_PROBLEM_CODES.filter(
       (c) => !text.includes(`\`${c}\``) && c !== 'method_not_allowed' && !pending.has(c),
     );
     expect(missing).toEqual([]);

@@ -13,6 +13,7 @@ import { Email, type Booking, type BusinessConfig, type TwoFactorMode } from '..
 import { getPasskey, passkeyErrorName } from '../../frame/passkeys.js';
 import { isCitaError } from '../../api/errors.js';
 import { CitaElement } from '../../core/cita-element.js';
+import { defineOnce } from '../../core/define.js';
 import { getConfig } from '../../core/config.js';
 import { emit } from '../../core/events.js';
 import { formatDateTime, localTimeZone } from '../../core/intl.js';
@@ -33,6 +34,22 @@ import {
   rejectedRules,
   type PasswordPolicyView,
 } from './logic/password.js';
+
+/**
+ * Registers `<cita-two-factor-prompt>` the first time the account shows one (a second step, an
+ * enrolment, the two-step section): its chunk stays out of the sign-in view. Until it arrives
+ * the tag is an empty element; its properties are kept and applied on upgrade.
+ */
+let prompt: Promise<void> | undefined;
+function definePrompt(): void {
+  prompt ??= import('../two-factor-prompt/two-factor-prompt.js').then(
+    ({ CitaTwoFactorPrompt }) => defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt),
+    (err: unknown) => {
+      prompt = undefined;
+      console.error('[cita] could not load the two-factor prompt', err);
+    },
+  );
+}
 
 /** A session that is not full yet: the view that passes its stage. */
 type PendingStage = 'second-factor' | 'enrol';
@@ -1062,6 +1079,7 @@ export class CitaAccount extends CitaElement {
 
   /** A sign-in one stage short: the prompt passes it; signing out abandons it. */
   #renderStage(t: AccountStrings) {
+    definePrompt();
     return html`${this.#renderMessage(t)}
       <cita-two-factor-prompt
         .api=${this.client?.twoFactor}
@@ -1077,6 +1095,7 @@ export class CitaAccount extends CitaElement {
 
   /** Two-step sign-in: the factors, managed by the prompt. */
   #renderTwoFactor() {
+    definePrompt();
     return html`<cita-two-factor-prompt
       mode="manage"
       .api=${this.client?.twoFactor}
