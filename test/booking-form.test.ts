@@ -412,7 +412,8 @@ describe('<cita-booking-form> against the real server', () => {
     await headingFocused(el, 'Review your booking');
     expect(announced(el)).to.equal('Step 4 of 5: Review');
     expect(text($(el, '[part~="summary"]'))).to.contain(DETAILS.name);
-    await tabTo(el, (f) => text(f) === 'Confirm booking', 'Confirm booking', 3);
+    // Past the business's contact links (phone, email) and Back.
+    await tabTo(el, (f) => text(f) === 'Confirm booking', 'Confirm booking', 6);
     const confirmed = oneEvent(el, 'cita-booking-confirmed');
     await sendKeys({ press: 'Enter' });
     const { detail } = (await confirmed) as CustomEvent<CitaBookingConfirmedDetail>;
