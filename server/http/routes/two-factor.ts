@@ -54,7 +54,7 @@ import {
   renamePasskey,
 } from '../../domain/two-factor/passkeys.js';
 import { readJsonBody } from '../body.js';
-import type { AppContext, Env } from '../env.js';
+import { requireKeyring, type AppContext, type Env } from '../env.js';
 import { ownOrigin, requestMeta } from '../middleware/account-gate.js';
 import { parseWith } from '../problem.js';
 
@@ -125,6 +125,7 @@ export function twoFactorHandlers(ctx: AppContext, t: TwoFactorTransport): Recor
 
     totpEnrol: async (c) => {
       const who = await t.caller(c, ENROL);
+      requireKeyring(ctx); // the secret is sealed: no keys (PostgreSQL without CITA_KEYS), no app
       return c.json(await startTotpEnrolment(deps, who.business, who, requestMeta(c)), 201);
     },
 

@@ -123,6 +123,7 @@ export class CitaTwoFactorPrompt extends CitaElement {
   private readonly strings = new TwoFactorStringsController(this, () => this.i18n.locale);
   #focusNext?: string;
   #abort?: AbortController;
+  #loadedFor?: TwoFactorApi;
   /** What set the factor that the codes view follows (for the enrolled event). */
   #enrolled?: 'totp' | 'passkey';
 
@@ -130,7 +131,7 @@ export class CitaTwoFactorPrompt extends CitaElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.api && this.view === 'loading') void this.reload(this.focusHeading);
+    this.#loadOnce();
   }
 
   override disconnectedCallback(): void {
@@ -138,8 +139,18 @@ export class CitaTwoFactorPrompt extends CitaElement {
     this.#abort?.abort();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('api') && this.api && this.isConnected) void this.reload(this.focusHeading);
+  protected override willUpdate(): void {
+    this.#loadOnce();
+  }
+
+  /**
+   * Load the status once per API given: when connected with one, or when one arrives (set before
+   * the element was defined, Lit hands it over at the first update, which may come late).
+   */
+  #loadOnce(): void {
+    if (!this.api || !this.isConnected || this.api === this.#loadedFor) return;
+    this.#loadedFor = this.api;
+    void this.reload(this.focusHeading);
   }
 
   protected override shouldUpdate(changed: PropertyValues): boolean {
