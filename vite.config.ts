@@ -124,10 +124,10 @@ export default defineConfig(
                 preserveModules: true,
                 preserveModulesRoot: 'src',
                 entryFileNames: '[name].js',
-                // Whitespace and comments out, names kept (stack traces stay readable; the
-                // declarations in dist-types/ carry the documentation). Consumers' bundlers
-                // minify for real.
-                minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+                // Whitespace and comments out, local names shortened; exported names, classes and
+                // methods keep theirs, so stack traces stay readable (the declarations in
+                // dist-types/ carry the documentation). Consumers' bundlers minify for real.
+                minify: { compress: false, mangle: true, codegen: { removeWhitespace: true } },
                 comments: false,
               },
             },

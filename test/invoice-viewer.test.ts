@@ -7,7 +7,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../src/frame/define-account.js';
+import '../src/frame/define-invoices.js';
 import type { CitaInvoiceViewer } from '../src/components/invoice-viewer/invoice-viewer.js';
 import type { Availability, BusinessConfig, CreatedBooking } from '../src/api/contract.js';
 import { AccountClient } from '../src/frame/account-client.js';

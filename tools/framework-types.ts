@@ -26,7 +26,7 @@ interface Manifest {
       customElement?: boolean;
       tagName?: string;
       events?: ManifestEvent[];
-      members?: { name?: string; privacy?: string }[];
+      members?: { name?: string; privacy?: string; description?: string }[];
     }[];
     exports?: { name?: string }[];
   }[];
@@ -64,6 +64,18 @@ writeFileSync(MANIFEST_ALL, `${JSON.stringify(manifest)}\n`);
 const indexSource = readFileSync('src/index.ts', 'utf8');
 const exported = (name: string | undefined) =>
   name !== undefined && new RegExp(`\\b${name}\\b`).test(indexSource);
+/** Members every form-associated custom element has (the platform's, undocumented here). */
+const PLATFORM = new Set([
+  'formAssociated',
+  'formResetCallback',
+  'formStateRestoreCallback',
+  'formDisabledCallback',
+  'labels',
+  'willValidate',
+  'focus',
+  'click',
+  'shadowRootOptions',
+]);
 const published = structuredClone(manifest);
 published.modules = published.modules
   .map((mod) => ({
@@ -72,7 +84,12 @@ published.modules = published.modules
       .filter((d) => exported(d.name))
       .map((d) => ({
         ...d,
-        members: d.members?.filter((m) => m.privacy !== 'private' && !m.name?.startsWith('#')),
+        members: d.members?.filter(
+          (m) =>
+            m.privacy !== 'private' &&
+            !m.name?.startsWith('#') &&
+            !(PLATFORM.has(m.name ?? '') && !m.description),
+        ),
       })),
   }))
   .filter((mod) => mod.declarations.length);

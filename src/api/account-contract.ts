@@ -7,6 +7,7 @@
  * this file. Nothing here is secret; the secrets (session tokens, codes, reset tokens) only ever
  * travel between the frame (or the /admin page) and its own origin.
  */
+import { ACCOUNT_PROBLEM_CODES } from './problem-codes.js';
 import * as z from 'zod/mini';
 import { Booking, Email, Instant, Locale, PROBLEM_CODES, Slug, oneOf, text } from './contract.js';
 
@@ -177,57 +178,7 @@ export const ADMIN_COOKIE = '__Host-cita_admin';
  * Problem codes of the account, console and two-factor APIs (the booking API's are in contract.ts)
  * --------------------------------------------------------------------------------------------- */
 
-export const ACCOUNT_PROBLEM_CODES = [
-  // accounts
-  'invalid_credentials',
-  'unauthorized',
-  'forbidden',
-  'code_invalid',
-  'token_invalid',
-  'password_rejected',
-  'frame_origin_not_allowed',
-  'keys_unavailable',
-  // two-factor and passkeys (src/api/two-factor-contract.ts)
-  'second_factor_required',
-  'enrolment_required',
-  'two_factor_disabled',
-  'otp_malformed',
-  'otp_invalid',
-  'otp_expired',
-  'otp_replayed',
-  'recovery_code_invalid',
-  'enrolment_expired',
-  'enrolment_used',
-  'factor_exists',
-  'factor_removed',
-  'factor_required',
-  'passkey_invalid',
-  'passkey_unknown',
-  'passkey_exists',
-  'passkey_challenge_mismatch',
-  'passkey_origin_mismatch',
-  'passkey_rp_mismatch',
-  'passkey_user_mismatch',
-  'passkey_counter_regressed',
-  'passkey_uv_required',
-  // data lifecycle (issue 11, src/api/console-contract.ts)
-  'retention_not_configured',
-  'history_export_missing',
-  'recent_sign_in_required',
-  // invoices (src/api/invoice-contract.ts)
-  'invoicing_disabled',
-  'invalid_tax_id',
-  'invalid_amount',
-  'simplified_limit_exceeded',
-  'already_invoiced',
-  'invoice_not_correctable',
-  'refund_exceeds_invoice',
-  'invoice_not_cancellable',
-  'already_replaced',
-  'download_link_invalid',
-  'unprintable_text',
-] as const;
-export type AccountProblemCode = (typeof ACCOUNT_PROBLEM_CODES)[number];
+export { ACCOUNT_PROBLEM_CODES, type AccountProblemCode } from './problem-codes.js';
 
 /** Every code a client of the account APIs can meet (theirs and the booking API's). */
 export const ALL_PROBLEM_CODES: readonly string[] = [...PROBLEM_CODES, ...ACCOUNT_PROBLEM_CODES];

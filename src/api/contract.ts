@@ -7,7 +7,7 @@
  * Written against `zod/mini` so the browser bundle stays small; the server uses the same file.
  */
 import * as z from 'zod/mini';
-import type { AccountProblemCode } from './account-contract.js';
+import type { AccountProblemCode } from './problem-codes.js';
 import { codePointLength, normalizeText } from '../core/text.js';
 
 /** Development-only code is compiled out of the script-tag bundle (src/core/dev.ts). */
@@ -498,7 +498,7 @@ export const BookingIdParam = z.object({ slug: Slug, id: BookingId });
 /**
  * The booking API's stable problem codes (what a widget on the host page can meet); the `type` URI
  * of a problem ends with one of these. The account, console and two-factor APIs have theirs in
- * account-contract.ts (`ACCOUNT_PROBLEM_CODES`), kept out of the host page's bundle.
+ * problem-codes.ts (`ACCOUNT_PROBLEM_CODES`), kept out of the host page's bundle.
  */
 export const PROBLEM_CODES = [
   'validation_failed',

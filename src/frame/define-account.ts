@@ -3,11 +3,9 @@
  * the same tag is the thin shell (src/define/account.ts), which frames this page.
  */
 import { CitaAccount } from '../components/account/account.js';
-import { CitaInvoiceViewer } from '../components/invoice-viewer/invoice-viewer.js';
 import { defineOnce } from '../core/define.js';
 
-// <cita-two-factor-prompt> (the second step, enrolment, factor management) is registered by the
-// account when it first needs it: its chunk is not part of the sign-in view.
+// <cita-two-factor-prompt> (the second step, enrolment, factor management) and
+// <cita-invoice-viewer> (its "Invoices" section) are registered by the account when it first
+// shows one: their chunks are not part of the sign-in view.
 defineOnce('cita-account', CitaAccount);
-// Its "Invoices" section (issue 10).
-defineOnce('cita-invoice-viewer', CitaInvoiceViewer);

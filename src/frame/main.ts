@@ -38,7 +38,7 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
   // The invoice viewer on its own (issue 10); it shows the account's sign-in when needed.
   invoices: {
     tag: 'cita-invoice-viewer',
-    load: () => import('./define-account.js'),
+    load: () => import('./define-invoices.js'),
     events: ['cita-signed-in', 'cita-invoice-opened', 'cita-invoice-downloaded', 'cita-full-invoice-issued'],
   },
   'two-factor': {

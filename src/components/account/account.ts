@@ -41,6 +41,17 @@ import {
  * the tag is an empty element; its properties are kept and applied on upgrade.
  */
 let prompt: Promise<void> | undefined;
+let viewer: Promise<void> | undefined;
+/** Registers `<cita-invoice-viewer>` when the invoices section first shows (same reason). */
+function defineInvoiceViewer(): void {
+  viewer ??= import('../invoice-viewer/invoice-viewer.js').then(
+    ({ CitaInvoiceViewer }) => defineOnce('cita-invoice-viewer', CitaInvoiceViewer),
+    (err: unknown) => {
+      viewer = undefined;
+      console.error('[cita] could not load the invoice viewer', err);
+    },
+  );
+}
 function definePrompt(): void {
   prompt ??= import('../two-factor-prompt/two-factor-prompt.js').then(
     ({ CitaTwoFactorPrompt }) => defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt),
@@ -292,7 +303,10 @@ export class CitaAccount extends CitaElement {
       {
         id: 'invoices',
         heading: () => INVOICE_STRINGS[this.i18n.locale.toLowerCase().startsWith('es') ? 'es' : 'en'].heading,
-        render: () => html`<cita-invoice-viewer .client=${this.client}></cita-invoice-viewer>`,
+        render: () => {
+          defineInvoiceViewer();
+          return html`<cita-invoice-viewer .client=${this.client}></cita-invoice-viewer>`;
+        },
       },
       ...(this.twoFactorMode === 'off'
         ? []
