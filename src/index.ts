@@ -29,6 +29,8 @@ export type {
   CitaBookingCancelledDetail,
   CitaBookingConfirmedDetail,
   CitaBookingHeldDetail,
+  CitaBookingRescheduledDetail,
+  CitaBookAgainDetail,
   CitaBookingSubmitDetail,
   CitaErrorDetail,
   CitaEventMap,
