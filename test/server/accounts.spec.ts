@@ -272,10 +272,12 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
       }
       const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
       const [k, u] = [median(known), median(unknown)];
-      // Without the dummy verification the unknown path skips argon2 and is tens of times faster;
-      // with it both do one verification. A factor of 2 either way absorbs a loaded machine.
-      expect(u / k).toBeGreaterThan(0.5);
-      expect(u / k).toBeLessThan(2);
+      // Without the dummy verification the unknown path skips argon2 and is tens of times faster
+      // (a ratio near 0.05); with it both do one verification. A known account also opens a
+      // session and appends to the audit chain, so a loaded machine widens the gap: a factor of 3
+      // either way still tells the two apart.
+      expect(u / k).toBeGreaterThan(0.33);
+      expect(u / k).toBeLessThan(3);
     });
 
     it('rehashes a password stored with older parameters at the next sign-in', async () => {
