@@ -17,7 +17,9 @@ import type { Availability, BusinessConfig, Consent, CreatedBooking } from '../s
 import type { CitaBookingConfirmedDetail, CitaSlotSelectedDetail } from '../src/core/events.js';
 
 const API = 'http://127.0.0.1:5199';
-const SLUG = 'wtr-salon';
+// Its own business (a copy of wtr-salon): the other test files book wtr-salon's slots while this
+// one runs, and these tests assert which staff members are still free at a time.
+const SLUG = 'wtr-form';
 const MADRID = 'Europe/Madrid';
 const NEW_YORK = 'America/New_York';
 const WAIT = { timeout: 5000 };
