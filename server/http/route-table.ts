@@ -176,6 +176,12 @@ export const SCHEMAS = {
   CodeChallengeRequest,
   PasskeyChallengeRequest,
   ChallengePassed,
+
+  /* console: bookings */
+
+  /* console: customers, staff, settings */
+
+  /* HIPAA, notifications, the customer's data */
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -1155,6 +1161,12 @@ export const ROUTES = {
     },
   },
   ...twoFactorSpecs('admin', 'admin'),
+
+  /* ---- console: bookings (src/api/console-bookings-contract.ts) ---- */
+
+  /* ---- console: customers, staff, settings (src/api/console-people-contract.ts) ---- */
+
+  /* ---- HIPAA, notifications, the customer's data (issue 11) ---- */
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;

@@ -85,6 +85,46 @@ export class AdminClient extends BookingClient {
     );
   }
 
+  /**
+   * GET a console data route (`/admin/api/...`), its answer parsed with `schema`. The console's
+   * sections (src/components/admin-console/sections/) keep their own calls beside them.
+   */
+  get<T>(
+    path: string,
+    schema: z.ZodMiniType<T>,
+    search?: URLSearchParams,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    return this.call(
+      { method: 'GET', path, ...(search ? { search } : {}), schema, retry: true, credentials: 'same-origin' },
+      options,
+    );
+  }
+
+  /**
+   * POST a JSON body (checked by the section against the contract first) to a console data route;
+   * `schema` absent: the answer has no body.
+   */
+  post<T = void>(
+    path: string,
+    body: unknown,
+    schema?: z.ZodMiniType<T>,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    return this.call(
+      {
+        method: 'POST',
+        path,
+        body,
+        schema: schema ?? (z.unknown() as z.ZodMiniType<T>),
+        ...(schema ? {} : { empty: true }),
+        retry: false,
+        credentials: 'same-origin',
+      },
+      options,
+    );
+  }
+
   /** GET me: the signed-in staff member, or a 401 `unauthorized` problem. */
   me(options: RequestOptions = {}): Promise<AdminMe> {
     return this.call(

@@ -5,9 +5,6 @@
  * our own `Origin` (403 `forbidden` otherwise) with a JSON body. Owners only (403 `forbidden` for
  * other staff). Everything a request changes or exports is in the audit log.
  */
-import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { ADMIN_COOKIE, SessionToken } from '../../../src/api/account-contract.js';
 import {
   AuditQuery,
   ConsoleErasureRequest,
@@ -29,31 +26,18 @@ import {
   listHistoryRuns,
 } from '../../domain/history.js';
 import { ProblemError } from '../../domain/problems.js';
-import { resumeSession } from '../../domain/sessions.js';
 import { readJsonBody } from '../body.js';
-import type { AppContext, Env } from '../env.js';
-import { requestMeta, sameOrigin } from '../middleware/account-gate.js';
+import type { AppContext } from '../env.js';
+import { requestMeta } from '../middleware/account-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
+import { consoleGate } from './console-gate.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
 export function consoleApi(ctx: AppContext) {
-  /** The signed-in owner and their business; 401 / 403 otherwise. */
-  const owner = async (c: Context<Env>) => {
-    if (c.req.method !== 'GET' && !sameOrigin(ctx.config, c, { requireOrigin: true }))
-      throw new ProblemError('forbidden', { detail: 'The console answers its own origin only' });
-    const parsed = SessionToken.safeParse(getCookie(c, ADMIN_COOKIE));
-    const found = parsed.success
-      ? await resumeSession(ctx.db, parsed.data, ctx.now(), c.req.method !== 'GET')
-      : undefined;
-    const business = found ? ctx.config.businesses.get(found.account.business) : undefined;
-    if (!found || found.account.kind !== 'staff' || !business) throw new ProblemError('unauthorized');
-    if (found.account.role !== 'owner')
-      throw new ProblemError('forbidden', { detail: 'Only owners may do this' });
-    return { business, account: found.account };
-  };
+  const { owner } = consoleGate(ctx);
 
   return subApp(ctx, 'console-api', {
     consoleHistory: async (c) => {

@@ -13,6 +13,7 @@ import { styles } from '../account/account.styles.js';
 import { errorCode, retryAfterSeconds } from '../account/logic/errors.js';
 import { passwordLength, rejectedRules, DEFAULT_POLICY } from '../account/logic/password.js';
 import { getPasskey } from '../../frame/passkeys.js';
+import { CONSOLE_SECTIONS, type ConsoleSectionId } from './console-section.js';
 
 type Words = (t: AccountStrings) => string;
 type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'enrol';
@@ -32,7 +33,11 @@ type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'en
  * one without sets one up first. "Sign in with a passkey" needs no password. The header's
  * "Two-step sign-in" button opens the management view (apps, passkeys, recovery codes).
  *
- * @slot - The console's content, shown to a signed-in staff member.
+ * The console's sections (bookings, customers, staff, settings, the audit log, clean history)
+ * follow the address's fragment (`/admin#audit`) and load when first shown; staff who are not
+ * owners see bookings only.
+ *
+ * @slot - Extra content shown under the console's sections to a signed-in staff member.
  *
  * @csspart base - The wrapper.
  * @csspart heading - The heading of the current view.
@@ -45,6 +50,8 @@ type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'en
  * @csspart status - The polite live region.
  * @csspart header - The console's header: who is signed in, sign out.
  * @csspart policy - The password policy explanation (setup).
+ * @csspart nav - The console's section navigation.
+ * @csspart nav-link - A section's link (`aria-current="page"` on the one shown).
  *
  * @cssproperty --cita-color-accent - Accent colour.
  * @cssproperty --cita-color-danger - Errors.
@@ -76,6 +83,28 @@ export class CitaAdminConsole extends CitaElement {
       form {
         max-inline-size: 28rem;
       }
+      [part~='nav'] ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.5rem;
+        margin: 0;
+        padding: var(--_gap) 0;
+        list-style: none;
+      }
+      [part~='nav-link'] {
+        display: inline-block;
+        padding: 0.4rem 0.75rem;
+        border-radius: var(--cita-radius, 0.5rem);
+        color: inherit;
+        text-decoration: none;
+      }
+      [part~='nav-link']:hover {
+        text-decoration: underline;
+      }
+      [part~='nav-link'][aria-current='page'] {
+        background: var(--_accent);
+        color: var(--_on-accent);
+      }
     `,
   ];
 
@@ -96,6 +125,10 @@ export class CitaAdminConsole extends CitaElement {
   @state() private email = '';
   /** The factor-management view is open in the console. */
   @state() private managing = false;
+  /** The section shown (the address's fragment). */
+  @state() private section: ConsoleSectionId = 'bookings';
+  @state() private loadedSections = new Set<ConsoleSectionId>();
+  @state() private sectionError = false;
 
   private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
   private client?: AdminClient;
@@ -104,6 +137,7 @@ export class CitaAdminConsole extends CitaElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener('hashchange', this.#route);
     if (!this.business) this.business = new URLSearchParams(location.search).get('business') ?? '';
     const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
     if (token !== null) {
@@ -111,6 +145,11 @@ export class CitaAdminConsole extends CitaElement {
       this.#token = OneTimeToken.safeParse(token).success ? token : '';
     }
     if (!this.client) this.#start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('hashchange', this.#route);
   }
 
   protected override shouldUpdate(changed: PropertyValues): boolean {
@@ -173,6 +212,7 @@ export class CitaAdminConsole extends CitaElement {
     this.me = me;
     this.managing = false;
     this.#go('console');
+    this.#route();
     if (announce) emit(this, 'cita-signed-in', {});
   }
 
@@ -298,6 +338,92 @@ export class CitaAdminConsole extends CitaElement {
       this.#go('sign-in');
       emit(this, 'cita-signed-out', {});
     });
+  }
+
+  /* ---- sections ----------------------------------------------------------------------------- */
+
+  /** The sections this member may open (owners see all; other staff, bookings). */
+  #sections() {
+    const owner = this.me?.account.role === 'owner';
+    return CONSOLE_SECTIONS.filter((s) => owner || !s.owner);
+  }
+
+  /** Follows the address's fragment (`#bookings`, `#audit`...), loading that section's chunk. */
+  #route = (): void => {
+    const sections = this.#sections();
+    const wanted = location.hash.replace(/^#/, '');
+    const section = sections.find((s) => s.id === wanted) ?? sections[0]!;
+    if (section.id === this.section && this.loadedSections.has(section.id)) return;
+    this.section = section.id;
+    this.sectionError = false;
+    void section.load().then(
+      () => {
+        this.loadedSections = new Set([...this.loadedSections, section.id]);
+      },
+      () => {
+        this.sectionError = true;
+      },
+    );
+  };
+
+  #renderNav(t: AccountStrings) {
+    return html`<nav part="nav" aria-label=${t.consoleNav}>
+      <ul>
+        ${this.#sections().map(
+          (s) =>
+            html`<li>
+              <a part="nav-link" href=${`#${s.id}`} aria-current=${s.id === this.section ? 'page' : 'false'}
+                >${t.consoleSections[s.id]}</a
+              >
+            </li>`,
+        )}
+      </ul>
+    </nav>`;
+  }
+
+  #renderSection(t: AccountStrings) {
+    if (this.sectionError) return html`<p part="alert" role="alert">${t.networkError}</p>`;
+    if (!this.loadedSections.has(this.section))
+      return html`<p part="status" role="status">${t.consoleSectionLoading}</p>`;
+    const props = { client: this.client!, me: this.me!, theme: this.theme };
+    switch (this.section) {
+      case 'bookings':
+        return html`<cita-console-bookings
+          .client=${props.client}
+          .me=${props.me}
+          theme=${props.theme}
+        ></cita-console-bookings>`;
+      case 'customers':
+        return html`<cita-console-customers
+          .client=${props.client}
+          .me=${props.me}
+          theme=${props.theme}
+        ></cita-console-customers>`;
+      case 'staff':
+        return html`<cita-console-staff
+          .client=${props.client}
+          .me=${props.me}
+          theme=${props.theme}
+        ></cita-console-staff>`;
+      case 'settings':
+        return html`<cita-console-settings
+          .client=${props.client}
+          .me=${props.me}
+          theme=${props.theme}
+        ></cita-console-settings>`;
+      case 'audit':
+        return html`<cita-console-audit
+          .client=${props.client}
+          .me=${props.me}
+          theme=${props.theme}
+        ></cita-console-audit>`;
+      case 'history':
+        return html`<cita-console-history
+          .client=${props.client}
+          .me=${props.me}
+          theme=${props.theme}
+        ></cita-console-history>`;
+    }
   }
 
   /* ---- rendering ---------------------------------------------------------------------------- */
@@ -485,9 +611,9 @@ export class CitaAdminConsole extends CitaElement {
                 </section>`
               : nothing
           }
-          <main>
-            <slot><p class="muted">${t.consoleEmpty}</p></slot>
-          </main>`;
+          ${this.#renderNav(t)}
+          <main>${this.#renderSection(t)}</main>
+          <slot></slot>`;
       }
     }
   }

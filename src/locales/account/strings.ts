@@ -129,6 +129,10 @@ export interface AccountStrings {
   businessHint: string;
   consoleHeading: string;
   consoleEmpty: string;
+  /** The console's navigation (its aria-label) and its sections' names. */
+  consoleNav: string;
+  consoleSections: Record<'bookings' | 'customers' | 'staff' | 'settings' | 'audit' | 'history', string>;
+  consoleSectionLoading: string;
   roleOwner: string;
   roleStaff: string;
   sessionUntil: (when: string) => string;
