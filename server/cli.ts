@@ -88,7 +88,6 @@ Commands:
   start                  Start the API (and /cita.js) on one port
   init                   Write a configuration for your business (--name, --origin, ...; run
                          "cita-server init" to see them) and print the two lines to paste
-  check                  Validate the configuration file, print every problem, and exit
   maintenance            VACUUM (ANALYZE) the database and exit (PGlite: with the server stopped;
                          a running server does it every 6 hours)
   conformance <endpoint> --business <slug>
