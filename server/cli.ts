@@ -507,13 +507,13 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   housekeeping.unref();
   const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
   const exportDir = join(o.dataDir, 'exports');
+  const keySrc = keySource(o);
   const stopHistory = scheduleHistory(
-    { db, now: () => new Date(), exportDir },
+    { db, now: () => new Date(), exportDir, ...(keySrc ? { keyring: keySrc.keyring } : {}) },
     () => config.businesses.values(),
     (line) => log.info(line),
   );
 
-  const keySrc = keySource(o);
   const app = createApp({
     config,
     db,

@@ -280,6 +280,8 @@ export async function runLifecycle(argv: string[]): Promise<void> {
       if (!targets.length) fail('history clean: no business has retention.bookingsDays');
       const batch = v.batch === undefined ? undefined : Number(v.batch);
       if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) fail('--batch: a positive number');
+      const ring = loadKeyring({ env: process.env, ...(keyDir ? { dataDir: keyDir } : {}) });
+      const atRest = ring ? { keyring: ring.keyring } : {};
       const { db, close } = await open(o);
       try {
         await migrate(db);
@@ -290,6 +292,8 @@ export async function runLifecycle(argv: string[]): Promise<void> {
               now: () => new Date(),
               exportDir: resolve(v['export-dir'] ?? join(o.dataDir, 'exports')),
               progress: (line) => process.stdout.write(`${business.slug}: ${line}\n`),
+              // Opens the customers' sealed notes for the export.
+              ...atRest,
             },
             business,
             { clientAddress: 'cli', userAgent: 'cita-server history clean' },

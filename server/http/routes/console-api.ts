@@ -64,7 +64,12 @@ export function consoleApi(ctx: AppContext) {
         });
       try {
         const r = await cleanHistory(
-          { db: ctx.db, now: ctx.now, exportDir: ctx.exportDir },
+          {
+            db: ctx.db,
+            now: ctx.now,
+            exportDir: ctx.exportDir,
+            ...(ctx.keyring ? { keyring: ctx.keyring } : {}),
+          },
           business,
           { ...requestMeta(c) },
           before ? { before } : {},
@@ -108,7 +113,15 @@ export function consoleApi(ctx: AppContext) {
       if (!parsed.success)
         throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
       const email = parsed.data.email.toLowerCase();
-      const data = await customerData(ctx.db, business, email, ctx.now(), requestMeta(c), account.id);
+      const data = await customerData(
+        ctx.db,
+        business,
+        email,
+        ctx.now(),
+        requestMeta(c),
+        account.id,
+        ctx.keyring,
+      );
       c.header('Cache-Control', 'no-store');
       c.header('Content-Disposition', `attachment; filename="${business.slug}-customer-data.json"`);
       return c.json(data);
