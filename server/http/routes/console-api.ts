@@ -32,6 +32,7 @@ import { requestMeta } from '../middleware/account-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 import { consoleGate } from './console-gate.js';
+import { breakGlassHandlers } from './console-break-glass.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -40,6 +41,7 @@ export function consoleApi(ctx: AppContext) {
   const { owner } = consoleGate(ctx);
 
   return subApp(ctx, 'console-api', {
+    ...breakGlassHandlers(ctx, consoleGate(ctx)),
     consoleHistory: async (c) => {
       const { business } = await owner(c);
       const runs = await listHistoryRuns(ctx.db, business.slug);
