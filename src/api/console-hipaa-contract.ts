@@ -53,6 +53,8 @@ export type BreakGlassGrant = z.infer<typeof BreakGlassGrant>;
 export const BreakGlassList = z.object({
   /** Whether the business is in HIPAA mode (outside it, every staff member reads customer data). */
   hipaa: z.boolean(),
+  /** The business's time zone (IANA), to show times in. */
+  timeZone: z.string().check(z.maxLength(64)),
   grants: z.array(BreakGlassGrant),
   /** Staff members (not owners) who can be given a grant. */
   staff: z.array(z.object({ id: Id, email: z.string() })),

@@ -33,7 +33,7 @@ const withOwners = (events?: string[], more?: (raw: Raw) => void) =>
     more?.(raw);
   });
 
-describe.each(BACKENDS)('owner notifications (%s)', { timeout: 60_000 }, (backend) => {
+describe.each(BACKENDS)('owner notifications (%s)', { timeout: 120_000 }, (backend) => {
   let tdb: TestDb;
   beforeAll(async () => {
     tdb = await openTestDb(backend);

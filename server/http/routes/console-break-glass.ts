@@ -58,6 +58,7 @@ export function breakGlassHandlers(ctx: AppContext, { owner }: ConsoleGate) {
       const staff = await staffOf(ctx.db, business.slug);
       const body: BreakGlassList = {
         hipaa: business.security.hipaa,
+        timeZone: business.timeZone,
         grants: rows.map((g) => view(g, g.account_email, now)),
         staff: staff.filter((s) => s.role === 'staff').map((s) => ({ id: s.id, email: s.email })),
       };
