@@ -155,10 +155,14 @@ export class CitaConsoleBreakGlass extends ConsoleSection {
   @state() private announce = '';
   @state() private error: ((t: Strings) => string) | undefined;
   @state() private reasonError = false;
+  #requested = false;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.isOwner) void this.#load();
+  override willUpdate(): void {
+    // Loads once the console has handed over who is signed in (owners only).
+    if (this.isOwner && this.client && !this.#requested) {
+      this.#requested = true;
+      void this.#load();
+    }
   }
 
   async #load(): Promise<void> {
