@@ -110,23 +110,10 @@ export class CitaConsoleBreakGlass extends ConsoleSection {
   static override styles = [
     ...ConsoleSection.styles,
     css`
-      select,
-      textarea {
-        inline-size: 100%;
-        min-block-size: 2.75rem;
-        padding: 0.5rem 0.75rem;
-        border: 1px solid var(--_line);
-        border-radius: var(--_radius);
-        background: transparent;
-        color: inherit;
-        font: inherit;
-      }
+      /* Fields, selects and text areas share the account's styles (account.styles.ts). */
       textarea {
         min-block-size: 5rem;
         resize: vertical;
-      }
-      textarea[aria-invalid='true'] {
-        border-color: var(--_danger);
       }
       ul {
         display: grid;
