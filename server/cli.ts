@@ -557,7 +557,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `  Businesses       ${[...config.businesses.keys()].join(', ')}`,
     `  Database         ${dbLabel}`,
     `  Email            ${mailer.description}`,
-    `  Keys             ${keySrc ? `${keySrc.label} (current: ${keySrc.keyring.currentId})` : 'none: set CITA_KEYS (cita-server keys generate) for two-factor and invoices'}`,
+    `  Keys             ${keySrc ? `${keySrc.label} (current: ${keySrc.keyring.currentId})` : 'none: set CITA_KEYS (cita-server keys generate) for two-factor, invoices and booking notes'}`,
   );
   if (!existsSync(join(o.distDir, 'cita.js')))
     lines.push(`  Warning          ${o.distDir}/cita.js is missing: run "npm run build"`);
