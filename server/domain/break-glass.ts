@@ -65,7 +65,7 @@ const STRINGS = {
       `${by} ha retirado el acceso de emergencia de ${to} a los datos de los clientes de ${b}.`,
     review:
       'El motivo y la lista de accesos están en la consola. Si no lo esperabas, retíralo allí y revisa el registro de auditoría:',
-    why: 'Recibes este aviso porque eres propietario de la cuenta.',
+    why: 'Recibes este aviso porque eres propietario de este negocio.',
   },
   en: {
     grantedSubject: (b: string) => `Break-glass access given at ${b}`,
@@ -80,7 +80,8 @@ const STRINGS = {
   },
 } as const;
 
-function grantEmail(
+/** The email every owner gets when break-glass access is given or revoked. */
+export function breakGlassEmail(
   business: Business,
   locale: string | null,
   kind: 'granted' | 'revoked',
@@ -131,7 +132,7 @@ async function record(
         booking_id: null,
         kind: `break_glass_${kind}`,
         recipient: owner.email,
-        ...grantEmail(business, owner.locale, kind, {
+        ...breakGlassEmail(business, owner.locale, kind, {
           by: actor.account.email,
           to: grantee,
           until: grant.expires_at,

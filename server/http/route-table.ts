@@ -870,7 +870,8 @@ export const ROUTES = {
       summary:
         'Everything Cita holds about the signed-in customer at this business, as JSON (GDPR arts. 15, 20)',
       response: { status: 200, description: 'The customer data export (an attachment)' },
-      problems: ['unauthorized', 'forbidden'],
+      // keys_unavailable: booking notes are sealed, and this server has no keys to open them.
+      problems: ['unauthorized', 'forbidden', 'keys_unavailable'],
       auth: 'session',
     },
   },
@@ -939,6 +940,7 @@ export const ROUTES = {
         'payload_too_large',
         'retention_not_configured',
         'history_export_missing',
+        'keys_unavailable',
       ],
       auth: 'adminCookie',
     },
@@ -964,7 +966,7 @@ export const ROUTES = {
       summary: 'Owners: everything held about a customer (by email), for a customer who asks by other means',
       query: CustomerQuery,
       response: { status: 200, description: 'The customer data export (an attachment)' },
-      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      problems: ['unauthorized', 'forbidden', 'validation_failed', 'keys_unavailable'],
       auth: 'adminCookie',
     },
   },

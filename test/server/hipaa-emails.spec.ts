@@ -26,6 +26,7 @@ import {
   renderRescheduled,
   type RenderedEmail,
 } from '../../server/domain/email.js';
+import { breakGlassEmail } from '../../server/domain/break-glass.js';
 import { invoiceReadyEmail } from '../../server/domain/invoicing/email.js';
 import { renderOwnerNotification } from '../../server/domain/owner-notifications.js';
 import { testConfig } from './helpers.js';
@@ -99,6 +100,24 @@ function everyEmail(b: Business): [string, RenderedEmail][] {
     [
       'owner: rescheduled',
       renderOwnerNotification(b, 'rescheduled', moved, { before: en, consoleUrl: CONSOLE }),
+    ],
+    [
+      'break-glass given (to owners)',
+      breakGlassEmail(b, 'en-GB', 'granted', {
+        by: 'owner@clinic.example',
+        to: 'nurse@clinic.example',
+        until: new Date('2026-03-02T20:00:00Z'),
+        consoleUrl: CONSOLE,
+      }),
+    ],
+    [
+      'break-glass revoked (to owners)',
+      breakGlassEmail(b, 'es-ES', 'revoked', {
+        by: 'owner@clinic.example',
+        to: 'nurse@clinic.example',
+        until: new Date('2026-03-02T20:00:00Z'),
+        consoleUrl: CONSOLE,
+      }),
     ],
     [
       'invoice ready',
