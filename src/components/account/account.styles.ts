@@ -222,7 +222,8 @@ export const styles = css`
     padding: 0;
     list-style: none;
   }
-  [part~='booking'] {
+  [part~='booking'],
+  [part~='grant'] {
     display: grid;
     gap: 0.375rem;
     padding: 0.75rem 1rem;

@@ -115,19 +115,8 @@ export class CitaConsoleBreakGlass extends ConsoleSection {
         min-block-size: 5rem;
         resize: vertical;
       }
-      ul {
-        display: grid;
-        gap: 0.75rem;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
+      /* The list and its cards are the account's (ul.bookings, [part~='grant']). */
       [part~='grant'] {
-        display: grid;
-        gap: 0.375rem;
-        padding: 0.75rem 1rem;
-        border: 1px solid var(--_line);
-        border-radius: var(--_radius);
         overflow-wrap: anywhere;
       }
       .tag.active {
@@ -321,7 +310,7 @@ export class CitaConsoleBreakGlass extends ConsoleSection {
                       <h3>${t.grants}</h3>
                       ${
                         data.grants.length
-                          ? html`<ul part="grants">
+                          ? html`<ul part="grants" class="bookings">
                               ${data.grants.map((g) => this.#grant(t, g))}
                             </ul>`
                           : html`<p class="muted">${t.none}</p>`
