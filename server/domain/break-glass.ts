@@ -11,7 +11,7 @@
  * reason (kept with the grant, shown to owners; not in the audit log or emails, which carry no
  * free text) and a duration of 15 minutes to 24 hours; revocable by any owner until it ends.
  * Giving and revoking are audited (subject: the grantee) and emailed to every owner of the
- * business, so no grant goes unnoticed. Expiry is checked on every read on the server's clock:
+ * business, so no grant goes unnoticed, and to the staff member concerned. Expiry is checked on every read on the server's clock:
  * nothing has to run for a grant to end.
  */
 import { randomUUID } from 'node:crypto';
@@ -66,6 +66,11 @@ const STRINGS = {
     review:
       'El motivo y la lista de accesos están en la consola. Si no lo esperabas, retíralo allí y revisa el registro de auditoría:',
     why: 'Recibes este aviso porque eres propietario de este negocio.',
+    grantedYou: (by: string, b: string, until: string) =>
+      `${by} te ha dado acceso a los datos personales de los clientes de ${b} hasta el ${until}. Todos los propietarios han recibido un aviso.`,
+    revokedYou: (by: string, b: string) =>
+      `${by} ha retirado tu acceso de emergencia a los datos de los clientes de ${b}.`,
+    console: 'En la consola:',
   },
   en: {
     grantedSubject: (b: string) => `Break-glass access given at ${b}`,
@@ -77,40 +82,44 @@ const STRINGS = {
     review:
       'The reason and the list of grants are in the console. If you did not expect this, revoke it there and review the audit log:',
     why: 'You get this notice because you are an owner of this business.',
+    grantedYou: (by: string, b: string, until: string) =>
+      `${by} gave you access to the personal data of ${b}'s customers until ${until}. Every owner has been told.`,
+    revokedYou: (by: string, b: string) =>
+      `${by} ended your break-glass access to the data of ${b}'s customers.`,
+    console: 'In the console:',
   },
 } as const;
 
-/** The email every owner gets when break-glass access is given or revoked. */
+/**
+ * The email every owner (and, `grantee: true`, the staff member concerned) gets when break-glass
+ * access is given or revoked.
+ */
 export function breakGlassEmail(
   business: Business,
   locale: string | null,
   kind: 'granted' | 'revoked',
-  o: { by: string; to: string; until: Date; consoleUrl: string },
+  o: { by: string; to: string; until: Date; consoleUrl: string; grantee?: boolean },
 ): RenderedEmail {
   const lang = emailLanguage(locale ?? business.locale);
   const t = STRINGS[lang];
+  const until = formatWhen(o.until, lang === 'es' ? 'es-ES' : 'en-GB', business.timeZone);
+  const subject = kind === 'granted' ? t.grantedSubject(business.name) : t.revokedSubject(business.name);
+  if (o.grantee) {
+    const headline =
+      kind === 'granted' ? t.grantedYou(o.by, business.name, until) : t.revokedYou(o.by, business.name);
+    return { subject, body: `${headline}\n\n${t.console}\n${o.consoleUrl}\n` };
+  }
   const headline =
-    kind === 'granted'
-      ? t.granted(
-          o.by,
-          o.to,
-          business.name,
-          formatWhen(o.until, lang === 'es' ? 'es-ES' : 'en-GB', business.timeZone),
-        )
-      : t.revoked(o.by, o.to, business.name);
-  return {
-    subject: kind === 'granted' ? t.grantedSubject(business.name) : t.revokedSubject(business.name),
-    body: `${headline}\n\n${t.review}\n${o.consoleUrl}\n\n--\n${t.why}\n`,
-  };
+    kind === 'granted' ? t.granted(o.by, o.to, business.name, until) : t.revoked(o.by, o.to, business.name);
+  return { subject, body: `${headline}\n\n${t.review}\n${o.consoleUrl}\n\n--\n${t.why}\n` };
 }
 
-/** Audit the change and email every owner, in the caller's transaction. */
+/** Audit the change and email every owner and the grantee, in the caller's transaction. */
 async function record(
   tx: Queryable,
   business: Business,
   kind: 'granted' | 'revoked',
   grant: GrantRow,
-  grantee: string,
   actor: BreakGlassActor,
   at: Date,
 ): Promise<void> {
@@ -124,19 +133,25 @@ async function record(
     { grant: grant.id, expiresAt: grant.expires_at.toISOString() },
     grant.account_id,
   );
-  const owners = (await staffOf(tx, business.slug)).filter((s) => s.role === 'owner');
-  for (const owner of owners)
+  const staff = await staffOf(tx, business.slug);
+  const grantee = staff.find((s) => s.id === grant.account_id);
+  const recipients = [
+    ...staff.filter((s) => s.role === 'owner').map((s) => ({ ...s, isGrantee: false })),
+    ...(grantee ? [{ ...grantee, isGrantee: true }] : []),
+  ];
+  for (const r of recipients)
     await enqueueEmail(
       tx,
       {
         booking_id: null,
-        kind: `break_glass_${kind}`,
-        recipient: owner.email,
-        ...breakGlassEmail(business, owner.locale, kind, {
+        kind: r.isGrantee ? `break_glass_${kind}_you` : `break_glass_${kind}`,
+        recipient: r.email,
+        ...breakGlassEmail(business, r.locale, kind, {
           by: actor.account.email,
-          to: grantee,
+          to: grantee?.email ?? grant.account_id,
           until: grant.expires_at,
           consoleUrl: actor.consoleUrl,
+          grantee: r.isGrantee,
         }),
       },
       at,
@@ -169,7 +184,7 @@ export async function grantBreakGlass(
       revoked_by: null,
     };
     await insertGrant(tx, row);
-    await record(tx, business, 'granted', row, grantee.email, actor, now);
+    await record(tx, business, 'granted', row, actor, now);
     return row;
   });
   deps.onEmailQueued?.();
@@ -187,8 +202,7 @@ export async function revokeBreakGlass(
   const revoked = await deps.db.transaction(async (tx) => {
     const row = await revokeGrant(tx, business.slug, id, actor.account.id, now);
     if (!row) return undefined;
-    const grantee = (await staffOf(tx, business.slug)).find((s) => s.id === row.account_id);
-    await record(tx, business, 'revoked', row, grantee?.email ?? row.account_id, actor, now);
+    await record(tx, business, 'revoked', row, actor, now);
     return row;
   });
   if (!revoked) {

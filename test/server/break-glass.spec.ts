@@ -134,6 +134,12 @@ describe.each(BACKENDS)('break-glass (%s)', { timeout: 120_000 }, (backend) => {
     expect(mails[0]!.subject).toBe('Break-glass access given at Test Clinic');
     expect(mails[0]!.body).toContain(`${emailOf('owner')} gave ${emailOf('nurse')} access`);
     expect(mails[0]!.body).toContain('http://localhost/admin');
+    // The nurse is told too (and nobody else of the staff).
+    const yours = (await listOutbox(tdb.db)).filter((m) => m.kind === 'break_glass_granted_you');
+    expect(yours.map((m) => m.recipient)).toEqual([emailOf('nurse')]);
+    expect(yours[0]!.body).toMatch(
+      /^owner@clinic\.example gave you access to the personal data of Test Clinic's customers until .+ \(America\/Sao_Paulo\)\. Every owner has been told\./,
+    );
     expect(mails[0]!.body).not.toContain('Night shift');
 
     // Revoked by the other owner: at once, audited, emailed; a second revocation finds it ended.
@@ -155,6 +161,9 @@ describe.each(BACKENDS)('break-glass (%s)', { timeout: 120_000 }, (backend) => {
         .map((m) => m.recipient)
         .sort(),
     ).toEqual([emailOf('owner2'), emailOf('owner')]);
+    expect(
+      (await listOutbox(tdb.db)).filter((m) => m.kind === 'break_glass_revoked_you').map((m) => m.recipient),
+    ).toEqual([emailOf('nurse')]);
     expect((await list()).grants[0]).toMatchObject({ id: grant.id, active: false });
   });
 

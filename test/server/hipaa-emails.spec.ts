@@ -111,6 +111,16 @@ function everyEmail(b: Business): [string, RenderedEmail][] {
       }),
     ],
     [
+      'break-glass given (to the staff member)',
+      breakGlassEmail(b, 'en-GB', 'granted', {
+        by: 'owner@clinic.example',
+        to: 'nurse@clinic.example',
+        until: new Date('2026-03-02T20:00:00Z'),
+        consoleUrl: CONSOLE,
+        grantee: true,
+      }),
+    ],
+    [
       'break-glass revoked (to owners)',
       breakGlassEmail(b, 'es-ES', 'revoked', {
         by: 'owner@clinic.example',
