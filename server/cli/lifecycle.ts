@@ -10,6 +10,7 @@
  * Database selection as for `start`: --database-url / DATABASE_URL, else PGlite in
  * --data-dir / CITA_DATA_DIR (default .data), locked against a running server.
  */
+import { ProblemError } from '../domain/problems.js';
 import {
   closeSync,
   existsSync,
@@ -313,6 +314,8 @@ export async function runLifecycle(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof BackupError || err instanceof HistoryError || err instanceof ConfigError)
       fail(err.message);
+    // keys_unavailable: a booking's notes are sealed and no key opens them for the export.
+    if (err instanceof ProblemError) fail(`${err.code}: ${err.message}`);
     throw err;
   }
   fail(`unknown command "${command}"`);
