@@ -41,6 +41,9 @@ export const ACCOUNT_PROBLEM_CODES = [
   'retention_not_configured',
   'history_export_missing',
   'recent_sign_in_required',
+  // HIPAA break-glass (src/api/console-hipaa-contract.ts)
+  'break_glass_not_staff',
+  'break_glass_inactive',
   // invoices (src/api/invoice-contract.ts)
   'invoicing_disabled',
   'invalid_tax_id',
