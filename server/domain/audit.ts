@@ -55,6 +55,9 @@ export const AUDIT_EVENTS = [
   'authn_mfa_recovery_used',
   'authn_mfa_recovery_fail',
   'authn_mfa_reset', // every factor removed by the operator (`cita-server users reset-two-factor`)
+  // sessions (issue 11, server/domain/session-checks.ts)
+  'authn_reauth_success', // the password asked again in a session, before erasing the account
+  'hipaa_notice_acknowledged', // a staff member acknowledged the HIPAA sign-in notice
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

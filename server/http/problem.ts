@@ -44,6 +44,7 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   keys_unavailable: { status: 503, title: 'Encryption keys are not configured on this server' },
   retention_not_configured: { status: 409, title: 'This business has no retention period configured' },
   recent_sign_in_required: { status: 403, title: 'Sign in again to confirm this' },
+  step_up_required: { status: 403, title: 'Confirm it is you with your second factor first' },
   history_export_missing: {
     status: 409,
     title: 'The export of this clean-history run is missing or altered: nothing was purged',

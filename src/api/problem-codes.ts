@@ -41,6 +41,7 @@ export const ACCOUNT_PROBLEM_CODES = [
   'retention_not_configured',
   'history_export_missing',
   'recent_sign_in_required',
+  'step_up_required',
   // invoices (src/api/invoice-contract.ts)
   'invoicing_disabled',
   'invalid_tax_id',
