@@ -371,7 +371,8 @@ export class CitaAccount extends CitaElement {
         onSessionEnded: () => this.#sessionEnded(),
         onIdleDeadline: (deadline, timeout) => {
           this.idleDeadline = deadline;
-          this.idleTimeout = timeout ?? 0;
+          // The timeout outlives the session: the signed-out view says it.
+          this.idleTimeout = timeout ?? this.idleTimeout;
         },
       });
     } catch (err) {
@@ -435,14 +436,14 @@ export class CitaAccount extends CitaElement {
   /** The idle deadline passed: the server says whether the session ended (it decides, not us). */
   async #onIdleExpired(): Promise<void> {
     if (!this.client) return;
+    // Consumed by #sessionEnded; the server's clock may be a moment behind ours (asked again then).
     this.#idleEnded = true;
     try {
-      await this.client.me();
+      const me = await this.client.me();
+      if ((me.session.idleRemainingSeconds ?? 0) > 1) this.#idleEnded = false;
     } catch (err) {
       // `unauthorized` has ended the session (#sessionEnded); anything else leaves it be.
       this.#report(err);
-    } finally {
-      this.#idleEnded = false;
     }
   }
 

@@ -194,7 +194,8 @@ export class CitaAdminConsole extends CitaElement {
         endpoint: this.endpoint || location.origin,
         onIdleDeadline: (deadline, timeout) => {
           this.idleDeadline = deadline;
-          this.idleTimeout = timeout ?? 0;
+          // The timeout outlives the session: the signed-out view says it.
+          this.idleTimeout = timeout ?? this.idleTimeout;
         },
       });
     } catch (err) {

@@ -73,7 +73,8 @@ export class CitaIdleWarning extends CitaElement {
 
   private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
   #timer?: ReturnType<typeof setTimeout>;
-  #expired = false;
+  /** When `cita-idle-expired` was last sent: at most once a second while the host asks the server. */
+  #expiredAt = 0;
   #focus = false;
 
   override disconnectedCallback(): void {
@@ -87,10 +88,7 @@ export class CitaIdleWarning extends CitaElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('deadline') || changed.has('timeoutSeconds')) {
-      this.#expired = false;
-      this.#tick();
-    }
+    if (changed.has('deadline') || changed.has('timeoutSeconds')) this.#tick();
   }
 
   protected override updated(): void {
@@ -112,10 +110,15 @@ export class CitaIdleWarning extends CitaElement {
     const left = deadline - Date.now();
     if (left <= 0) {
       this.left = 0;
-      if (!this.#expired) {
-        this.#expired = true;
-        emit(this, 'cita-idle-expired', {});
+      // The server may still see a moment left (its clock, the request's travel): it answers with
+      // a deadline already past, and the host asks again a second later, not in a busy loop.
+      const wait = this.#expiredAt + 1000 - Date.now();
+      if (wait > 0) {
+        this.#timer = setTimeout(this.#tick, wait);
+        return;
       }
+      this.#expiredAt = Date.now();
+      emit(this, 'cita-idle-expired', {});
       return;
     }
     if (left > lead * 1000) {
