@@ -91,7 +91,13 @@ export class AdminClient extends BookingClient {
   /** POST session/activity: "stay signed in", a user action that restarts the idle timer. */
   activity(options: RequestOptions = {}): Promise<AdminMe> {
     return this.call(
-      { method: 'POST', path: adminRoutes.activity, schema: AdminMe, retry: false, credentials: 'same-origin' },
+      {
+        method: 'POST',
+        path: adminRoutes.activity,
+        schema: AdminMe,
+        retry: false,
+        credentials: 'same-origin',
+      },
       options,
     );
   }

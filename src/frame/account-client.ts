@@ -479,8 +479,9 @@ export class AccountClient extends BookingClient {
         options,
       );
       if (call.auth && this.#session?.token === token) {
-        const stated = (result as { session?: { idleRemainingSeconds?: number; idleTimeoutSeconds?: number } })
-          ?.session;
+        const stated = (
+          result as { session?: { idleRemainingSeconds?: number; idleTimeoutSeconds?: number } }
+        )?.session;
         this.idle.note({
           sentAt,
           remaining: stated?.idleRemainingSeconds,

@@ -44,7 +44,8 @@ describe.each(BACKENDS)('erasure checks on %s', { timeout: 120_000 }, (backend) 
   });
   afterAll(() => tdb.drop());
 
-  const later = (minutes: number) => clock.set(new Date(clock.now().getTime() + minutes * 60_000).toISOString());
+  const later = (minutes: number) =>
+    clock.set(new Date(clock.now().getTime() + minutes * 60_000).toISOString());
   const call = (path: string, method: string, token?: string, body?: unknown) =>
     t.request(path, {
       method,
