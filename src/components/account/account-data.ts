@@ -39,7 +39,9 @@ function definePrompt(): void {
  *
  * @csspart button - Every button; the erase buttons also have `danger`.
  * @csspart form - The password form.
+ * @csspart field - The password's label, input, hint and error.
  * @csspart input - The password input.
+ * @csspart status - The polite live region (downloading, checking, erasing).
  * @csspart alert - Errors (an assertive live region).
  * @csspart notice - Outcomes (the file saved).
  * @csspart preview - What erasing does and what is kept.

@@ -126,7 +126,7 @@ type Action =
 const SIGN_UP_STEPS = 3;
 
 /**
- * @summary The customer's account: sign up with an emailed code, sign in, reset or change the password, sign out (here or everywhere), and see and cancel their bookings.
+ * @summary The customer's account: sign up with an emailed code, sign in, reset or change the password, sign out (here or everywhere), see and cancel their bookings, and download or erase their data.
  * @tag cita-account
  *
  * This is the element that runs inside the isolated frame (`/frame/{business}/account`, on the
@@ -139,6 +139,10 @@ const SIGN_UP_STEPS = 3;
  * Sign-up proves the address before the account exists: email, then the 6-digit code sent to
  * it, then a name and a password (the business's policy is explained before it is typed). The
  * answers never reveal whether an email is registered.
+ *
+ * "My data" (`<cita-account-data>`, loaded when first shown) downloads everything held about
+ * the customer and erases the account. Before the idle sign-out the server's deadline brings a
+ * warning (`<cita-idle-warning>`) with "Stay signed in"; after it, the sign-in view says why.
  *
  * @csspart base - The wrapper.
  * @csspart heading - The heading of the current view.
