@@ -16,6 +16,8 @@ const cita = citaServer({
     { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
     // test/invoice-viewer.test.ts issues invoices with this one.
     { business: 'wtr-salon', email: 'billing@example.com', role: 'staff' },
+    // test/admin-console-hipaa.test.ts: the HIPAA sign-in notice and the console's idle warning.
+    { business: 'wtr-hipaa', email: 'nurse@example.com', role: 'owner' },
   ],
 });
 

@@ -111,7 +111,7 @@ export class CitaIdleWarning extends CitaElement {
     if (left <= 0) {
       this.left = 0;
       // The server may still see a moment left (its clock, the request's travel): it answers with
-      // a deadline already past, and the host asks again a second later, not in a busy loop.
+      // a deadline already past, and the host asks again a moment later, not in a busy loop.
       const wait = this.#expiredAt + 1000 - Date.now();
       if (wait > 0) {
         this.#timer = setTimeout(this.#tick, wait);
@@ -119,6 +119,9 @@ export class CitaIdleWarning extends CitaElement {
       }
       this.#expiredAt = Date.now();
       emit(this, 'cita-idle-expired', {});
+      // Until the host gives a deadline ahead (or ends the session), ask again every 2 s: an
+      // answer may not move the deadline at all (a server a moment behind, a lost connection).
+      this.#timer = setTimeout(this.#tick, 2000);
       return;
     }
     if (left > lead * 1000) {
