@@ -433,7 +433,6 @@ export class CitaAccount extends CitaElement {
       words: (t) =>
         idle && timeout ? t.idle.signedOut(formatIdleTimeout(timeout, this.i18n.locale)) : t.sessionEnded,
     };
-    this.#focusNext = '[part~="notice"]';
     emit(this, 'cita-signed-out', {});
   }
 
