@@ -7,7 +7,7 @@
  * the server then knows neither the account nor the session. Keyboard, axe, Spanish.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { Secret, TOTP } from 'otpauth';
 import '../src/frame/define-account.js';
 import type { CitaAccount } from '../src/components/account/account.js';
@@ -90,9 +90,10 @@ const $ = <T extends HTMLElement = HTMLElement>(root: Element, sel: string) =>
   root.shadowRoot!.querySelector<T>(sel);
 const text = (node: Element | null | undefined) => node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
-async function mount(lang = 'en'): Promise<{ el: CitaAccount; data: HTMLElement }> {
+async function mount(lang = 'en', theme = 'auto'): Promise<{ el: CitaAccount; data: HTMLElement }> {
   const el = await fixture<CitaAccount>(
     html`<cita-account
+      theme=${theme}
       lang=${lang}
       endpoint=${ENDPOINT}
       business=${SLUG}
@@ -128,7 +129,10 @@ function catchDownloads(): { files: { name: string; body: Promise<string> }[]; r
 describe('<cita-account> my data', function () {
   this.timeout(90_000);
   beforeEach(() => sessionStorage.clear());
-  afterEach(() => sessionStorage.clear());
+  afterEach(async () => {
+    sessionStorage.clear();
+    await setViewport({ width: 800, height: 600 });
+  });
 
   it('downloads my data, shows what erasing does and keeps, and erases the account by keyboard', async () => {
     const email = newEmail();
@@ -235,13 +239,19 @@ describe('<cita-account> my data', function () {
       token,
     );
     expect(confirmed.status, await confirmed.clone().text()).to.equal(200);
-    const { el, data } = await mount('es');
+    // On a phone, in the dark theme.
+    await setViewport({ width: 320, height: 640 });
+    const { el, data } = await mount('es', 'dark');
     expect(text($(el, '#section-my-data-heading'))).to.equal('Mis datos');
     $(data, '#erase-start')!.click();
     await waitUntil(() => $(data, '#erase-continue'), 'la vista previa', WAIT).catch((err: Error) => {
       throw new Error(`${err.message}: ${text($(data, '.stack'))}`);
     });
     expect(text($(data, '[part~="preview"]'))).to.contain('No tienes reservas próximas que cancelar.');
+    // Nothing wider than the screen, and readable in the dark.
+    expect(data.scrollWidth).to.be.at.most(320);
+    expect(el.scrollWidth).to.be.at.most(320);
+    await expect(el).to.be.accessible();
     $(data, '#erase-continue')!.click();
     await waitUntil(
       () => text($(data, '#erase-step-heading')) === 'Confirma que eres tú',
