@@ -19,6 +19,8 @@ const cita = citaServer({
     // test/console-break-glass.test.ts: an owner and a staff member of their own business.
     { business: 'wtr-breakglass', email: 'bg-owner@example.com', role: 'owner' },
     { business: 'wtr-breakglass', email: 'bg-nurse@example.com', role: 'staff' },
+    // test/admin-console-hipaa.test.ts: the HIPAA sign-in notice and the console's idle warning.
+    { business: 'wtr-hipaa', email: 'nurse@example.com', role: 'owner' },
   ],
 });
 

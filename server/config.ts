@@ -198,6 +198,9 @@ export const DEFAULT_LOCKOUT = {
   perAddressThreshold: 50,
 } as const;
 
+/** The longest idle timeout HIPAA mode allows, and its default there. */
+export const HIPAA_MAX_IDLE_MINUTES = 15;
+
 export const DEFAULT_SECURITY = {
   twoFactor: { staff: 'off', customers: 'off' },
   hipaa: false,
@@ -268,6 +271,8 @@ const SecurityInput = z.preprocess(
     const password = { ...DEFAULT_SECURITY.password, minLength };
     return {
       ...structuredClone(DEFAULT_SECURITY),
+      // HIPAA mode: 15 minutes at most (45 CFR 164.312(a)(2)(iii), automatic logoff); absent, 15.
+      ...(v.hipaa === true ? { sessionIdleMinutes: HIPAA_MAX_IDLE_MINUTES } : {}),
       ...v,
       twoFactor: twoFactorInput(v),
       password: pw === undefined ? password : isRecord(pw) ? { ...password, ...pw } : pw,
@@ -289,6 +294,11 @@ const SecurityInput = z.preprocess(
       },
     ),
     password: z.strictObject(SecuritySettings.shape.password.shape),
+    /**
+     * HIPAA mode: the notice every staff member acknowledges after signing in, before the
+     * console (plain text). Absent: Cita's own, in the console's language (docs/hipaa.md).
+     */
+    signInNotice: z.string().trim().min(1).max(2000).optional(),
     /** Absolute session lifetime (staff and customers), whatever the activity. */
     sessionAbsoluteHours: z
       .number()
@@ -706,12 +716,14 @@ function crossCheck(input: unknown): CrossIssue[] {
               path: [...at, 'security', 'twoFactor', kind],
               message: 'HIPAA mode requires "required"',
             });
-      const idle = sec.sessionIdleMinutes ?? DEFAULT_SECURITY.sessionIdleMinutes;
-      if (typeof idle === 'number' && idle > 15)
+      const idle = sec.sessionIdleMinutes;
+      if (typeof idle === 'number' && idle > HIPAA_MAX_IDLE_MINUTES)
         issues.push({
           path: [...at, 'security', 'sessionIdleMinutes'],
-          message: 'HIPAA mode requires an idle timeout of at most 15 minutes',
+          message: `HIPAA mode requires an idle timeout of at most ${HIPAA_MAX_IDLE_MINUTES} minutes`,
         });
+    } else if (sec.signInNotice !== undefined) {
+      issues.push({ path: [...at, 'security', 'signInNotice'], message: 'Only shown in HIPAA mode' });
     }
     const pw = { ...DEFAULT_SECURITY.password, ...obj(sec.password) };
     if (typeof pw.minLength === 'number' && typeof pw.maxLength === 'number' && pw.minLength > pw.maxLength)

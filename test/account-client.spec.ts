@@ -169,4 +169,72 @@ describe('AccountClient', () => {
     });
     expect(sent).toHaveLength(1);
   });
+
+  it('learns the idle deadline from the server: a new session, `me`, a user action; forgets it with the session', async () => {
+    const seen: (number | undefined)[] = [];
+    const sent: string[] = [];
+    const answers = [
+      json(signedIn(), 201),
+      json({
+        account,
+        session: { expiresAt: later(3600), idleTimeoutSeconds: 1800, idleRemainingSeconds: 90 },
+      }),
+      json({ upcoming: [], past: [] }),
+      empty(204),
+    ];
+    const client = new AccountClient({
+      endpoint: 'http://127.0.0.1:5199',
+      business: 'salon-rosa',
+      storage: null,
+      retries: 0,
+      fetch: async (input) => {
+        sent.push(String(input));
+        return answers.shift()!;
+      },
+      onIdleDeadline: (d) => seen.push(d),
+    });
+    const t0 = Date.now();
+    await client.signIn({ email: 'ana@example.com', password: 'pw' });
+    expect(client.idle.deadline! - t0).toBeGreaterThanOrEqual(1_800_000 - 50);
+    expect(client.idle.deadline! - Date.now()).toBeLessThanOrEqual(1_800_000);
+    await client.me();
+    expect(client.idle.deadline! - Date.now()).toBeLessThanOrEqual(90_000);
+    expect(client.idle.deadline! - t0).toBeGreaterThanOrEqual(90_000 - 50);
+    // A background read moves nothing; a user action restarts the whole timeout.
+    const before = client.idle.deadline;
+    await client.bookings({ userAction: true });
+    expect(client.idle.deadline!).toBeGreaterThan(before! + 1_000_000);
+    await client.signOut();
+    expect(client.idle.deadline).toBeUndefined();
+    expect(seen.at(-1)).toBeUndefined();
+    expect(seen).toHaveLength(4);
+  });
+
+  it('a wrong password typed again keeps the session; erasing forgets it', async () => {
+    const store = memoryStore({ 'cita.session.salon-rosa': JSON.stringify(signedIn().session) });
+    const erased = {
+      bookings: 2,
+      upcoming: 1,
+      account: true,
+      kept: ['invoices', 'anonymised_bookings', 'audit_log'],
+    };
+    const { client, sent, ended } = setup(
+      [problem('invalid_credentials', 401), empty(204), json(erased)],
+      store,
+    );
+    await expect(client.reauthenticate({ password: 'wrong' })).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    expect(client.signedIn).toBe(true);
+    await client.reauthenticate({ password: 'right' });
+    expect(sent[1]!.url).toBe(
+      'http://127.0.0.1:5199/v1/businesses/salon-rosa/account/sessions/current/reauthenticate',
+    );
+    expect(sent[1]!.headers['Cita-User-Activity']).toBe('1');
+    await expect(client.erase()).resolves.toMatchObject({ upcoming: 1 });
+    expect(sent[2]!.body).toEqual({ confirm: true });
+    expect(client.signedIn).toBe(false);
+    expect(store.data.size).toBe(0);
+    expect(ended()).toBe(0);
+  });
 });

@@ -521,6 +521,17 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'sessions: password re-checked, HIPAA sign-in notice acknowledged',
+    sql: /* sql */ `
+      -- reauth_at: when the password was last asked again in this session (before erasing the
+      -- account: a recent sign-in or a re-check, server/domain/session-checks.ts).
+      ALTER TABLE sessions ADD COLUMN reauth_at timestamptz;
+      -- notice_ack_at: a staff member acknowledged the HIPAA sign-in notice in this session.
+      ALTER TABLE sessions ADD COLUMN notice_ack_at timestamptz;
+    `,
+  },
+  {
     version: 13,
     name: 'HIPAA: break-glass grants',
     sql: /* sql */ `

@@ -58,6 +58,9 @@ export const AUDIT_EVENTS = [
   // HIPAA break-glass (server/domain/break-glass.ts); the subject is the grantee's account id
   'break_glass_granted',
   'break_glass_revoked',
+  // sessions (issue 11, server/domain/session-checks.ts)
+  'authn_reauth_success', // the password asked again in a session, before erasing the account
+  'hipaa_notice_acknowledged', // a staff member acknowledged the HIPAA sign-in notice
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

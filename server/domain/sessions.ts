@@ -52,7 +52,7 @@ export async function createSession(
     account_id: account.id,
     created_at: now,
     last_activity_at: now,
-    idle_seconds: business.security.sessionIdleMinutes * 60,
+    idle_seconds: Math.round(business.security.sessionIdleMinutes * 60),
     expires_at: new Date(now.getTime() + lifetime),
     stage,
     mfa_at: mfaAt,

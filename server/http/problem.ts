@@ -49,6 +49,7 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
     title: 'Break-glass access is given to a staff member of this business who is not an owner',
   },
   break_glass_inactive: { status: 409, title: 'This break-glass grant has already ended' },
+  step_up_required: { status: 403, title: 'Confirm it is you with your second factor first' },
   history_export_missing: {
     status: 409,
     title: 'The export of this clean-history run is missing or altered: nothing was purged',

@@ -57,8 +57,10 @@ import {
   HistoryOverview,
   ConsoleErasureRequest,
   CustomerQuery,
+  AccountErasurePreview,
   ErasurePreview,
   ErasureRequest,
+  ReauthenticateRequest,
   consoleCustomerRoutes,
   consoleRoutes,
   customerRoutes,
@@ -191,6 +193,8 @@ export const SCHEMAS = {
   BreakGlassGrantRequest,
   BreakGlassGrant,
   BreakGlassList,
+  AccountErasurePreview,
+  ReauthenticateRequest,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -882,7 +886,11 @@ export const ROUTES = {
     api: {
       operationId: 'accountErasurePreview',
       summary: 'What erasing the account removes (bookings, upcoming ones cancelled) and what the law keeps',
-      response: { status: 200, description: 'Before confirming', schema: 'ErasurePreview' },
+      response: {
+        status: 200,
+        description: 'Before confirming; `checks`: what the session still needs',
+        schema: 'AccountErasurePreview',
+      },
       problems: ['unauthorized', 'forbidden'],
       auth: 'session',
     },
@@ -894,14 +902,20 @@ export const ROUTES = {
     api: {
       operationId: 'accountErase',
       summary:
-        'Erase the account (GDPR art. 17): needs a sign-in within the last 10 minutes; bookings anonymised, upcoming ones cancelled',
+        'Erase the account (GDPR art. 17): needs a sign-in (or the password again) within the last 10 minutes and, when the account has a second factor, that factor passed as recently; bookings anonymised, upcoming ones cancelled',
       body: { schema: 'ErasureRequest', required: true },
       response: {
         status: 200,
         description: 'Erased; the session ends with the account',
         schema: 'ErasurePreview',
       },
-      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'recent_sign_in_required'],
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'recent_sign_in_required',
+        'step_up_required',
+      ],
       auth: 'session',
     },
   },
@@ -1214,6 +1228,44 @@ export const ROUTES = {
       summary: 'Owners: end a break-glass grant now. Audited and emailed to every owner',
       response: { status: 200, description: 'The grant, revoked', schema: 'BreakGlassGrant' },
       problems: ['unauthorized', 'forbidden', 'not_found', 'break_glass_inactive'],
+      auth: 'adminCookie',
+    },
+  },
+  accountReauthenticate: {
+    method: 'POST',
+    path: honoPath(customerRoutes.reauthenticate),
+    class: 'account-api',
+    api: {
+      operationId: 'accountReauthenticate',
+      summary:
+        'The password again, keeping the session: counts as a recent sign-in for erasure (a wrong one counts as a failed sign-in)',
+      body: { schema: 'ReauthenticateRequest', required: true },
+      response: { status: 204, description: 'Checked; recorded on the session' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'invalid_credentials', 'rate_limited'],
+      auth: 'session',
+    },
+  },
+  adminActivity: {
+    method: 'POST',
+    path: adminRoutes.activity,
+    class: 'admin',
+    api: {
+      operationId: 'adminActivity',
+      summary: '"Stay signed in": a user action that restarts the idle timer',
+      response: { status: 200, description: 'The staff member and the new idle deadline', schema: 'AdminMe' },
+      problems: ['unauthorized', 'forbidden', 'second_factor_required', 'enrolment_required'],
+      auth: 'adminCookie',
+    },
+  },
+  adminNoticeAcknowledge: {
+    method: 'POST',
+    path: adminRoutes.noticeAcknowledge,
+    class: 'admin',
+    api: {
+      operationId: 'adminNoticeAcknowledge',
+      summary: 'HIPAA mode: the sign-in notice acknowledged for this session (audited)',
+      response: { status: 204, description: 'Acknowledged' },
+      problems: ['unauthorized', 'forbidden', 'second_factor_required', 'enrolment_required'],
       auth: 'adminCookie',
     },
   },

@@ -5,6 +5,10 @@
  * `credentials: 'same-origin'`; the browser adds `Origin`, which the server checks on every
  * state-changing call. Everything else is `BookingClient`'s (src/api/booking-client.ts): inputs
  * checked first, answers parsed with the contract, typed errors, a deadline, GETs retried.
+ *
+ * The idle deadline (`idle`, src/core/idle.ts, shared with the account frame): the server counts
+ * every state-changing request of the console as a user action, and its `me` answers state the
+ * seconds left; "stay signed in" is `activity()`. A 401 clears it (the session is over).
  */
 import * as z from 'zod/mini';
 import {
@@ -14,7 +18,9 @@ import {
   AdminSignInRequest,
   adminRoutes,
 } from '../api/account-contract.js';
-import { BookingClient, validate, type RequestOptions } from '../api/booking-client.js';
+import { BookingClient, validate, type Call, type RequestOptions } from '../api/booking-client.js';
+import { ProblemError } from '../api/errors.js';
+import { IdleDeadline } from '../core/idle.js';
 import {
   ADMIN_API_BASE,
   PasskeyChallengeRequest,
@@ -31,9 +37,19 @@ export class AdminClient extends BookingClient {
   readonly twoFactor: TwoFactorClient;
 
   /** `endpoint`: the backend's origin (the page's own). */
-  constructor(options: { endpoint: string; timeoutMs?: number; fetch?: typeof globalThis.fetch }) {
+  /** When the staff session goes idle, as the server's answers tell. */
+  readonly idle: IdleDeadline;
+
+  constructor(options: {
+    endpoint: string;
+    timeoutMs?: number;
+    fetch?: typeof globalThis.fetch;
+    /** Called with each new idle deadline (ms, this browser's clock), or undefined when none. */
+    onIdleDeadline?: (deadline: number | undefined, timeoutSeconds?: number) => void;
+  }) {
     // The staff API is not under a business path: the slug BookingClient wants is unused here.
     super({ ...options, business: 'admin' });
+    this.idle = new IdleDeadline(options.onIdleDeadline);
     this.twoFactor = new TwoFactorClient(
       <T>(call: TwoFactorCall<T>, opts: RequestOptions) =>
         this.call<T>(
@@ -50,6 +66,45 @@ export class AdminClient extends BookingClient {
         ),
       TWO_FACTOR,
     );
+  }
+
+  /** Every call: what its answer says about the idle timer (a POST is a user action). */
+  protected override async call<T>(call: Call<T>, options: RequestOptions): Promise<T> {
+    const sentAt = Date.now();
+    try {
+      const result = await super.call(call, options);
+      const stated = result as { idleRemainingSeconds?: number; idleTimeoutSeconds?: number } | undefined;
+      this.idle.note({
+        sentAt,
+        remaining: stated?.idleRemainingSeconds,
+        timeout: stated?.idleTimeoutSeconds,
+        activity: call.method !== 'GET',
+      });
+      if (call.path === adminRoutes.signOut) this.idle.clear();
+      return result;
+    } catch (error) {
+      if (error instanceof ProblemError && error.code === 'unauthorized') this.idle.clear();
+      throw error;
+    }
+  }
+
+  /** POST session/activity: "stay signed in", a user action that restarts the idle timer. */
+  activity(options: RequestOptions = {}): Promise<AdminMe> {
+    return this.call(
+      {
+        method: 'POST',
+        path: adminRoutes.activity,
+        schema: AdminMe,
+        retry: false,
+        credentials: 'same-origin',
+      },
+      options,
+    );
+  }
+
+  /** POST notice/acknowledge: the HIPAA sign-in notice read and acknowledged (audited). */
+  acknowledgeNotice(options: RequestOptions = {}): Promise<void> {
+    return this.post(adminRoutes.noticeAcknowledge, undefined, undefined, options);
   }
 
   /** POST passkey-sign-in/options: a challenge for signing in with a passkey alone. */

@@ -129,10 +129,20 @@ export type PasswordResetStartRequest = z.infer<typeof PasswordResetStartRequest
 export const PasswordResetCompleteRequest = z.object({ token: OneTimeToken, newPassword: Password });
 export type PasswordResetCompleteRequest = z.infer<typeof PasswordResetCompleteRequest>;
 
+/**
+ * When a session goes idle (server/domain/session-checks.ts): `idleExpiresAt` on the server's
+ * clock, and `idleRemainingSeconds` from the answer, which a client adds to its own clock (no
+ * skew). The UI warns before it (src/core/idle.ts). Absent from servers before issue 11.
+ */
+export const IdleDeadline = {
+  idleExpiresAt: z.optional(Instant),
+  idleRemainingSeconds: z.optional(z.number()),
+};
+
 /** GET me -> Me */
 export const Me = z.object({
   account: Account,
-  session: z.object({ expiresAt: Instant, idleTimeoutSeconds: z.number() }),
+  session: z.object({ expiresAt: Instant, idleTimeoutSeconds: z.number(), ...IdleDeadline }),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -168,6 +178,14 @@ export const AdminMe = z.object({
   /** As in `SignedIn`: absent or `full` once signed in. */
   stage: z.optional(SessionStage),
   methods: z.optional(z.array(FactorMethod)),
+  /** The session's idle timeout, and when it goes idle (as in `Me`). */
+  idleTimeoutSeconds: z.optional(z.number()),
+  ...IdleDeadline,
+  /**
+   * HIPAA mode: the sign-in notice this session has not acknowledged yet (POST
+   * /admin/api/notice/acknowledge). `text`: the business's own; absent, the console's default.
+   */
+  notice: z.optional(z.object({ text: z.optional(z.string().check(z.maxLength(2000))) })),
 });
 export type AdminMe = z.infer<typeof AdminMe>;
 
@@ -232,4 +250,8 @@ export const adminRoutes = {
   setup: '/admin/api/setup',
   me: '/admin/api/me',
   signOut: '/admin/api/sign-out',
+  /** POST: "stay signed in": a user action that restarts the idle timer; answers AdminMe. */
+  activity: '/admin/api/session/activity',
+  /** POST: the HIPAA sign-in notice acknowledged (an audit row). */
+  noticeAcknowledge: '/admin/api/notice/acknowledge',
 } as const;

@@ -90,6 +90,8 @@ export const customerRoutes = {
   data: (slug: string) => `${acct(slug)}/data`,
   /** GET: what erasure would remove and what it keeps; POST {confirm: true}: erase my account. */
   erasure: (slug: string) => `${acct(slug)}/erasure`,
+  /** POST {password}: the password again, in this session (before erasing). */
+  reauthenticate: (slug: string) => `${acct(slug)}/sessions/current/reauthenticate`,
 } as const;
 
 export const consoleCustomerRoutes = {
@@ -112,6 +114,72 @@ export const ErasurePreview = z.object({
   kept: z.array(z.enum(['invoices', 'anonymised_bookings', 'audit_log'])),
 });
 export type ErasurePreview = z.infer<typeof ErasurePreview>;
+
+/**
+ * What erasing still needs from the customer's session (server/domain/session-checks.ts): a
+ * sign-in (or the password asked again) within `recentSeconds`, and a second factor passed in
+ * it as recently when the account has one. The server checks both again when erasing.
+ */
+export const ErasureChecks = z.object({
+  recentSignIn: z.boolean(),
+  twoFactor: z.enum(['not_enrolled', 'passed', 'required']),
+  recentSeconds: z.number(),
+});
+export type ErasureChecks = z.infer<typeof ErasureChecks>;
+
+/** The customer's own preview: the counts and what is kept, and what the session still needs. */
+export const AccountErasurePreview = z.object({ ...ErasurePreview.shape, checks: ErasureChecks });
+export type AccountErasurePreview = z.infer<typeof AccountErasurePreview>;
+
+/** POST sessions/current/reauthenticate -> 204 | 401 invalid_credentials. */
+export const ReauthenticateRequest = z.object({
+  password: z.string().check(z.minLength(1), z.maxLength(2048)),
+});
+export type ReauthenticateRequest = z.infer<typeof ReauthenticateRequest>;
+
+const NullableInstant = z.nullable(Instant);
+
+/**
+ * Everything held about a customer (`format: "cita-customer-data"`, version 1;
+ * server/domain/customer-data.ts; docs/data-lifecycle.md). The download is checked against it
+ * before it is saved, so a person never keeps a file that is not what it says; loose objects, so
+ * nothing the server sends is dropped from the file.
+ */
+export const CustomerData = z.looseObject({
+  format: z.literal('cita-customer-data'),
+  version: z.literal(1),
+  business: z.looseObject({ slug: z.string(), name: z.string() }),
+  exportedAt: Instant,
+  account: z.nullable(
+    z.looseObject({
+      id: z.string(),
+      email: z.string(),
+      name: z.nullable(z.string()),
+      locale: z.nullable(z.string()),
+      emailVerifiedAt: NullableInstant,
+      passwordChangedAt: NullableInstant,
+      createdAt: Instant,
+    }),
+  ),
+  bookings: z.array(
+    z.looseObject({
+      id: z.string(),
+      reference: z.string(),
+      status: z.string(),
+      service: z.looseObject({ id: z.string(), name: z.string() }),
+      staff: z.looseObject({ id: z.string(), name: z.string() }),
+      start: Instant,
+      end: Instant,
+      createdAt: Instant,
+      cancelledAt: NullableInstant,
+      customer: z.looseObject({ name: z.string(), email: z.string() }),
+      consents: z.array(z.unknown()),
+    }),
+  ),
+  sessions: z.array(z.looseObject({ createdAt: Instant })),
+  securityEvents: z.array(z.looseObject({ at: Instant, event: z.string() })),
+});
+export type CustomerData = z.infer<typeof CustomerData>;
 
 export const ErasureRequest = z.object({ confirm: z.literal(true) });
 export type ErasureRequest = z.infer<typeof ErasureRequest>;

@@ -267,7 +267,19 @@ export const SecuritySettings = z.object({
   twoFactor: TwoFactorPolicy,
   hipaa: z.boolean(),
   password: PasswordPolicy,
-  sessionIdleMinutes: int(1, 24 * 60),
+  /**
+   * Minutes without a user action after which a session ends. Quarter minutes are allowed
+   * (0.25 is 15 seconds, the least: a test fixture's, never a sensible production value), so the
+   * timeout is always whole seconds.
+   */
+  sessionIdleMinutes: jsonSchema(
+    z.number().check(
+      z.refine((v) => Number.isInteger(v * 4) && v >= 0.25 && v <= 24 * 60, {
+        message: 'Minutes from 0.25 to 1440, in quarter minutes',
+      }),
+    ),
+    { type: 'number', minimum: 0.25, maximum: 24 * 60, multipleOf: 0.25 },
+  ),
 });
 
 export const BookingRules = z.object({

@@ -44,6 +44,7 @@ export const ACCOUNT_PROBLEM_CODES = [
   // HIPAA break-glass (src/api/console-hipaa-contract.ts)
   'break_glass_not_staff',
   'break_glass_inactive',
+  'step_up_required',
   // invoices (src/api/invoice-contract.ts)
   'invoicing_disabled',
   'invalid_tax_id',

@@ -64,6 +64,14 @@ export interface CitaTwoFactorDetail {
   method: 'totp' | 'passkey' | 'recovery';
 }
 
+/** The customer erased their account: how many upcoming bookings that cancelled (a count only). */
+export interface CitaAccountErasedDetail {
+  cancelled: number;
+}
+
+/** The idle warning's requests to its host: nothing but the fact. */
+export type CitaIdleDetail = Record<string, never>;
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -82,6 +90,9 @@ export interface CitaEventMap {
   'cita-full-invoice-issued': CitaInvoiceDetail;
   'cita-two-factor-passed': CitaTwoFactorDetail;
   'cita-two-factor-enrolled': CitaTwoFactorDetail;
+  'cita-idle-stay': CitaIdleDetail;
+  'cita-account-erased': CitaAccountErasedDetail;
+  'cita-idle-expired': CitaIdleDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

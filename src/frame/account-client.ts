@@ -19,6 +19,11 @@
  *   a person's action; a new session in an answer (a second factor passed, an enrolment done)
  *   replaces the held one at once. A sign-in whose `stage` is not `full` keeps its (limited)
  *   session too: the server lets it do nothing but pass that stage.
+ * - The idle deadline (`idle`, src/core/idle.ts): learnt from the server's answers (a new
+ *   session, `me`, any user action on the session), never guessed; cleared with the session.
+ * - The customer's rights (issue 11): the data download, checked against `CustomerData` before
+ *   the UI saves it; the erasure preview with what the session still needs; the password again
+ *   (`reauthenticate`); erasure, after which the session is forgotten (the account is gone).
  */
 import * as z from 'zod/mini';
 import {
@@ -54,6 +59,14 @@ import {
 } from '../api/booking-client.js';
 import { ProblemError } from '../api/errors.js';
 import {
+  AccountErasurePreview,
+  CustomerData,
+  ErasurePreview,
+  ReauthenticateRequest,
+  customerRoutes,
+} from '../api/console-contract.js';
+import { IdleDeadline } from '../core/idle.js';
+import {
   DownloadLink,
   DownloadLinkRequest,
   FullInvoiceRequest,
@@ -76,6 +89,8 @@ export interface AccountClientOptions extends CitaClientOptions {
   storage?: SessionStore | null;
   /** Called when the server says the session is over (expired, idle, revoked elsewhere). */
   onSessionEnded?: () => void;
+  /** Called with each new idle deadline (ms, this browser's clock), or undefined when none. */
+  onIdleDeadline?: (deadline: number | undefined, timeoutSeconds?: number) => void;
 }
 
 /** What the UI may know about the session: when it ends, never the token. */
@@ -93,9 +108,14 @@ export class AccountClient extends BookingClient {
   #session?: Session;
   /** Two-factor: status, enrolment, factors, challenges (src/api/two-factor-contract.ts). */
   readonly twoFactor: TwoFactorClient;
+  /** When the held session goes idle, as the server's answers tell (src/core/idle.ts). */
+  readonly idle: IdleDeadline;
+  /** When the request now running was sent: a session it brings starts its idle timer then. */
+  #sentAt = Date.now();
 
   constructor(options: AccountClientOptions) {
     super(options);
+    this.idle = new IdleDeadline(options.onIdleDeadline);
     this.#storage = options.storage === undefined ? frameSessionStorage() : options.storage;
     this.#onSessionEnded = options.onSessionEnded;
     this.#session = this.#restore();
@@ -338,8 +358,68 @@ export class AccountClient extends BookingClient {
     return { ...link, url: this.endpoint + link.url };
   }
 
+  /** GET me as a person's action ("stay signed in"): restarts the idle timer. */
+  async keepAlive(options: AccountRequestOptions = {}): Promise<Me> {
+    return this.me({ ...options, userAction: true });
+  }
+
+  /** GET data: everything held about the customer (checked against the contract), and its file name. */
+  async customerData(options: AccountRequestOptions = {}): Promise<CustomerData> {
+    return this.#call(
+      { method: 'GET', path: customerRoutes.data(this.business), schema: CustomerData, auth: true },
+      { ...options, userAction: true },
+    );
+  }
+
+  /** GET erasure: what erasing removes and keeps, and what the session still needs. */
+  async erasurePreview(options: AccountRequestOptions = {}): Promise<AccountErasurePreview> {
+    return this.#call(
+      {
+        method: 'GET',
+        path: customerRoutes.erasure(this.business),
+        schema: AccountErasurePreview,
+        auth: true,
+        retry: true,
+      },
+      { ...options, userAction: true },
+    );
+  }
+
+  /** POST sessions/current/reauthenticate: the password again (401 `invalid_credentials`; the session stays). */
+  async reauthenticate(
+    request: z.input<typeof ReauthenticateRequest>,
+    options: AccountRequestOptions = {},
+  ): Promise<void> {
+    const body = validate('password', ReauthenticateRequest, request);
+    // A wrong password is not a lost session: the 401 here must not sign the customer out.
+    return this.#call(
+      { method: 'POST', path: customerRoutes.reauthenticate(this.business), body, auth: true, keep: true },
+      { ...options, userAction: true },
+    );
+  }
+
+  /**
+   * POST erasure {confirm: true}: erases the account (403 `recent_sign_in_required` or
+   * `step_up_required` when a check is missing). The session is forgotten: it went with the account.
+   */
+  async erase(options: AccountRequestOptions = {}): Promise<ErasurePreview> {
+    const erased = await this.#call(
+      {
+        method: 'POST',
+        path: customerRoutes.erasure(this.business),
+        body: { confirm: true },
+        schema: ErasurePreview,
+        auth: true,
+      },
+      { ...options, userAction: true },
+    );
+    this.forget();
+    return erased;
+  }
+
   /** Drops the session from memory and storage (no request). */
   forget(): void {
+    this.idle.clear();
     this.#session = undefined;
     try {
       this.#storage?.removeItem(this.#key);
@@ -359,9 +439,12 @@ export class AccountClient extends BookingClient {
       schema?: z.ZodMiniType<T>;
       retry?: boolean;
       auth?: boolean;
+      /** A 401 answers the request, not the session (a wrong password typed again). */
+      keep?: boolean;
     },
     { userAction, ...options }: AccountRequestOptions,
   ): Promise<T> {
+    const sentAt = (this.#sentAt = Date.now());
     const headers: Record<string, string> = { ...call.headers };
     if (userAction) headers[USER_ACTIVITY_HEADER] = '1';
     const token = this.#session?.token;
@@ -383,7 +466,7 @@ export class AccountClient extends BookingClient {
       headers.Authorization = `Bearer ${token}`;
     }
     try {
-      return await this.call<T>(
+      const result = await this.call<T>(
         {
           method: call.method,
           path: call.path,
@@ -395,10 +478,23 @@ export class AccountClient extends BookingClient {
         },
         options,
       );
+      if (call.auth && this.#session?.token === token) {
+        const stated = (
+          result as { session?: { idleRemainingSeconds?: number; idleTimeoutSeconds?: number } }
+        )?.session;
+        this.idle.note({
+          sentAt,
+          remaining: stated?.idleRemainingSeconds,
+          timeout: stated?.idleTimeoutSeconds,
+          activity: userAction,
+        });
+      }
+      return result;
     } catch (error) {
       // Only for the session this call carried: a sign-in that raced it keeps its new one.
       if (
         call.auth &&
+        !call.keep &&
         error instanceof ProblemError &&
         error.code === 'unauthorized' &&
         this.#session?.token === token
@@ -416,6 +512,9 @@ export class AccountClient extends BookingClient {
 
   #keep(session: Session): void {
     this.#session = session;
+    // A new session: its idle timer started when the request that made it was sent.
+    const timeout = session.idleTimeoutSeconds;
+    this.idle.note({ sentAt: this.#sentAt, remaining: timeout, timeout });
     try {
       this.#storage?.setItem(this.#key, JSON.stringify(session));
     } catch {

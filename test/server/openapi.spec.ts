@@ -44,6 +44,10 @@ describe('OpenAPI document', () => {
       consoleCustomerRoutes.erase,
       decodeURIComponent(customerRoutes.data('{slug}')),
       decodeURIComponent(customerRoutes.erasure('{slug}')),
+      // Issue 11: the password again before erasing; "stay signed in" and the HIPAA notice at /admin.
+      decodeURIComponent(customerRoutes.reauthenticate('{slug}')),
+      adminRoutes.activity,
+      adminRoutes.noticeAcknowledge,
     );
     expected.push(
       ...[invoiceRoutes.list, invoiceRoutes.get, invoiceRoutes.requestFull, invoiceRoutes.downloadLink].map(

@@ -19,6 +19,10 @@ export interface SessionRow {
   stage: SessionStage;
   /** When a second factor was last passed in this session. */
   mfa_at: Date | null;
+  /** When the password was asked again in this session (migration 12; absent on insert). */
+  reauth_at?: Date | null;
+  /** When a staff member acknowledged the HIPAA sign-in notice in this session. */
+  notice_ack_at?: Date | null;
 }
 
 export async function insertSession(q: Queryable, s: Omit<SessionRow, 'revoked_at'>): Promise<void> {
@@ -43,6 +47,16 @@ export async function markSessionMfa(q: Queryable, tokenHash: string, at: Date):
   await q.query('UPDATE sessions SET mfa_at = $2 WHERE token_hash = $1', [tokenHash, at]);
 }
 
+/** The password was asked again in this session (before a sensitive step). */
+export async function markSessionReauth(q: Queryable, tokenHash: string, at: Date): Promise<void> {
+  await q.query('UPDATE sessions SET reauth_at = $2 WHERE token_hash = $1', [tokenHash, at]);
+}
+
+/** The staff member acknowledged the HIPAA sign-in notice in this session. */
+export async function markSessionNoticeAck(q: Queryable, tokenHash: string, at: Date): Promise<void> {
+  await q.query('UPDATE sessions SET notice_ack_at = $2 WHERE token_hash = $1', [tokenHash, at]);
+}
+
 /**
  * The live session of this token hash and its account, or undefined (unknown, revoked, idle too
  * long, past its absolute expiry, account disabled). With `activity`, the idle timer restarts.
@@ -60,7 +74,7 @@ export async function touchSession(
         AND s.revoked_at IS NULL AND s.expires_at > $2
         AND s.last_activity_at + make_interval(secs => s.idle_seconds) > $2
       RETURNING s.token_hash, s.account_id, s.created_at, s.last_activity_at, s.idle_seconds, s.expires_at,
-        s.revoked_at, s.stage, s.mfa_at, to_jsonb(a) AS a`,
+        s.revoked_at, s.stage, s.mfa_at, s.reauth_at, s.notice_ack_at, to_jsonb(a) AS a`,
     [tokenHash, now, activity],
   );
   const row = rows[0];

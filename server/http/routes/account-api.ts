@@ -41,10 +41,17 @@ import {
 import { BookingIdParam } from '../../../src/api/contract.js';
 import {
   ErasureRequest,
-  RECENT_SIGN_IN_SECONDS,
+  ReauthenticateRequest,
+  type AccountErasurePreview,
   type ErasurePreview,
 } from '../../../src/api/console-contract.js';
 import { customerData, eraseCustomer, erasurePreview } from '../../domain/customer-data.js';
+import {
+  erasureChecks,
+  idleView,
+  reauthenticate,
+  requireErasureChecks,
+} from '../../domain/session-checks.js';
 import {
   accountBookings,
   cancelAccountBooking,
@@ -156,10 +163,7 @@ export function accountApi(ctx: AppContext) {
         const s = await session(c);
         const me: Me = {
           account: s.view,
-          session: {
-            expiresAt: isoInstant(s.session.expires_at),
-            idleTimeoutSeconds: s.session.idle_seconds,
-          },
+          session: { expiresAt: isoInstant(s.session.expires_at), ...idleView(s.session, ctx.now()) },
         };
         return c.json(me);
       },
@@ -217,20 +221,25 @@ export function accountApi(ctx: AppContext) {
 
       accountErasurePreview: async (c) => {
         const s = await session(c);
-        const preview: ErasurePreview = await erasurePreview(
-          ctx.db,
-          c.get('business'),
-          s.account.email,
-          ctx.now(),
-        );
+        const now = ctx.now();
+        const preview: AccountErasurePreview = {
+          ...(await erasurePreview(ctx.db, c.get('business'), s.account.email, now)),
+          checks: await erasureChecks(ctx.db, s.account, s.session, now),
+        };
         return c.json(preview);
+      },
+
+      accountReauthenticate: async (c) => {
+        const s = await session(c);
+        const req = parse(ReauthenticateRequest, await body(c));
+        await reauthenticate(deps, c.get('business'), s, req.password, requestMeta(c));
+        return c.body(null, 204);
       },
 
       accountErase: async (c) => {
         const s = await session(c);
         parse(ErasureRequest, await body(c));
-        if (ctx.now().getTime() - new Date(s.session.created_at).getTime() > RECENT_SIGN_IN_SECONDS * 1000)
-          throw new ProblemError('recent_sign_in_required');
+        await requireErasureChecks(ctx.db, s.account, s.session, ctx.now());
         const erased: ErasurePreview = await eraseCustomer(
           ctx.db,
           c.get('business'),

@@ -44,6 +44,7 @@ import { accountView, completeSetup, signIn, signOut, signedIn } from '../../dom
 import { isoInstant } from '../../domain/bookings.js';
 import { ProblemError } from '../../domain/problems.js';
 import { resumeSession } from '../../domain/sessions.js';
+import { acknowledgeNotice, idleView, pendingNotice } from '../../domain/session-checks.js';
 import { verifyPassword } from '../../domain/passwords.js';
 import { readJsonBody } from '../body.js';
 import type { AppContext, Env } from '../env.js';
@@ -109,11 +110,17 @@ export function adminApp(ctx: AppContext) {
 
   const startSession = (c: Context<Env>, s: SignedIn) => {
     setSessionCookie(c, s.session.token, s.session.expiresAt);
+    const business = ctx.config.businesses.get(s.account.business);
+    // A full session is new: the HIPAA notice is pending; its idle time is whole.
+    const notice = business && pendingNotice(business, { stage: s.stage ?? 'full', notice_ack_at: null });
     const me: AdminMe = {
       account: s.account,
       expiresAt: s.session.expiresAt,
       ...(s.stage ? { stage: s.stage } : {}),
       ...(s.methods ? { methods: s.methods } : {}),
+      idleTimeoutSeconds: s.session.idleTimeoutSeconds,
+      idleRemainingSeconds: s.session.idleTimeoutSeconds,
+      ...(notice ? { notice } : {}),
     };
     return c.json(me);
   };
@@ -126,6 +133,20 @@ export function adminApp(ctx: AppContext) {
     if (!token || !found || found.account.kind !== 'staff') return undefined;
     const business = ctx.config.businesses.get(found.account.business);
     return business ? { token, business, ...found } : undefined;
+  };
+
+  /** The fully signed-in member, when the session goes idle, and a HIPAA notice still pending. */
+  const fullMe = async (c: Context<Env>): Promise<AdminMe> => {
+    const s = await current(c);
+    if (!s) throw new ProblemError('unauthorized');
+    if (s.session.stage !== 'full') throw stageRefusal(s.session.stage);
+    const notice = pendingNotice(s.business, s.session);
+    return {
+      account: accountView(s.account),
+      expiresAt: isoInstant(s.session.expires_at),
+      ...idleView(s.session, ctx.now()),
+      ...(notice ? { notice } : {}),
+    };
   };
 
   const twoFactor = twoFactorHandlers(ctx, {
@@ -195,12 +216,21 @@ export function adminApp(ctx: AppContext) {
       return startSession(c, signedIn);
     },
 
-    adminMe: async (c) => {
+    adminMe: async (c) => c.json(await fullMe(c)),
+
+    // Issue 11: "stay signed in" (a POST: a user action, so `current` restarted the idle timer).
+    adminActivity: async (c) => {
+      checkOrigin(c);
+      return c.json(await fullMe(c));
+    },
+
+    adminNoticeAcknowledge: async (c) => {
+      checkOrigin(c);
       const s = await current(c);
       if (!s) throw new ProblemError('unauthorized');
       if (s.session.stage !== 'full') throw stageRefusal(s.session.stage);
-      const me: AdminMe = { account: accountView(s.account), expiresAt: isoInstant(s.session.expires_at) };
-      return c.json(me);
+      await acknowledgeNotice(ctx.db, s.business, s, requestMeta(c), ctx.now());
+      return c.body(null, 204);
     },
 
     adminSignOut: async (c) => {

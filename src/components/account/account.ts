@@ -16,6 +16,7 @@ import { CitaElement } from '../../core/cita-element.js';
 import { defineOnce } from '../../core/define.js';
 import { getConfig } from '../../core/config.js';
 import { emit } from '../../core/events.js';
+import { formatIdleTimeout } from '../../core/idle.js';
 import { formatDateTime, localTimeZone } from '../../core/intl.js';
 import { LoadController } from '../../core/load-controller.js';
 import { AccountClient } from '../../frame/account-client.js';
@@ -23,6 +24,7 @@ import { AccountStringsController } from '../../locales/account/catalog.js';
 import type { AccountStrings } from '../../locales/account/strings.js';
 import { styles } from './account.styles.js';
 import { INVOICE_STRINGS } from '../invoice-viewer/strings.js';
+import { CitaIdleWarning } from '../idle-warning/idle-warning.js';
 import { cancellability, replaceBooking } from './logic/bookings.js';
 import { isCompleteCode, normaliseCode } from './logic/code.js';
 import { errorCode, retryAfterSeconds } from './logic/errors.js';
@@ -42,6 +44,17 @@ import {
  */
 let prompt: Promise<void> | undefined;
 let viewer: Promise<void> | undefined;
+let myData: Promise<void> | undefined;
+/** Registers `<cita-account-data>` when the "my data" section first shows (same reason). */
+function defineAccountData(): void {
+  myData ??= import('./account-data.js').then(
+    ({ CitaAccountData }) => defineOnce('cita-account-data', CitaAccountData),
+    (err: unknown) => {
+      myData = undefined;
+      console.error('[cita] could not load "my data"', err);
+    },
+  );
+}
 /** Registers `<cita-invoice-viewer>` when the invoices section first shows (same reason). */
 function defineInvoiceViewer(): void {
   viewer ??= import('../invoice-viewer/invoice-viewer.js').then(
@@ -107,12 +120,13 @@ type Action =
   | 'change-password'
   | 'sign-out'
   | 'sign-out-everywhere'
-  | 'cancel';
+  | 'cancel'
+  | 'stay';
 
 const SIGN_UP_STEPS = 3;
 
 /**
- * @summary The customer's account: sign up with an emailed code, sign in, reset or change the password, sign out (here or everywhere), and see and cancel their bookings.
+ * @summary The customer's account: sign up with an emailed code, sign in, reset or change the password, sign out (here or everywhere), see and cancel their bookings, and download or erase their data.
  * @tag cita-account
  *
  * This is the element that runs inside the isolated frame (`/frame/{business}/account`, on the
@@ -125,6 +139,10 @@ const SIGN_UP_STEPS = 3;
  * Sign-up proves the address before the account exists: email, then the 6-digit code sent to
  * it, then a name and a password (the business's policy is explained before it is typed). The
  * answers never reveal whether an email is registered.
+ *
+ * "My data" (`<cita-account-data>`, loaded when first shown) downloads everything held about
+ * the customer and erases the account. Before the idle sign-out the server's deadline brings a
+ * warning (`<cita-idle-warning>`) with "Stay signed in"; after it, the sign-in view says why.
  *
  * @csspart base - The wrapper.
  * @csspart heading - The heading of the current view.
@@ -192,6 +210,9 @@ export class CitaAccount extends CitaElement {
   @state() private newPasswordLength = 0;
   /** The business's two-factor mode for customers (`off` hides passkey sign-in and the section). */
   @state() private twoFactorMode: TwoFactorMode = 'off';
+  /** When the session goes idle (ms, this browser's clock) and its timeout: the warning's input. */
+  @state() private idleDeadline?: number;
+  @state() private idleTimeout = 0;
 
   private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
   private client?: AccountClient;
@@ -199,6 +220,8 @@ export class CitaAccount extends CitaElement {
   #focusNext?: string;
   #actionAbort?: AbortController;
   #announcedReady = false;
+  /** The idle deadline passed: a session found ended now ended for that reason. */
+  #idleEnded = false;
 
   readonly #me = new LoadController<Account | PendingStage | undefined, [AccountClient]>(this, {
     task: async (signal, client) => {
@@ -317,6 +340,20 @@ export class CitaAccount extends CitaElement {
               render: () => this.#renderTwoFactor(),
             },
           ]),
+      // Issue 11: the customer's rights (src/components/account/account-data.ts).
+      {
+        id: 'my-data',
+        heading: (t: AccountStrings) => t.myData.heading,
+        render: () => {
+          defineAccountData();
+          return html`<cita-account-data
+            .client=${this.client}
+            theme=${this.theme}
+            heading-level="4"
+            @cita-account-erased=${(e: CustomEvent<{ cancelled: number }>) => this.#onErased(e.detail.cancelled)}
+          ></cita-account-data>`;
+        },
+      },
     ];
   }
 
@@ -336,6 +373,11 @@ export class CitaAccount extends CitaElement {
         endpoint,
         business,
         onSessionEnded: () => this.#sessionEnded(),
+        onIdleDeadline: (deadline, timeout) => {
+          this.idleDeadline = deadline;
+          // The timeout outlives the session: the signed-out view says it.
+          this.idleTimeout = timeout ?? this.idleTimeout;
+        },
       });
     } catch (err) {
       this.view = 'unconfigured';
@@ -378,11 +420,52 @@ export class CitaAccount extends CitaElement {
   }
 
   #sessionEnded(): void {
+    const idle = this.#idleEnded;
+    const timeout = this.idleTimeout;
+    this.#idleEnded = false;
     if (this.view !== 'account' && this.view !== 'second-factor' && this.view !== 'enrol') return;
     this.account = undefined;
     this.bookings = undefined;
     this.#go('sign-in');
-    this.message = { kind: 'notice', words: (t) => t.sessionEnded };
+    // After an idle sign-out, say why (the signed-out view of issue 11).
+    this.message = {
+      kind: 'notice',
+      words: (t) =>
+        idle && timeout ? t.idle.signedOut(formatIdleTimeout(timeout, this.i18n.locale)) : t.sessionEnded,
+    };
+    emit(this, 'cita-signed-out', {});
+  }
+
+  /** The idle deadline passed: the server says whether the session ended (it decides, not us). */
+  async #onIdleExpired(): Promise<void> {
+    if (!this.client) return;
+    // Consumed by #sessionEnded; the server's clock may be a moment behind ours (asked again then).
+    this.#idleEnded = true;
+    try {
+      const me = await this.client.me();
+      if ((me.session.idleRemainingSeconds ?? 0) > 1) this.#idleEnded = false;
+    } catch (err) {
+      // `unauthorized` has ended the session (#sessionEnded); anything else leaves it be.
+      this.#report(err);
+    }
+  }
+
+  /** "Stay signed in": a real request that counts as a user action. */
+  async #onStay(): Promise<void> {
+    const me = await this.#act('stay', (signal) => this.client!.keepAlive({ signal }));
+    if (!me) return;
+    this.message = { kind: 'notice', words: (t) => t.idle.stayed };
+    this.#focusNext = '[part~="notice"]';
+  }
+
+  /** The account was erased in "my data": the session went with it. */
+  #onErased(cancelled: number): void {
+    this.account = undefined;
+    this.bookings = undefined;
+    this.#bookings.abort();
+    this.#go('sign-in');
+    this.message = { kind: 'notice', words: (t) => t.myData.erased(cancelled) };
+    this.#focusNext = '[part~="notice"]';
     emit(this, 'cita-signed-out', {});
   }
 
@@ -766,6 +849,8 @@ export class CitaAccount extends CitaElement {
         return t.signingOut;
       case 'cancel':
         return t.cancelling;
+      case 'stay':
+        return t.idle.staying;
     }
     if (this.view === 'checking') return t.checking;
     return '';
@@ -1079,8 +1164,17 @@ export class CitaAccount extends CitaElement {
   #renderAccount(t: AccountStrings) {
     const a = this.account!;
     const who = a.name ? `${a.name} (${a.email})` : a.email;
+    defineOnce('cita-idle-warning', CitaIdleWarning);
     return html`<h2 part="heading" tabindex="-1">${t.accountHeading}</h2>
       <p class="who">${t.signedInAs(who)}</p>
+      <cita-idle-warning
+        .deadline=${this.idleDeadline}
+        timeout-seconds=${this.idleTimeout}
+        theme=${this.theme}
+        ?busy=${this.busy === 'stay'}
+        @cita-idle-stay=${() => void this.#onStay()}
+        @cita-idle-expired=${() => void this.#onIdleExpired()}
+      ></cita-idle-warning>
       ${this.#renderMessage(t)}
       ${this.sections().map(
         (s) =>

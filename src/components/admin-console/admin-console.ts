@@ -6,7 +6,10 @@ import { isCitaError } from '../../api/errors.js';
 import { AdminClient } from '../../admin/admin-client.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { emit } from '../../core/events.js';
+import { defineOnce } from '../../core/define.js';
+import { formatIdleTimeout } from '../../core/idle.js';
 import { formatDateTime, localTimeZone } from '../../core/intl.js';
+import { CitaIdleWarning } from '../idle-warning/idle-warning.js';
 import { AccountStringsController } from '../../locales/account/catalog.js';
 import type { AccountStrings } from '../../locales/account/strings.js';
 import { styles } from '../account/account.styles.js';
@@ -16,7 +19,7 @@ import { getPasskey } from '../../frame/passkeys.js';
 import { CONSOLE_SECTIONS, type ConsoleSectionId } from './console-section.js';
 
 type Words = (t: AccountStrings) => string;
-type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'enrol';
+type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'enrol' | 'notice';
 
 /**
  * @summary The staff console at `/admin`: staff sign-in, first-time setup from the CLI's link, and the console shell (who is signed in, sign out).
@@ -32,6 +35,11 @@ type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'en
  * member with a factor passes it after the password; where the business requires it of staff,
  * one without sets one up first. "Sign in with a passkey" needs no password. The header's
  * "Two-step sign-in" button opens the management view (apps, passkeys, recovery codes).
+ *
+ * HIPAA mode: after every sign-in, the business's notice (or the default: protected health
+ * information, every access logged) before the console, until acknowledged (an audit row). Every
+ * signed-in view warns before the idle sign-out (`<cita-idle-warning>`, shared with the account)
+ * and, once the server has ended the session, says why.
  *
  * The console's sections (bookings, customers, staff, settings, the audit log, clean history)
  * follow the address's fragment (`/admin#audit`) and load when first shown; staff who are not
@@ -52,6 +60,7 @@ type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'en
  * @csspart policy - The password policy explanation (setup).
  * @csspart nav - The console's section navigation.
  * @csspart nav-link - A section's link (`aria-current="page"` on the one shown).
+ * @csspart notice - An outcome (signed out for inactivity) and the HIPAA sign-in notice's text.
  *
  * @cssproperty --cita-color-accent - Accent colour.
  * @cssproperty --cita-color-danger - Errors.
@@ -129,6 +138,12 @@ export class CitaAdminConsole extends CitaElement {
   @state() private section: ConsoleSectionId = 'bookings';
   @state() private loadedSections = new Set<ConsoleSectionId>();
   @state() private sectionError = false;
+  /** An outcome shown under the heading (signed out for inactivity, still signed in). */
+  @state() private notice?: Words;
+  /** When the session goes idle (ms, this browser's clock) and its timeout. */
+  @state() private idleDeadline?: number;
+  @state() private idleTimeout = 0;
+  @state() private staying = false;
 
   private readonly strings = new AccountStringsController(this, () => this.i18n.locale);
   private client?: AdminClient;
@@ -175,7 +190,14 @@ export class CitaAdminConsole extends CitaElement {
 
   async #start(): Promise<void> {
     try {
-      this.client = new AdminClient({ endpoint: this.endpoint || location.origin });
+      this.client = new AdminClient({
+        endpoint: this.endpoint || location.origin,
+        onIdleDeadline: (deadline, timeout) => {
+          this.idleDeadline = deadline;
+          // The timeout outlives the session: the signed-out view says it.
+          this.idleTimeout = timeout ?? this.idleTimeout;
+        },
+      });
     } catch (err) {
       this.#fail(err);
       this.view = 'sign-in';
@@ -201,6 +223,7 @@ export class CitaAdminConsole extends CitaElement {
   #go(view: View): void {
     this.view = view;
     this.error = undefined;
+    this.notice = undefined;
     this.fieldErrors = {};
     this.passwordRules = [];
     this.#focusNext = '[part~="heading"]';
@@ -211,9 +234,54 @@ export class CitaAdminConsole extends CitaElement {
     if (me.stage === 'enrolment') return this.#go('enrol');
     this.me = me;
     this.managing = false;
+    // HIPAA mode: the notice first, at every sign-in, until acknowledged.
+    if (me.notice) return this.#go('notice');
     this.#go('console');
     this.#route();
     if (announce) emit(this, 'cita-signed-in', {});
+  }
+
+  #onAcknowledge(): void {
+    void this.#run(async () => {
+      await this.client!.acknowledgeNotice();
+      this.#signedIn({ ...this.me!, notice: undefined }, false);
+    });
+  }
+
+  /** "Stay signed in": a POST the server counts as a user action. */
+  async #onStay(): Promise<void> {
+    if (this.staying) return;
+    this.staying = true;
+    try {
+      this.me = { ...(await this.client!.activity()), notice: undefined };
+      this.notice = (t) => t.idle.stayed;
+      this.#focusNext = '[part~="notice"]';
+    } catch (err) {
+      this.#onEnded(err);
+    } finally {
+      this.staying = false;
+    }
+  }
+
+  /** The idle deadline passed: ask the server, which decides; signed out, say why. */
+  async #onIdleExpired(): Promise<void> {
+    const timeout = this.idleTimeout;
+    try {
+      await this.client!.me();
+    } catch (err) {
+      this.#onEnded(err, timeout);
+    }
+  }
+
+  /** A request failed; `unauthorized` means the session is over: the signed-out view. */
+  #onEnded(err: unknown, idleTimeout?: number): void {
+    if (errorCode(err) !== 'unauthorized') return this.#fail(err);
+    this.me = undefined;
+    this.#go('sign-in');
+    this.notice = (t) =>
+      idleTimeout ? t.idle.signedOut(formatIdleTimeout(idleTimeout, this.i18n.locale)) : t.sessionEnded;
+    this.#focusNext = '[part~="notice"]';
+    emit(this, 'cita-signed-out', {});
   }
 
   /** The second factor passed, or the first one set up: the cookie holds a full session now. */
@@ -492,8 +560,21 @@ export class CitaAdminConsole extends CitaElement {
 
   #alert(t: AccountStrings) {
     return html`<div part="alert" role="alert" tabindex="-1">
-      ${this.error ? html`<p>${this.error(t)}</p>` : nothing}
-    </div>`;
+        ${this.error ? html`<p>${this.error(t)}</p>` : nothing}
+      </div>
+      ${this.notice ? html`<p part="notice" tabindex="-1">${this.notice(t)}</p>` : nothing}`;
+  }
+
+  #idleWarning() {
+    defineOnce('cita-idle-warning', CitaIdleWarning);
+    return html`<cita-idle-warning
+      .deadline=${this.idleDeadline}
+      timeout-seconds=${this.idleTimeout}
+      theme=${this.theme}
+      ?busy=${this.staying}
+      @cita-idle-stay=${() => void this.#onStay()}
+      @cita-idle-expired=${() => void this.#onIdleExpired()}
+    ></cita-idle-warning>`;
   }
 
   override render() {
@@ -544,6 +625,24 @@ export class CitaAdminConsole extends CitaElement {
             <button part="button link" class="link" type="button" @click=${this.#onSignOut}>
               ${t.useAnotherAccount}
             </button>
+          </div>`;
+      case 'notice':
+        return html`<h1 part="heading" tabindex="-1">${t.hipaaNotice.heading}</h1>
+          ${this.#idleWarning()} ${this.#alert(t)}
+          <p part="notice" id="hipaa-notice">${this.me?.notice?.text ?? t.hipaaNotice.text}</p>
+          <div class="actions">
+            <button
+              part="button primary"
+              class="primary"
+              type="button"
+              id="acknowledge"
+              aria-describedby="hipaa-notice"
+              aria-disabled=${this.busy ? 'true' : 'false'}
+              @click=${this.#onAcknowledge}
+            >
+              ${this.busy ? t.hipaaNotice.acknowledging : t.hipaaNotice.acknowledge}
+            </button>
+            <button part="button" type="button" @click=${this.#onSignOut}>${t.signOut}</button>
           </div>`;
       case 'setup':
         return html`<h1 part="heading" tabindex="-1">${t.adminSetupHeading}</h1>
@@ -597,7 +696,7 @@ export class CitaAdminConsole extends CitaElement {
               </button>
             </div>
           </header>
-          ${this.#alert(t)}
+          ${this.#idleWarning()} ${this.#alert(t)}
           ${
             this.managing
               ? html`<section id="two-factor-panel" part="section">

@@ -74,6 +74,74 @@ export const en: AccountStrings = {
   signedOut: 'You have signed out.',
   signedOutEverywhere: 'You have signed out on every device.',
   sessionEnded: 'Your session has ended. Please sign in again.',
+  idle: {
+    heading: 'Are you still there?',
+    countdown: (time) => `You will be signed out in ${time} for inactivity.`,
+    stay: 'Stay signed in',
+    staying: 'Keeping you signed in…',
+    stayed: 'You are still signed in.',
+    signedOut: (timeout) =>
+      `You were signed out after ${timeout} without activity, to protect your data. Sign in again to continue.`,
+  },
+  myData: {
+    heading: 'My data',
+    intro:
+      'Download a copy of everything held about you here (a JSON file, readable by other services), or erase your account.',
+    download: 'Download my data',
+    downloading: 'Preparing your file…',
+    downloaded: (file) => `Your data was saved as ${file}.`,
+    erase: 'Erase my account',
+    eraseIntro: 'See first what would be erased and what is kept.',
+    loadingPreview: 'Checking what would be erased…',
+    previewHeading: 'What erasing your account does',
+    bookings: (n) =>
+      n === 0
+        ? 'You have no bookings here.'
+        : n === 1
+          ? 'Your booking loses your name, email, phone and notes.'
+          : `Your ${n} bookings lose your name, email, phone and notes.`,
+    upcoming: (n) =>
+      n === 0
+        ? 'You have no upcoming bookings to cancel.'
+        : n === 1
+          ? 'Your upcoming booking is cancelled and its time freed.'
+          : `Your ${n} upcoming bookings are cancelled and their times freed.`,
+    account: 'Your account, its sessions and its sign-in methods are deleted.',
+    keptHeading: 'What is kept, and why',
+    kept: {
+      invoices:
+        'Invoices: the law requires keeping them (in Spain, at least 6 years). Their personal details stay encrypted and only the business can see them.',
+      anonymised_bookings:
+        'The bookings without anything that identifies you (date, service, the policies you accepted as fingerprints), for the business’s records.',
+      audit_log:
+        'The security log: sign-in events with an account number and network addresses, never your name or email.',
+    },
+    continue: 'Continue',
+    keepAccount: 'Keep my account',
+    reauthHeading: 'Confirm your password',
+    reauthHint: (minutes) =>
+      `You signed in more than ${minutes} minutes ago: type your password again to continue.`,
+    confirmPassword: 'Confirm password',
+    checkingPassword: 'Checking…',
+    stepUpHeading: 'Confirm it is you',
+    stepUpHint: 'Use your second step (authenticator app or passkey) to continue.',
+    finalHeading: 'Erase your account for good?',
+    finalHint: 'This cannot be undone. You will be signed out.',
+    eraseForGood: 'Erase my account for good',
+    erasing: 'Erasing your account…',
+    erased: (cancelled) =>
+      `Your account has been erased${
+        cancelled
+          ? ` and ${cancelled === 1 ? 'your upcoming booking was' : `${cancelled} upcoming bookings were`} cancelled`
+          : ''
+      }. Invoices are kept as the law requires. You have been signed out.`,
+  },
+  hipaaNotice: {
+    heading: 'Protected health information',
+    text: 'This system contains protected health information (PHI). Use it only for your work for this business, and only as much as that work needs. Every access is logged and reviewed; unauthorised access or disclosure may be reported and sanctioned under HIPAA.',
+    acknowledge: 'I understand',
+    acknowledging: 'Recording…',
+  },
   invalidCredentials: 'The email or the password is not right.',
   lockHint:
     'After several failed attempts the account is locked for a while: use “Forgot your password?” to unlock it at once.',

@@ -75,6 +75,74 @@ export const es: AccountStrings = {
   signedOut: 'Has cerrado la sesión.',
   signedOutEverywhere: 'Has cerrado la sesión en todos los dispositivos.',
   sessionEnded: 'Tu sesión ha terminado. Vuelve a iniciar sesión.',
+  idle: {
+    heading: '¿Sigues ahí?',
+    countdown: (time) => `Se cerrará tu sesión en ${time} por inactividad.`,
+    stay: 'Mantener la sesión',
+    staying: 'Manteniendo la sesión…',
+    stayed: 'Tu sesión sigue abierta.',
+    signedOut: (timeout) =>
+      `Se cerró tu sesión tras ${timeout} sin actividad, para proteger tus datos. Vuelve a iniciar sesión para continuar.`,
+  },
+  myData: {
+    heading: 'Mis datos',
+    intro:
+      'Descarga una copia de todo lo que se guarda sobre ti aquí (un archivo JSON, legible por otros servicios) o elimina tu cuenta.',
+    download: 'Descargar mis datos',
+    downloading: 'Preparando tu archivo…',
+    downloaded: (file) => `Tus datos se guardaron como ${file}.`,
+    erase: 'Eliminar mi cuenta',
+    eraseIntro: 'Mira antes qué se elimina y qué se conserva.',
+    loadingPreview: 'Comprobando qué se eliminaría…',
+    previewHeading: 'Qué hace eliminar tu cuenta',
+    bookings: (n) =>
+      n === 0
+        ? 'No tienes reservas aquí.'
+        : n === 1
+          ? 'Tu reserva pierde tu nombre, email, teléfono y notas.'
+          : `Tus ${n} reservas pierden tu nombre, email, teléfono y notas.`,
+    upcoming: (n) =>
+      n === 0
+        ? 'No tienes reservas próximas que cancelar.'
+        : n === 1
+          ? 'Tu próxima reserva se cancela y su hora queda libre.'
+          : `Tus ${n} próximas reservas se cancelan y sus horas quedan libres.`,
+    account: 'Tu cuenta, sus sesiones y sus métodos de acceso se borran.',
+    keptHeading: 'Qué se conserva, y por qué',
+    kept: {
+      invoices:
+        'Las facturas: la ley obliga a conservarlas (en España, al menos 6 años). Sus datos personales siguen cifrados y solo el negocio puede verlos.',
+      anonymised_bookings:
+        'Las reservas sin nada que te identifique (fecha, servicio, las políticas que aceptaste como huellas), para los registros del negocio.',
+      audit_log:
+        'El registro de seguridad: accesos con un número de cuenta y direcciones de red, nunca tu nombre ni tu email.',
+    },
+    continue: 'Continuar',
+    keepAccount: 'Conservar mi cuenta',
+    reauthHeading: 'Confirma tu contraseña',
+    reauthHint: (minutes) =>
+      `Iniciaste sesión hace más de ${minutes} minutos: escribe de nuevo tu contraseña para continuar.`,
+    confirmPassword: 'Confirmar contraseña',
+    checkingPassword: 'Comprobando…',
+    stepUpHeading: 'Confirma que eres tú',
+    stepUpHint: 'Usa tu segundo paso (app de autenticación o llave de acceso) para continuar.',
+    finalHeading: '¿Eliminar tu cuenta definitivamente?',
+    finalHint: 'No se puede deshacer. Se cerrará tu sesión.',
+    eraseForGood: 'Eliminar mi cuenta definitivamente',
+    erasing: 'Eliminando tu cuenta…',
+    erased: (cancelled) =>
+      `Tu cuenta se ha eliminado${
+        cancelled
+          ? ` y ${cancelled === 1 ? 'tu próxima reserva se canceló' : `se cancelaron ${cancelled} próximas reservas`}`
+          : ''
+      }. Las facturas se conservan como exige la ley. Se ha cerrado tu sesión.`,
+  },
+  hipaaNotice: {
+    heading: 'Información de salud protegida',
+    text: 'Este sistema contiene información de salud protegida (PHI). Úsala solo para tu trabajo en este negocio y solo en la medida en que ese trabajo lo necesite. Todo acceso queda registrado y se revisa; el acceso o la divulgación no autorizados pueden notificarse y sancionarse según HIPAA.',
+    acknowledge: 'Entendido',
+    acknowledging: 'Registrando…',
+  },
   invalidCredentials: 'El correo o la contraseña no son correctos.',
   lockHint:
     'Tras varios intentos fallidos, la cuenta se bloquea un rato: usa «¿Has olvidado tu contraseña?» para desbloquearla enseguida.',

@@ -82,6 +82,54 @@ export interface AccountStrings {
   signedOut: string;
   signedOutEverywhere: string;
   sessionEnded: string;
+  /** The warning before an idle sign-out, and the view after one (account and console). */
+  idle: {
+    heading: string;
+    /** `time`: `m:ss`. */
+    countdown: (time: string) => string;
+    stay: string;
+    staying: string;
+    stayed: string;
+    /** `timeout`: "15 minutes". */
+    signedOut: (timeout: string) => string;
+  };
+  /** "My data" in the account (issue 11, GDPR arts. 15, 17, 20). */
+  myData: {
+    heading: string;
+    intro: string;
+    download: string;
+    downloading: string;
+    downloaded: (file: string) => string;
+    erase: string;
+    eraseIntro: string;
+    loadingPreview: string;
+    previewHeading: string;
+    bookings: (n: number) => string;
+    upcoming: (n: number) => string;
+    account: string;
+    keptHeading: string;
+    kept: Record<'invoices' | 'anonymised_bookings' | 'audit_log', string>;
+    continue: string;
+    keepAccount: string;
+    reauthHeading: string;
+    reauthHint: (minutes: number) => string;
+    confirmPassword: string;
+    checkingPassword: string;
+    stepUpHeading: string;
+    stepUpHint: string;
+    finalHeading: string;
+    finalHint: string;
+    eraseForGood: string;
+    erasing: string;
+    erased: (cancelled: number) => string;
+  };
+  /** HIPAA mode: the notice after every staff sign-in. */
+  hipaaNotice: {
+    heading: string;
+    text: string;
+    acknowledge: string;
+    acknowledging: string;
+  };
   invalidCredentials: string;
   lockHint: string;
   codeRejected: string;
