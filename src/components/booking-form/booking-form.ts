@@ -36,9 +36,6 @@ import { validateDetails, type DetailErrors, type DetailValues } from './logic/d
 import { FIELDS } from './logic/fields.js';
 import { classes, skeleton, type BookingStep, type StepHost } from './steps/host.js';
 import { serviceStep } from './steps/service.js';
-import { slotStep } from './steps/slot.js';
-import { detailsStep } from './steps/details.js';
-import { reviewStep } from './steps/review.js';
 import { styles } from './booking-form.styles.js';
 
 export type { BookingStep } from './steps/host.js';
@@ -53,6 +50,8 @@ function pageIsDark(el: Element): boolean {
 }
 
 const STEPS: BookingStep[] = ['service', 'slot', 'details', 'review', 'done'];
+/** With the review inline (`booking.review: "inline"`), the details step confirms. */
+const INLINE_STEPS: BookingStep[] = ['service', 'slot', 'details', 'done'];
 const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
 
 /**
@@ -164,6 +163,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   @state() private manageMode = false;
   /** No business could be configured (or the client refused the configuration). */
   @state() private configFailed = false;
+  /** The later steps' chunk could not be fetched: Retry fetches it again. */
+  @state() private laterFailed = false;
 
   #client?: BookingClient;
   #attempt?: { key: string; body: string };
@@ -172,6 +173,9 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   #unsubscribe?: () => void;
   /** The confirmation step (and its calendar files): a lazy chunk, fetched when the review shows. */
   #done?: (h: StepHost) => unknown;
+  /** The steps after the service list (steps/later.ts): a lazy chunk, fetched once the list shows. */
+  #later?: typeof import('./steps/later.js');
+  #laterLoading?: Promise<void>;
   #configTimer?: ReturnType<typeof setTimeout>;
   readonly #rich = new RichTextCache();
 
@@ -181,6 +185,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     onValue: ([business, list]) => {
       this.businessConfig = business;
       this.services = list.services;
+      void this.updateComplete.then(() => this.#loadLater());
       emit(this, 'cita-ready', { business: business.slug });
       if (this.service || this.#again) this.#preselect();
     },
@@ -279,6 +284,15 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     this.#clearMessage();
     this.goTo('service');
     if (this.service || this.#again) this.#preselect();
+  }
+
+  /** @internal Whether the details step shows the summary and confirms (no review step). */
+  get inlineReview(): boolean {
+    return this.businessConfig?.booking?.review === 'inline';
+  }
+
+  get #steps(): BookingStep[] {
+    return this.inlineReview ? INLINE_STEPS : STEPS;
   }
 
   /** @internal */
@@ -397,14 +411,15 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   goTo(step: BookingStep): void {
     this.step = step;
-    if ((step === 'review' || step === 'done') && !this.#done)
+    if ((step === 'review' || step === 'done' || (step === 'details' && this.inlineReview)) && !this.#done)
       void import('./steps/done.js').then((m) => {
         this.#done = m.doneStep;
         this.requestUpdate();
         if (this.step === 'done') this.#focusHeading();
       });
-    const n = STEPS.indexOf(step) + 1;
-    this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.#stepName(step, t));
+    const steps = this.#steps;
+    const n = steps.indexOf(step) + 1;
+    this.announcement = (t) => t.stepAnnouncement(n, steps.length, this.#stepName(step, t));
     this.#focusHeading();
   }
 
@@ -486,7 +501,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       return;
     }
     this.#clearMessage();
-    this.goTo('review');
+    if (this.inlineReview) void this.confirm();
+    else this.goTo('review');
   }
 
   #consents(): Consent[] {
@@ -502,8 +518,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   onConsentChange(e: Event): void {
     const box = e.target as CitaConsentCheckbox;
     const next = new Set(this.accepted);
-    if (box.checked) next.add(box.policy);
-    else next.delete(box.policy);
+    // A combined checkbox (`booking.combinedConsent`) stands for every policy it lists.
+    for (const policy of box.dataset.covers?.split(' ') ?? [box.policy])
+      if (box.checked) next.add(policy);
+      else next.delete(policy);
     this.accepted = next;
   }
 
@@ -731,9 +749,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
 
   #renderProgress() {
     if (this.step === 'done') return nothing;
-    const current = STEPS.indexOf(this.step);
+    const steps = this.#steps.filter((s) => s !== 'done');
+    const current = steps.indexOf(this.step);
     return html`<ol part="progress" class="progress">
-      ${STEPS.slice(0, 4).map(
+      ${steps.map(
         (s, i) =>
           html`<li
             class=${classes({ current: i === current, past: i < current })}
@@ -759,7 +778,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       this.messageKind === 'error' &&
       ((this.#loadFailed && this.step === 'service' && !this.#originRefused) ||
         (this.slots.status === 'error' && this.step === 'slot') ||
-        (this.canRetrySubmit && this.step === 'review'));
+        (this.canRetrySubmit && this.step === this.#confirmStep) ||
+        this.laterFailed);
     return html`<div
       part="message"
       class="message ${this.messageKind}"
@@ -770,25 +790,55 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     </div>`;
   }
 
+  /** The step whose button books. */
+  get #confirmStep(): BookingStep {
+    return this.inlineReview ? 'details' : 'review';
+  }
+
   #retry(): void {
-    if (this.step === 'review') void this.confirm();
+    if (this.laterFailed) {
+      this.laterFailed = false;
+      this.#clearMessage();
+      void this.#loadLater();
+    } else if (this.step === this.#confirmStep && this.canRetrySubmit) void this.confirm();
     else if (this.step === 'slot' && this.month) void this.#loadMonth(this.month);
     else if (this.#client && !this.configFailed) void this.#loadBusiness();
     else this.#start();
   }
 
+  /**
+   * Requests the later steps' chunk once (again after a failure, from Retry). Until it arrives
+   * a later step shows the skeleton; if it cannot be fetched, the message says so and offers Retry.
+   */
+  #loadLater(): Promise<void> {
+    return (this.#laterLoading ??= import('./steps/later.js').then(
+      (m) => {
+        this.#later = m;
+        if (this.step !== 'service') this.#focusHeading();
+        this.requestUpdate();
+      },
+      (err: unknown) => {
+        this.#laterLoading = undefined;
+        this.laterFailed = true;
+        this.#fail(isCitaError(err) ? err : undefined, (t) => t.loadFailed, 'chunk');
+      },
+    ));
+  }
+
   #renderStep() {
     if (this.#business.pending || (!this.businessConfig && !this.#loadFailed)) return skeleton(this.t);
     if (!this.businessConfig) return nothing;
+    const later = this.#later;
+    if (this.step !== 'service' && this.step !== 'done' && !later) return skeleton(this.t);
     switch (this.step) {
       case 'service':
         return serviceStep(this);
       case 'slot':
-        return slotStep(this);
+        return later!.slotStep(this);
       case 'details':
-        return detailsStep(this);
+        return later!.detailsStep(this);
       case 'review':
-        return reviewStep(this);
+        return later!.reviewStep(this);
       case 'done':
         return this.#done?.(this) ?? skeleton(this.t);
     }
