@@ -46,6 +46,13 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
     load: () => import('./define-two-factor.js'),
     events: ['cita-two-factor-passed'],
   },
+  // HIPAA mode: the booking flow runs here, its customer data never in the host page. The host
+  // hears that a booking was made (ids only), not what or when: no service or time crosses.
+  booking: {
+    tag: 'cita-booking-form',
+    load: () => import('./define-booking.js'),
+    events: ['cita-booking-confirmed', 'cita-booking-held', 'cita-error'],
+  },
   // Not framed: the window a passkey is created in where the browser refuses to in a frame.
   'passkey-popup': { tag: 'cita-passkey-popup', load: () => import('./define-passkey-popup.js'), events: [] },
 };

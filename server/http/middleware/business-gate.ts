@@ -11,6 +11,10 @@
  *   CSRF note in server/http/routes/public-api.ts for why that is safe.
  * - Sets `c.var.business` and `c.var.origin` for the handlers.
  *
+ * The server's own origin (config `publicUrl`, else the request's) is allowed for every business
+ * without CORS headers: it is the booking frame (`/frame/{business}/booking`, HIPAA mode), which
+ * calls the API same-origin. Only pages the server itself serves run there.
+ *
  * The account API lives under the same path prefix but is called same-origin from the frame:
  * it has its own gate (middleware/account-gate.ts), and this one lets its paths through.
  */
@@ -20,11 +24,12 @@ import type { ServerConfig } from '../../config.js';
 import type { Env } from '../env.js';
 import { problemResponse } from '../problem.js';
 import { routeClassOf } from '../route-table.js';
+import { ownOrigin } from './account-gate.js';
 
 const EXPOSED_HEADERS = 'Retry-After, Idempotent-Replayed, Location';
 const ALLOWED_REQUEST_HEADERS = `Content-Type, ${IDEMPOTENCY_HEADER}, Authorization`;
 
-export function businessGate(config: Pick<ServerConfig, 'businesses'>): MiddlewareHandler<Env> {
+export function businessGate(config: Pick<ServerConfig, 'businesses' | 'publicUrl'>): MiddlewareHandler<Env> {
   return async (c, next) => {
     // The account API shares the path prefix and has its own gate (middleware/account-gate.ts).
     if (routeClassOf(c.req.path) === 'account-api') return next();
@@ -32,8 +37,10 @@ export function businessGate(config: Pick<ServerConfig, 'businesses'>): Middlewa
     const slug = c.req.param('slug') ?? '';
     const business = Slug.safeParse(slug).success ? config.businesses.get(slug) : undefined;
     const origin = c.req.header('origin');
-    const allowed = origin !== undefined && business !== undefined && business.originSet.has(origin);
-    if (allowed) {
+    const own = origin !== undefined && origin === ownOrigin(config, c);
+    const listed = origin !== undefined && business !== undefined && business.originSet.has(origin);
+    const allowed = own || listed;
+    if (listed) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     }
@@ -42,7 +49,7 @@ export function businessGate(config: Pick<ServerConfig, 'businesses'>): Middlewa
       if (!business) return problemResponse(c, 'not_found');
       if (origin !== undefined && !allowed) return problemResponse(c, 'origin_not_allowed');
       c.header('Allow', 'GET, HEAD, POST, OPTIONS');
-      if (allowed && c.req.header('access-control-request-method')) {
+      if (listed && c.req.header('access-control-request-method')) {
         c.header('Access-Control-Allow-Methods', 'GET, POST');
         c.header('Access-Control-Allow-Headers', ALLOWED_REQUEST_HEADERS);
         c.header('Access-Control-Max-Age', '600');

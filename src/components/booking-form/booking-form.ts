@@ -61,6 +61,14 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * Talks to the Cita backend through `CitaClient`; the endpoint and business come from the
  * `endpoint` / `business` attributes, else from `Cita.configure()` or the script tag.
  *
+ * HIPAA mode: when the business's public configuration has `security.hipaa`, the form does not
+ * handle the customer's data on the host page. Once that configuration has loaded it renders
+ * `<cita-booking-frame>` instead, which runs the whole flow in an isolated frame on the backend's
+ * origin (`/frame/{business}/booking`), with this element's endpoint, business, theme and
+ * language; `cita-booking-confirmed`, `cita-booking-held` and `cita-error` still reach the page
+ * (ids only), `cita-ready` when the frame has rendered, and the other events stay in the frame
+ * (they name the service and the time). `service` and `manage-url` do not apply there yet.
+ *
  * @csspart base - The wrapper of the whole flow.
  * @csspart progress - The list of steps.
  * @csspart heading - The heading of the current step (focused on step change).
@@ -105,6 +113,8 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  */
 export class CitaBookingForm extends CitaElement implements StepHost {
   static override styles = [CitaElement.styles, styles];
+  /** @internal True for the form inside the booking frame (src/frame/define-booking.ts): it never frames itself. */
+  static isolated = false;
 
   /** Backend base URL; defaults to the configured one (the script's own origin). */
   @property() endpoint = '';
@@ -185,6 +195,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     onValue: ([business, list]) => {
       this.businessConfig = business;
       this.services = list.services;
+      if (this.#framed) {
+        // The shell says when the frame is ready (its own cita-ready).
+        void import('../../define/booking-frame.js').then(() => this.requestUpdate());
+        return;
+      }
       void this.updateComplete.then(() => this.#loadLater());
       emit(this, 'cita-ready', { business: business.slug });
       if (this.service || this.#again) this.#preselect();
@@ -284,6 +299,11 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     this.#clearMessage();
     this.goTo('service');
     if (this.service || this.#again) this.#preselect();
+  }
+
+  /** HIPAA mode on the host page: the flow runs in the booking frame, this element is its shell. */
+  get #framed(): boolean {
+    return !!this.businessConfig?.security.hipaa && !(this.constructor as typeof CitaBookingForm).isolated;
   }
 
   /** @internal Whether the details step shows the summary and confirms (no review step). */
@@ -735,6 +755,15 @@ export class CitaBookingForm extends CitaElement implements StepHost {
           this.#leaveManager();
         }}
       ></cita-booking-manager>`;
+    }
+    if (this.#framed) {
+      const config = getConfig();
+      return html`<cita-booking-frame
+        endpoint=${this.endpoint || config.endpoint || nothing}
+        business=${this.businessConfig!.slug}
+        theme=${this.theme ?? (pageIsDark(this) ? 'dark' : 'light')}
+        lang=${this.locale}
+      ></cita-booking-frame>`;
     }
     return html`
       <div part="base" class="base">
