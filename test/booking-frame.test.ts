@@ -128,6 +128,27 @@ describe('<cita-booking-form> in HIPAA mode: the flow in the isolated frame', ()
     }
   });
 
+  it('passes the form’s service and time zone into the frame', async function () {
+    this.timeout(30000);
+    const el = await fixture<CitaBookingForm>(html`
+      <cita-booking-form
+        lang="en"
+        endpoint=${API}
+        business="wtr-clinic"
+        service="consulta"
+        time-zone="America/New_York"
+      ></cita-booking-form>
+    `);
+    await waitUntil(() => el.shadowRoot!.querySelector('cita-booking-frame'), 'the frame shell', WAIT);
+    // The frame starts on the day-and-time step of that service, with times in New York's zone.
+    await inFrame({ action: 'wait', selector: form('table[aria-busy="false"]') });
+    expect(await inFrame<number>({ action: 'count', selector: form('[part~="service"]') })).to.equal(0);
+    expect(await inFrame<string>({ action: 'text', selector: form('.chosen') })).to.contain(SERVICE);
+    expect(await inFrame<string>({ action: 'text', selector: form('.zone-note') })).to.contain(
+      'America/New York',
+    );
+  });
+
   it('stays an inline flow for a business without HIPAA mode', async () => {
     const el = await fixture<CitaBookingForm>(html`
       <cita-booking-form lang="en" endpoint=${API} business="wtr-short"></cita-booking-form>

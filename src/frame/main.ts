@@ -26,6 +26,8 @@ interface FrameElementEntry {
    * allow). Their details must carry ids only: the channel refuses free text anyway.
    */
   events: readonly string[];
+  /** The shell's attributes (from the frame URL's fragment) this element takes. */
+  attributes?: readonly string[];
 }
 
 const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
@@ -52,6 +54,7 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
     tag: 'cita-booking-form',
     load: () => import('./define-booking.js'),
     events: ['cita-booking-confirmed', 'cita-booking-held', 'cita-error'],
+    attributes: ['service', 'time-zone'],
   },
   // Not framed: the window a passkey is created in where the browser refuses to in a frame.
   'passkey-popup': { tag: 'cita-passkey-popup', load: () => import('./define-passkey-popup.js'), events: [] },
@@ -112,10 +115,12 @@ function relay(event: Event): void {
     console.warn(`[cita] frame: not relayed: ${event.type} (its detail must carry ids only)`);
 }
 
-function mount({ tag, load, events }: FrameElementEntry): Promise<void> {
+function mount({ tag, load, events, attributes = [] }: FrameElementEntry): Promise<void> {
   return (mounting ??= (async () => {
     await load();
     element = document.createElement(tag);
+    for (const [name, value] of Object.entries(channel?.attributes ?? {}))
+      if (attributes.includes(name)) element.setAttribute(name, value);
     for (const name of events) element.addEventListener(name, relay);
     if (root.dataset.scheme) element.setAttribute('theme', root.dataset.scheme);
     document.body.append(element);

@@ -67,7 +67,8 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  * origin (`/frame/{business}/booking`), with this element's endpoint, business, theme and
  * language; `cita-booking-confirmed`, `cita-booking-held` and `cita-error` still reach the page
  * (ids only), `cita-ready` when the frame has rendered, and the other events stay in the frame
- * (they name the service and the time). `service` and `manage-url` do not apply there yet.
+ * (they name the service and the time). `service` and `time-zone` are passed to the frame;
+ * `manage-url` is not (the frame's manage link opens on the backend's origin).
  *
  * @csspart base - The wrapper of the whole flow.
  * @csspart progress - The list of steps.
@@ -763,6 +764,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
         business=${this.businessConfig!.slug}
         theme=${this.theme ?? (pageIsDark(this) ? 'dark' : 'light')}
         lang=${this.locale}
+        service=${this.service || nothing}
+        time-zone=${this.timeZone || nothing}
       ></cita-booking-frame>`;
     }
     return html`

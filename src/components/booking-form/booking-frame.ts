@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { property } from 'lit/decorators.js';
 import { CitaFrameElement } from '../../core/cita-frame-element.js';
 
 /**
@@ -9,8 +10,8 @@ import { CitaFrameElement } from '../../core/cita-frame-element.js';
  * `security.hipaa` the whole flow runs in `/frame/{business}/booking` on the backend's origin,
  * which the host page's scripts cannot read: the customer's name, email, notes, the service and
  * the time never exist in the host page. `<cita-booking-form>` loads this shell lazily once the
- * business's public configuration says so, and passes it its endpoint, business, theme and
- * language; the shell forwards the theme tokens and relays the events below (ids only).
+ * business's public configuration says so, and passes it its endpoint, business, theme,
+ * language, `service` and `time-zone` (in the frame URL's fragment); the shell forwards the theme tokens and relays the events below (ids only).
  *
  * @csspart frame - The iframe.
  * @csspart message - The notice shown when the frame cannot be loaded.
@@ -41,6 +42,18 @@ export class CitaBookingFrame extends CitaFrameElement {
       }
     `,
   ];
+
+  /** Preselects a service by id in the frame's flow (the form's `service`). */
+  @property() service = '';
+  /** Time zone for showing times in the frame (the form's `time-zone`); defaults to the viewer's. */
+  @property({ attribute: 'time-zone' }) timeZone = '';
+
+  protected override frameAttributes(): Record<string, string> {
+    return {
+      ...(this.service ? { service: this.service } : {}),
+      ...(this.timeZone ? { 'time-zone': this.timeZone } : {}),
+    };
+  }
 
   protected frameTitle(): string {
     return this.i18n.t.bookingFrameTitle;
