@@ -14,6 +14,7 @@ import type { CitaBookingForm } from '../src/components/booking-form/booking-for
 import type { CitaConsentCheckbox } from '../src/components/consent-checkbox/consent-checkbox.js';
 import type { BusinessConfig, Consent, CreatedBooking } from '../src/api/contract.js';
 import type { CitaBookingConfirmedDetail } from '../src/core/events.js';
+import { overflowing } from './support/layout.js';
 
 const API = 'http://127.0.0.1:5199';
 const SLUG = 'wtr-short';
@@ -62,14 +63,14 @@ function watchBookings() {
   return { sent, restore: () => (window.fetch = realFetch) };
 }
 
-async function mount(lang = 'en') {
+async function mount(lang = 'en', wide = true) {
   const el = await fixture<CitaBookingForm>(html`
     <cita-booking-form
       lang=${lang}
       endpoint=${API}
       business=${SLUG}
       time-zone="Europe/Madrid"
-      style="inline-size: 40rem"
+      style=${wide ? 'inline-size: 40rem' : ''}
     ></cita-booking-form>
   `);
   await waitUntil(() => $$(el, '[part~="service"]').length === 2, 'the services load', WAIT);
@@ -172,9 +173,10 @@ describe('<cita-booking-form>: the short flow (combined consent, review inline)'
     );
   });
 
-  it('keeps the customer on the details step, with the checkbox’s own message, until it is ticked', async () => {
+  it('keeps the customer on the details step, with the checkbox’s own message, until it is ticked (320 px)', async () => {
+    await setViewport({ width: 320, height: 700 });
     watch = watchBookings();
-    const el = await mount('es');
+    const el = await mount('es', false);
     await click($$(el, '[part~="service"]')[0]!);
     await monthLoaded(el);
     await click(await secondBookableDay(el));
@@ -193,8 +195,11 @@ describe('<cita-booking-form>: the short flow (combined consent, review inline)'
     expect(onStep(el, 'details')).to.equal(true);
     expect(watch.sent, 'nothing sent without consent').to.have.length(0);
     expect(text(box.shadowRoot!.querySelector('[part="error"]'))).to.not.equal('');
-    // What was typed is still there.
+    // What was typed is still there, and on a 320 px phone nothing sticks out sideways.
     expect($<HTMLInputElement>(el, '#f-name')!.value).to.equal('Luis Pérez');
+    for (const d of box.querySelectorAll('details')) d.open = true;
+    expect(overflowing(el), 'nothing wider than the widget at 320 px').to.deep.equal([]);
+    await expect(el).to.be.accessible();
 
     await click(box.shadowRoot!.querySelector('input')!);
     const confirmed = oneEvent(el, 'cita-booking-confirmed');
