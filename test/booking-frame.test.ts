@@ -26,7 +26,7 @@ const SERVICE = 'Consulta de dermatología';
 
 type FrameAction =
   | { action: 'click' | 'wait' | 'text' | 'count'; selector: string; nth?: number }
-  | { action: 'fill'; selector: string; value: string };
+  | { action: 'fill' | 'property'; selector: string; value: string };
 const inFrame = <T = unknown>(a: FrameAction) =>
   executeServerCommand<T, FrameAction & { url: string; timeout: number }>('cita-frame', {
     url: FRAME,
@@ -97,6 +97,11 @@ describe('<cita-booking-form> in HIPAA mode: the flow in the isolated frame', ()
       const boxes = await inFrame<number>({ action: 'count', selector: form('cita-consent-checkbox input') });
       expect(boxes, 'a checkbox per policy').to.equal(3);
       for (let i = 0; i < boxes; i++) await click(form('cita-consent-checkbox input'), i);
+
+      // The form in the frame knows the site around it (from the handshake), for the consents' origin.
+      expect(
+        await inFrame({ action: 'property', selector: 'cita-booking-form', value: 'embeddingOrigin' }),
+      ).to.equal(location.origin);
 
       // While the details are typed in, the page holds none of them.
       const inputs = deep().filter((x) => x.matches('input, textarea, select'));

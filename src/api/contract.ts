@@ -447,6 +447,12 @@ export const CreateBookingRequest = z.object({
   locale: z.optional(Locale),
   /** The customer's time zone, for the confirmation email. */
   timeZone: z.optional(TimeZone),
+  /**
+   * Sent by the booking frame (HIPAA mode): the site it is embedded in, recorded as the consents'
+   * origin instead of the frame's own. Honoured only from the server's own origin and only for an
+   * origin the business allows (`origin_not_allowed` otherwise); ignored from anywhere else.
+   */
+  embeddedIn: z.optional(z.string().check(z.maxLength(300))),
   [HONEYPOT_FIELD]: z.optional(z.string().check(z.maxLength(500))),
 });
 export type CreateBookingRequest = z.infer<typeof CreateBookingRequest>;

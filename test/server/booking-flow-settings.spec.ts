@@ -5,11 +5,13 @@
  *   checkbox still stores one consent row per policy, each with its own version and hash;
  * - issue 11, HIPAA mode: the booking frame (`/frame/{business}/booking`) calls the public API
  *   from the server's own origin, which the business gate lets through (without CORS headers),
- *   while a foreign origin is still refused.
+ *   while a foreign origin is still refused; the frame's `embeddedIn` (the site around it) is what
+ *   the consents record, when the business allows that site.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessConfig, CreatedBooking, routes } from '../../src/api/contract.js';
 import {
+  ORIGIN,
   OTHER_ORIGIN,
   bookingRequest,
   consentsFor,
@@ -78,5 +80,35 @@ describe('booking flow settings and the booking frame', () => {
       origin: OTHER_ORIGIN,
     });
     await expectProblem(foreign, 'origin_not_allowed', 403);
+  });
+
+  const consentOrigins = async (res: Response) => {
+    const { id } = CreatedBooking.parse(await res.json());
+    return (
+      await tdb.db.query<{ origin: string | null }>('SELECT origin FROM consents WHERE booking_id = $1', [id])
+    ).map((r) => r.origin);
+  };
+
+  it('records the site the frame is embedded in as the consents’ origin, only one the business allows', async () => {
+    const framed = await postBooking(
+      t,
+      bookingRequest(t.business, { start: '2026-03-04T13:00:00+01:00', embeddedIn: ORIGIN }),
+      { origin: 'http://localhost' },
+    );
+    expect(framed.status).toBe(201);
+    expect(await consentOrigins(framed)).toEqual([ORIGIN, ORIGIN, ORIGIN]);
+    const elsewhere = await postBooking(
+      t,
+      bookingRequest(t.business, { start: '2026-03-04T13:30:00+01:00', embeddedIn: OTHER_ORIGIN }),
+      { origin: 'http://localhost' },
+    );
+    await expectProblem(elsewhere, 'origin_not_allowed', 403);
+    // A site calling the API itself cannot claim to be another one: its own origin is recorded.
+    const claimed = await postBooking(
+      t,
+      bookingRequest(t.business, { start: '2026-03-04T16:00:00+01:00', embeddedIn: 'http://localhost:5174' }),
+    );
+    expect(claimed.status).toBe(201);
+    expect(await consentOrigins(claimed)).toEqual([ORIGIN, ORIGIN, ORIGIN]);
   });
 });

@@ -5,7 +5,8 @@
  * with it: real pointer clicks and typing in the frame, as a customer would.
  *
  * payload: { url: a substring of the frame's URL, selector: a Playwright selector (CSS pierces
- * open shadow roots), action: 'click' | 'fill' | 'text' | 'count' | 'wait', value?, nth?, timeout? }
+ * open shadow roots), action: 'click' | 'fill' | 'text' | 'count' | 'wait' | 'property', value?
+ * (the text to fill, or the property to read), nth?, timeout? }
  */
 export function frameCommands() {
   return {
@@ -37,6 +38,9 @@ export function frameCommands() {
         case 'wait':
           await target.waitFor({ timeout });
           return true;
+        case 'property':
+          await target.waitFor({ timeout });
+          return target.evaluate((el, name) => String(el[name]), payload.value);
         default:
           throw new Error(`cita-frame: unknown action ${payload.action}`);
       }

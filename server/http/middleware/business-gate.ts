@@ -18,9 +18,10 @@
  * The account API lives under the same path prefix but is called same-origin from the frame:
  * it has its own gate (middleware/account-gate.ts), and this one lets its paths through.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { IDEMPOTENCY_HEADER, Slug } from '../../../src/api/contract.js';
-import type { ServerConfig } from '../../config.js';
+import type { Business, ServerConfig } from '../../config.js';
+import { ProblemError } from '../../domain/problems.js';
 import type { Env } from '../env.js';
 import { problemResponse } from '../problem.js';
 import { routeClassOf } from '../route-table.js';
@@ -28,6 +29,26 @@ import { ownOrigin } from './account-gate.js';
 
 const EXPOSED_HEADERS = 'Retry-After, Idempotent-Replayed, Location';
 const ALLOWED_REQUEST_HEADERS = `Content-Type, ${IDEMPOTENCY_HEADER}, Authorization`;
+
+/**
+ * The origin a booking's consents record: the calling page's, or, for the booking frame (a
+ * request from the server's own origin), the site the frame says it is embedded in, which must be
+ * one the business allows. A claim from any other origin is ignored.
+ */
+export function consentOrigin(
+  config: Pick<ServerConfig, 'publicUrl'>,
+  c: Context<Env>,
+  business: Business,
+  claimed: string | undefined,
+): string | null {
+  const origin = c.get('origin');
+  if (claimed === undefined || origin !== ownOrigin(config, c)) return origin;
+  if (!business.originSet.has(claimed))
+    throw new ProblemError('origin_not_allowed', {
+      detail: 'The frame is embedded in a site the business does not allow',
+    });
+  return claimed;
+}
 
 export function businessGate(config: Pick<ServerConfig, 'businesses' | 'publicUrl'>): MiddlewareHandler<Env> {
   return async (c, next) => {

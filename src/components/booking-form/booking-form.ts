@@ -181,6 +181,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   #attempt?: { key: string; body: string };
   /** @internal */
   honeypot = '';
+  /** @internal In the booking frame: the host page's origin (set by src/frame/main.ts), sent as `embeddedIn`. */
+  embeddingOrigin = '';
   #unsubscribe?: () => void;
   /** The confirmation step (and its calendar files): a lazy chunk, fetched when the review shows. */
   #done?: (h: StepHost) => unknown;
@@ -583,6 +585,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       consents: this.#consents(),
       locale: this.locale,
       timeZone: this.zone,
+      ...(this.embeddingOrigin ? { embeddedIn: this.embeddingOrigin } : {}),
       ...(this.honeypot ? { [HONEYPOT_FIELD]: this.honeypot } : {}),
     };
     // One key per booking attempt: a retry of the same request reuses it, so it can never book twice.
