@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessConfig, CreatedBooking, routes } from '../../src/api/contract.js';
 import {
+  BACKENDS,
   ORIGIN,
   OTHER_ORIGIN,
   bookingRequest,
@@ -24,11 +25,11 @@ import {
   type TestDb,
 } from './helpers.js';
 
-describe('booking flow settings and the booking frame', () => {
+describe.each(BACKENDS)('booking flow settings and the booking frame (%s)', (backend) => {
   let tdb: TestDb;
   let t: TestApp;
   beforeAll(async () => {
-    tdb = await openTestDb('pglite');
+    tdb = await openTestDb(backend);
     t = makeApp(tdb.db, {
       config: testConfig((raw) => {
         raw.businesses[0]!.booking = { combinedConsent: true, review: 'inline' };
