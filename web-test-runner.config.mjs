@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { misbehavingServer } from './test/support/misbehaving-server.mjs';
 import { citaServer } from './test/support/cita-server-plugin.mjs';
 import { frameFixtures } from './test/support/frame-fixtures.mjs';
+import { frameCommands } from './test/support/frame-commands.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-args.mjs';
 
 // The real Cita server (PGlite, fresh data directory) for the tests that book or sign in, with an
@@ -36,7 +37,12 @@ export default {
   middleware: [misbehavingServer(), frameFixtures(), cita.middleware],
   // The esbuild plugin reads tsconfig.json as raw text (no `extends`): it must stay flat so the
   // legacy decorator settings reach it.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), cita],
+  // frameCommands: acting inside the real (cross-origin) frames, for test/booking-frame.test.ts.
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    cita,
+    frameCommands(),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

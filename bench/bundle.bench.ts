@@ -28,14 +28,27 @@ export default async function bundle(): Promise<BenchRow[]> {
   const main = gz('dist/cita.js');
   const chunks = existsSync('dist/chunks') ? readdirSync('dist/chunks').filter((f) => f.endsWith('.js')) : [];
   const catalogs = chunks.filter((c) => /^(en|es)-/.test(c)).map((c) => gz(`dist/chunks/${c}`));
-  const firstView = main + Math.max(0, ...catalogs);
+  // Chunks the entry imports statically (a bundler may split shared code out of it) are fetched
+  // before anything runs, so they are part of the first view too.
+  const entryImports = [
+    ...new Set(
+      [...readFileSync('dist/cita.js', 'utf8').matchAll(/(?:from|import)\s*"\.\/(chunks\/[^"]+\.js)"/g)].map(
+        (m) => m[1]!,
+      ),
+    ),
+  ];
+  const firstView =
+    main + entryImports.reduce((sum, f) => sum + gz(`dist/${f}`), 0) + Math.max(0, ...catalogs);
   const rows: BenchRow[] = [
     {
-      metric: 'first view: dist/cita.js + the larger language chunk, gzip -9',
+      metric:
+        'first view: dist/cita.js (and chunks it imports statically) + the larger language chunk, gzip -9',
       value: firstView,
       unit: 'B',
       budget: 34 * KB,
-      note: `${(firstView / KB).toFixed(2)} KB (KB = 1,024 B); the sanitiser chunk loads after the list is interactive`,
+      note:
+        `${(firstView / KB).toFixed(2)} KB (KB = 1,024 B); the sanitiser and later-steps chunks load after the list is interactive` +
+        (entryImports.length ? `; includes the entry's static imports ${entryImports.join(', ')}` : ''),
     },
     {
       metric: 'dist/cita.js gzip -9 (booking flow, CSS included)',

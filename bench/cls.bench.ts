@@ -8,46 +8,15 @@
  *
  * Run `npm run build` first. Two viewports: a 390 px phone and a 1280 px desktop.
  */
-import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { BenchRow } from './run.ts';
 import { launchChromium } from '../test/support/chromium.ts';
-import { business, services } from '../test/support/fixtures.ts';
+import { startDemoServer } from './demo-server.ts';
 
 const SCRIPT_DELAY_MS = 400;
 const API_DELAY_MS = 700;
 
 export default async function cls(): Promise<BenchRow[]> {
-  if (!existsSync('dist/cita.js')) throw new Error('dist/cita.js is missing: run `npm run build` first');
-  const later = (ms: number, f: () => void) => setTimeout(f, ms);
-  const server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    const json = (body: unknown) =>
-      later(API_DELAY_MS, () => {
-        res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-        res.end(JSON.stringify(body));
-      });
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(readFileSync('demo/index.html', 'utf8').replace(/src="[^"]*\/cita\.js"/, 'src="/cita.js"'));
-    } else if (url.pathname === '/site.css' || url.pathname === '/site.js') {
-      res.writeHead(200, { 'content-type': url.pathname.endsWith('.css') ? 'text/css' : 'text/javascript' });
-      res.end(readFileSync(`demo${url.pathname}`));
-    } else if (url.pathname === '/cita.js' || url.pathname.startsWith('/chunks/')) {
-      later(SCRIPT_DELAY_MS, () => {
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        res.end(readFileSync(`dist${url.pathname}`));
-      });
-    } else if (url.pathname === '/v1/businesses/salon-rosa') json(business);
-    else if (url.pathname === '/v1/businesses/salon-rosa/services') json(services);
-    else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const demo = await startDemoServer({ scriptDelayMs: SCRIPT_DELAY_MS, apiDelayMs: API_DELAY_MS });
   const browser = await launchChromium();
   const rows: BenchRow[] = [];
   try {
@@ -62,7 +31,7 @@ export default async function cls(): Promise<BenchRow[]> {
           for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
         }).observe({ type: 'layout-shift', buffered: true });
       }`);
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(demo.url);
       await page.waitForFunction(
         `document.querySelector('cita-booking-form')?.shadowRoot?.querySelectorAll('[part~="service"]').length > 0`,
         undefined,
@@ -82,7 +51,7 @@ export default async function cls(): Promise<BenchRow[]> {
     }
   } finally {
     await browser.close();
-    server.close();
+    demo.close();
   }
   return rows;
 }

@@ -513,6 +513,17 @@ const Business = z.strictObject({
     .default({ byEmail: false, holdMinutes: 15 }),
   /** Customers choose who does the service (or "anyone") before the day and time. */
   chooseStaff: z.boolean().default(false),
+  /**
+   * The flow's length (issue 12): `combinedConsent` puts every policy under one checkbox (each
+   * still recorded with its own version and hash); `review: "inline"` folds the review into the
+   * details step, whose button then confirms.
+   */
+  booking: z
+    .strictObject({
+      combinedConsent: z.boolean().default(false),
+      review: z.enum(['step', 'inline']).default('step'),
+    })
+    .default({ combinedConsent: false, review: 'step' }),
   /** The calling code of the business's country: national phone numbers are read with it. */
   phoneCountryCode: BusinessConfig.shape.phoneCountryCode,
   /** Phone, email and postal address customers can reach the business at. */
@@ -785,6 +796,7 @@ export function parseConfig(input: unknown, source = 'config'): ServerConfig {
       security: b.security,
       ...(b.confirmation.byEmail ? { emailConfirmation: { holdMinutes: b.confirmation.holdMinutes } } : {}),
       ...(b.chooseStaff ? { chooseStaff: true } : {}),
+      ...(b.booking.combinedConsent || b.booking.review !== 'step' ? { booking: b.booking } : {}),
       ...(b.phoneCountryCode ? { phoneCountryCode: b.phoneCountryCode } : {}),
       ...(b.contact ? { contact: b.contact } : {}),
     };

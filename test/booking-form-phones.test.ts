@@ -10,6 +10,7 @@ import { nothing } from 'lit';
 import '../src/define/booking-form.js';
 import type { CitaBookingForm } from '../src/components/booking-form/booking-form.js';
 import type { CitaConsentCheckbox } from '../src/components/consent-checkbox/consent-checkbox.js';
+import { overflowing } from './support/layout.js';
 
 const API = 'http://127.0.0.1:5199';
 const SLUG = 'wtr-salon';
@@ -107,22 +108,6 @@ function toRgb(color: string): number[] {
   ctx.fillStyle = color;
   ctx.fillRect(0, 0, 1, 1);
   return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
-}
-
-/** Every box inside the element (its shadow tree and nested ones) that sticks out sideways. */
-function overflowing(el: HTMLElement): string[] {
-  const host = el.getBoundingClientRect();
-  const out: string[] = [];
-  const walk = (root: ParentNode) => {
-    for (const node of root.querySelectorAll<HTMLElement>('*')) {
-      const r = node.getBoundingClientRect();
-      if (r.width && (r.right > host.right + 0.5 || r.left < host.left - 0.5))
-        out.push(`${node.localName}.${node.className} (${Math.round(r.left)}..${Math.round(r.right)})`);
-      if (node.shadowRoot) walk(node.shadowRoot);
-    }
-  };
-  walk(el.shadowRoot!);
-  return out;
 }
 
 function noSidewaysScroll(el: HTMLElement, where: string) {

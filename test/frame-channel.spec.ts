@@ -71,6 +71,27 @@ describe('frame URL and fragment', () => {
     expect(parseFrameFragment(url.hash)).toEqual({ origin: HOST, nonce, lang: 'es-MX' });
   });
 
+  it('carries the shell’s attributes (ids and time zones only), dropping free text', () => {
+    const nonce = newNonce();
+    const url = frameUrl(ENDPOINT, 'clinic', 'booking', {
+      origin: HOST,
+      nonce,
+      attributes: {
+        service: 'consulta',
+        'time-zone': 'America/Argentina/Buenos_Aires',
+        notes: 'a rash, left arm',
+      },
+    });
+    expect(url).not.toContain('rash');
+    expect(parseFrameFragment(new URL(url).hash)).toEqual({
+      origin: HOST,
+      nonce,
+      attributes: { service: 'consulta', 'time-zone': 'America/Argentina/Buenos_Aires' },
+    });
+    const forged = `#origin=${encodeURIComponent(HOST)}&nonce=${nonce}&a.service=${encodeURIComponent('<img src=x>')}&a.Bad=x`;
+    expect(parseFrameFragment(forged)).toEqual({ origin: HOST, nonce });
+  });
+
   it('keeps an endpoint path prefix', () => {
     const url = frameUrl('https://x.example/cita', 'b', 'account', { origin: HOST, nonce: newNonce() });
     expect(url.startsWith('https://x.example/cita/frame/b/account#')).toBe(true);

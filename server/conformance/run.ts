@@ -9,8 +9,10 @@
  *   with the contract's `type` URI for the expected code.
  * - It books for real: run it against a staging business. It books one slot far from the cutoff
  *   (then cancels it), one slot inside the cancellation cutoff when one is free right now (that
- *   one cannot be cancelled, by design), and one slot raced by `race` concurrent requests (then
- *   cancels the winner). The backend's booking rate limits must allow about `race + 10` creates.
+ *   one cannot be cancelled, by design), one slot it then moves to another free time (then
+ *   cancels it), one inside the reschedule cutoff when one is free right now (which it cannot
+ *   move, nor cancel when the cancellation cutoff is as long), and one slot raced by `race`
+ *   concurrent requests (then cancels the winner). The backend's booking rate limits must allow about `race + 10` creates.
  * - A check that cannot run against this business right now (no slot inside the cutoff, no
  *   cancellation policy) is reported as skipped with the reason, never as passed.
  */
@@ -31,6 +33,7 @@ import {
   type ProblemCode,
   type Slot,
 } from '../../src/api/contract.js';
+import { manageRoutes, type RescheduleBookingRequest } from '../../src/api/manage-contract.js';
 
 export interface ConformanceOptions {
   /** The backend's base URL, e.g. https://book.example.com */
@@ -463,6 +466,117 @@ export async function conformance(o: ConformanceOptions): Promise<CheckResult[]>
       'cancel inside the cutoff',
     );
     assert(p.cancellableUntil, 'cancellation_closed without cancellableUntil');
+  });
+
+  // ---- moving a booking (the manage link's "change time") ----------------------------------------
+  /** Whether `staff` is free at `start` by the availability route (the days around it). */
+  async function freeAt(start: string, staff: string): Promise<boolean> {
+    const day = (offset: number) =>
+      new Date(Date.parse(start) + offset * 86_400_000).toISOString().slice(0, 10);
+    const path = `${routes.availability(slug)}?service=${encodeURIComponent(serviceId)}&from=${day(-1)}&to=${day(1)}`;
+    const a = expectOk(await call(path), 200, Availability, `GET ${path}`);
+    return a.slots.some((s) => Date.parse(s.start) === Date.parse(start) && s.staff.includes(staff));
+  }
+  /** The free slots of the next `hours` hours, as the availability route lists them now. */
+  async function freeSlots(hours: number): Promise<Slot[]> {
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const to = Math.min(hours * 3_600_000, (MAX_AVAILABILITY_DAYS - 2) * 86_400_000);
+    const path = `${routes.availability(slug)}?service=${encodeURIComponent(serviceId)}&from=${day(Date.now())}&to=${day(Date.now() + to)}`;
+    const a = expectOk(await call(path), 200, Availability, `GET ${path}`);
+    return a.slots
+      .filter((s) => Date.parse(s.start) > Date.now())
+      .sort((x, y) => x.start.localeCompare(y.start));
+  }
+  const move = (b: CreatedBooking, payload: RescheduleBookingRequest) =>
+    jsonPost(manageRoutes.reschedule(slug, b.id), payload, { Authorization: `Bearer ${b.manageToken}` });
+  /** How long before its start a booking can still be moved (the cancellation cutoff when unset). */
+  const rescheduleCutoff = () =>
+    config?.policies.cancellation?.rescheduleCutoffHours ?? config?.policies.cancellation?.cutoffHours ?? 0;
+
+  await check(
+    'reschedule to a free time: 200 moved, the new time taken, the old one free again',
+    async () => {
+      // Two free times of one staff member, both beyond the reschedule cutoff.
+      const cutoff = rescheduleCutoff() * 3_600_000;
+      const later = slots.filter((s) => Date.parse(s.start) - cutoff > Date.now() + 3_600_000);
+      const from = later.at(-2);
+      const staff = from?.staff[0];
+      const to = later.find(
+        (s) =>
+          staff &&
+          s.staff.includes(staff) &&
+          Math.abs(Date.parse(s.start) - Date.parse(from!.start)) >= 2 * 3_600_000,
+      );
+      if (!from || !staff || !to) throw new Skip('no two free times of one staff member beyond the cutoff');
+      const b = expectOk(
+        await jsonPost(routes.bookings(slug), request(from, staff), { [IDEMPOTENCY_HEADER]: randomUUID() }),
+        201,
+        CreatedBooking,
+        'POST booking to move',
+      );
+      assert(b.manageToken, 'no manage token');
+      cleanup.push({ id: b.id, token: b.manageToken });
+      const moved = expectOk(await move(b, { start: to.start, staff }), 200, Booking, 'POST reschedule');
+      assert(moved.id === b.id, `the move answered another booking (${moved.id})`);
+      assert(
+        Date.parse(moved.start) === Date.parse(to.start),
+        `the booking starts at ${moved.start}, not ${to.start}`,
+      );
+      assert(moved.status === 'confirmed', `status is ${moved.status} after a move`);
+      const read = expectOk(
+        await call(routes.booking(slug, b.id), { headers: { Authorization: `Bearer ${b.manageToken}` } }),
+        200,
+        Booking,
+        'GET the moved booking',
+      );
+      assert(Date.parse(read.start) === Date.parse(to.start), 'reading the booking shows the old time');
+      assert(await freeAt(from.start, staff), `the old time ${from.start} is not free again`);
+      assert(!(await freeAt(to.start, staff)), `the new time ${to.start} is still offered`);
+      expectProblem(
+        await jsonPost(routes.bookings(slug), request(to, staff), { [IDEMPOTENCY_HEADER]: randomUUID() }),
+        'slot_unavailable',
+        409,
+        'POST the new time with a new key',
+      );
+    },
+  );
+  await check('reschedule inside the reschedule cutoff: 409 reschedule_closed', async () => {
+    if (!config?.policies.cancellation)
+      throw new Skip('the business has no cancellation policy with a cutoff');
+    const hours = rescheduleCutoff();
+    if (hours <= 0) throw new Skip('bookings can be moved until they start');
+    // Free now (the earlier checks booked some of the slots listed at the start).
+    const free = await freeSlots(hours);
+    const inside = free.find((s) => Date.parse(s.start) - hours * 3_600_000 < Date.now() - 60_000);
+    if (!inside) throw new Skip(`no free slot starts within ${hours} h from now`);
+    const target = slots.find((s) => s.start !== inside.start && s.staff.includes(inside.staff[0]!));
+    if (!target) throw new Skip('no other free time to move to');
+    const b = expectOk(
+      await jsonPost(routes.bookings(slug), request(inside), { [IDEMPOTENCY_HEADER]: randomUUID() }),
+      201,
+      CreatedBooking,
+      'POST booking inside the reschedule cutoff',
+    );
+    assert(b.manageToken, 'no manage token');
+    cleanup.push({ id: b.id, token: b.manageToken });
+    const p = expectProblem(
+      await move(b, { start: target.start }),
+      'reschedule_closed',
+      409,
+      'reschedule inside the cutoff',
+    );
+    assert(p.reschedulableUntil, 'reschedule_closed without reschedulableUntil');
+    assert(
+      Date.parse(p.reschedulableUntil) === Date.parse(b.start) - hours * 3_600_000,
+      `reschedulableUntil ${p.reschedulableUntil} is not ${hours} h before ${b.start}`,
+    );
+    const read = expectOk(
+      await call(routes.booking(slug, b.id), { headers: { Authorization: `Bearer ${b.manageToken}` } }),
+      200,
+      Booking,
+      'GET the booking after a refused move',
+    );
+    assert(Date.parse(read.start) === Date.parse(inside.start), 'a refused move changed the time');
   });
   await check(`a race of ${raceSize} concurrent creates for one slot books it once`, async () => {
     const slot = slots[Math.floor(slots.length / 2)];

@@ -7,6 +7,7 @@
  * Written against `zod/mini` so the browser bundle stays small; the server uses the same file.
  */
 import * as z from 'zod/mini';
+import { HONEYPOT_FIELD, POLICY_KINDS } from './contract-names.js';
 import type { AccountProblemCode } from './problem-codes.js';
 import { codePointLength, normalizeText } from '../core/text.js';
 
@@ -204,7 +205,7 @@ export const CUSTOMER_FIELDS = ['name', 'email', 'phone', 'notes'] as const;
 export const CustomerField = oneOf(CUSTOMER_FIELDS);
 export type CustomerField = z.infer<typeof CustomerField>;
 
-export const POLICY_KINDS = ['terms', 'privacy', 'cancellation'] as const;
+export { POLICY_KINDS };
 export const PolicyKind = oneOf(POLICY_KINDS);
 export type PolicyKind = z.infer<typeof PolicyKind>;
 
@@ -312,6 +313,17 @@ export const BusinessConfig = z.object({
   emailConfirmation: z.optional(z.object({ holdMinutes: int(1, 120) })),
   /** Customers may choose the staff member (or "anyone") before the day and time. */
   chooseStaff: z.optional(z.boolean()),
+  /**
+   * A shorter flow, when the business asks for it. `combinedConsent`: one checkbox lists and
+   * links every policy (each still sent as its own consent, with its own version and hash).
+   * `review: 'inline'`: the details step shows the summary and confirms, with no review step.
+   */
+  booking: z.optional(
+    z.object({
+      combinedConsent: z.optional(z.boolean()),
+      review: z.optional(oneOf(['step', 'inline'])),
+    }),
+  ),
   /** The calling code national phone numbers are read with (the business's country). */
   phoneCountryCode: z.optional(CallingCode),
   /** How customers reach the business, shown in the flow and in emails. */
@@ -431,8 +443,7 @@ export type Customer = z.infer<typeof Customer>;
 export const Consent = z.object({ policy: PolicyKind, version: PolicyVersion, sha256: Sha256 });
 export type Consent = z.infer<typeof Consent>;
 
-/** Name of the honeypot field: hidden from people, tempting to bots; must stay empty. */
-export const HONEYPOT_FIELD = 'website';
+export { HONEYPOT_FIELD };
 
 /** POST /v1/businesses/{slug}/bookings, with an `Idempotency-Key` header. */
 export const CreateBookingRequest = z.object({
@@ -448,6 +459,12 @@ export const CreateBookingRequest = z.object({
   locale: z.optional(Locale),
   /** The customer's time zone, for the confirmation email. */
   timeZone: z.optional(TimeZone),
+  /**
+   * Sent by the booking frame (HIPAA mode): the site it is embedded in, recorded as the consents'
+   * origin instead of the frame's own. Honoured only from the server's own origin and only for an
+   * origin the business allows (`origin_not_allowed` otherwise); ignored from anywhere else.
+   */
+  embeddedIn: z.optional(z.string().check(z.maxLength(300))),
   [HONEYPOT_FIELD]: z.optional(z.string().check(z.maxLength(500))),
 });
 export type CreateBookingRequest = z.infer<typeof CreateBookingRequest>;

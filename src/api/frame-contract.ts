@@ -8,7 +8,15 @@
  * Elements served as isolated frames (tier I) at `/frame/{business}/{element}`. Each needs a
  * loader in src/frame/main.ts, which the type system enforces.
  */
-export const FRAME_ELEMENTS = ['probe', 'account', 'invoices', 'two-factor', 'passkey-popup'] as const;
+export const FRAME_ELEMENTS = [
+  'probe',
+  'account',
+  'invoices',
+  'two-factor',
+  'passkey-popup',
+  // The whole booking flow, for a business in HIPAA mode (`<cita-booking-form>` becomes its shell).
+  'booking',
+] as const;
 export type FrameElementName = (typeof FRAME_ELEMENTS)[number];
 
 export function isFrameElement(name: string): name is FrameElementName {

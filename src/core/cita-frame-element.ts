@@ -136,6 +136,11 @@ export abstract class CitaFrameElement extends CitaElement {
   /** The iframe's accessible name, in the element's language. */
   protected abstract frameTitle(): string;
 
+  /** Attributes for the element in the frame (ids only; the frame applies those its element allows). */
+  protected frameAttributes(): Record<string, string> {
+    return {};
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // A (re)connected element always starts with a new frame: moving an iframe reloads it.
@@ -194,6 +199,7 @@ export abstract class CitaFrameElement extends CitaElement {
       origin: location.origin,
       nonce,
       lang: this.#sentLang,
+      attributes: this.frameAttributes(),
     });
     // Created here rather than in a template, so that a restart is a new element (a new
     // document) and its height is set through the CSSOM (allowed under a strict CSP).

@@ -49,6 +49,10 @@ export const MAX_THEME_TOKENS = 64;
 const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 /** A BCP 47-shaped tag: `es`, `es-MX`, `zh-Hant-TW`. */
 const LANG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$/;
+/** A forwarded attribute (`a.{name}` in the fragment): an id, a slug or a time zone, never free text. */
+const ATTR_NAME = /^[a-z][a-z-]{0,31}$/;
+const ATTR_VALUE = /^[A-Za-z0-9_.:/+-]{1,64}$/;
+const MAX_ATTRS = 8;
 /** Cita's own event names. */
 const EVENT_NAME = /^cita-[a-z][a-z0-9-]{0,46}$/;
 /** Detail keys: camelCase identifiers. */
@@ -234,6 +238,11 @@ export interface FrameFragment {
   origin: string;
   nonce: string;
   lang?: string;
+  /**
+   * The shell's own attributes for the element in the frame (e.g. the booking form's `service` and
+   * `time-zone`): names and values of ids only; the frame applies those its element allows.
+   */
+  attributes?: Record<string, string>;
 }
 
 /** `{endpoint}/frame/{business}/{element}#origin=..&nonce=..&lang=..`. */
@@ -249,6 +258,8 @@ export function frameUrl(
   );
   const params = new URLSearchParams({ origin: fragment.origin, nonce: fragment.nonce });
   if (fragment.lang && LANG.test(fragment.lang)) params.set('lang', fragment.lang);
+  for (const [name, value] of Object.entries(fragment.attributes ?? {}).slice(0, MAX_ATTRS))
+    if (ATTR_NAME.test(name) && ATTR_VALUE.test(value)) params.set(`a.${name}`, value);
   url.hash = params.toString();
   return url.href;
 }
@@ -260,7 +271,16 @@ export function parseFrameFragment(hash: string): FrameFragment | undefined {
   const nonce = params.get('nonce');
   const lang = params.get('lang');
   if (!isExactOrigin(origin) || nonce === null || !NONCE.test(nonce)) return undefined;
-  return lang !== null && LANG.test(lang) ? { origin, nonce, lang } : { origin, nonce };
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of params)
+    if (key.startsWith('a.') && ATTR_NAME.test(key.slice(2)) && ATTR_VALUE.test(value))
+      attributes[key.slice(2)] = value;
+  return {
+    origin,
+    nonce,
+    ...(lang !== null && LANG.test(lang) ? { lang } : {}),
+    ...(Object.keys(attributes).length ? { attributes } : {}),
+  };
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -385,6 +405,8 @@ export interface FrameChannel {
   readonly origin: string;
   /** The language the shell asked for in the fragment, if any. */
   readonly lang?: string;
+  /** The shell's attributes for the element, from the fragment (checked, not yet allowlisted). */
+  readonly attributes?: Record<string, string>;
   send(message: FrameToHost): boolean;
   close(): void;
 }
@@ -420,6 +442,7 @@ export function connectToHost(options: ConnectOptions): FrameChannel | { refused
   return {
     origin: fragment.origin,
     ...(fragment.lang ? { lang: fragment.lang } : {}),
+    ...(fragment.attributes ? { attributes: fragment.attributes } : {}),
     send(message) {
       if (!open || !FrameToHost.safeParse(message).success) return false;
       port1.postMessage(message);

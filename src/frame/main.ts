@@ -26,6 +26,10 @@ interface FrameElementEntry {
    * allow). Their details must carry ids only: the channel refuses free text anyway.
    */
   events: readonly string[];
+  /** The shell's attributes (from the frame URL's fragment) this element takes. */
+  attributes?: readonly string[];
+  /** A property set to the host page's origin (checked by the handshake), for the element's records. */
+  hostOrigin?: string;
 }
 
 const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
@@ -45,6 +49,16 @@ const ELEMENTS: Record<FrameElementName, FrameElementEntry> = {
     tag: 'cita-two-factor-prompt',
     load: () => import('./define-two-factor.js'),
     events: ['cita-two-factor-passed'],
+  },
+  // HIPAA mode: the booking flow runs here, its customer data never in the host page. The host
+  // hears that a booking was made (ids only), not what or when: no service or time crosses.
+  booking: {
+    tag: 'cita-booking-form',
+    load: () => import('./define-booking.js'),
+    events: ['cita-booking-confirmed', 'cita-booking-held', 'cita-error'],
+    attributes: ['service', 'time-zone'],
+    // The consents record the site the customer booked on, not the frame's origin.
+    hostOrigin: 'embeddingOrigin',
   },
   // Not framed: the window a passkey is created in where the browser refuses to in a frame.
   'passkey-popup': { tag: 'cita-passkey-popup', load: () => import('./define-passkey-popup.js'), events: [] },
@@ -105,10 +119,13 @@ function relay(event: Event): void {
     console.warn(`[cita] frame: not relayed: ${event.type} (its detail must carry ids only)`);
 }
 
-function mount({ tag, load, events }: FrameElementEntry): Promise<void> {
+function mount({ tag, load, events, attributes = [], hostOrigin }: FrameElementEntry): Promise<void> {
   return (mounting ??= (async () => {
     await load();
     element = document.createElement(tag);
+    for (const [name, value] of Object.entries(channel?.attributes ?? {}))
+      if (attributes.includes(name)) element.setAttribute(name, value);
+    if (hostOrigin && channel) Object.assign(element, { [hostOrigin]: channel.origin });
     for (const name of events) element.addEventListener(name, relay);
     if (root.dataset.scheme) element.setAttribute('theme', root.dataset.scheme);
     document.body.append(element);

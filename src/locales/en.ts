@@ -104,6 +104,7 @@ export const en: Strings = {
   genericError: 'Something went wrong. Nothing was lost: try again.',
   frameUnavailable: 'This secure section could not be loaded.',
   accountFrameTitle: 'Your account',
+  bookingFrameTitle: 'Book an appointment',
   twoFactorFrameTitle: 'Confirm it is you',
   invoicesFrameTitle: 'Your invoices',
   frameProbeConnected: 'Secure frame connected.',

@@ -105,6 +105,7 @@ export const es: Strings = {
   genericError: 'Algo ha fallado. No se ha perdido nada: inténtalo de nuevo.',
   frameUnavailable: 'No se pudo cargar esta sección segura.',
   accountFrameTitle: 'Tu cuenta',
+  bookingFrameTitle: 'Reservar una cita',
   twoFactorFrameTitle: 'Confirma que eres tú',
   invoicesFrameTitle: 'Tus facturas',
   frameProbeConnected: 'Marco seguro conectado.',

@@ -112,6 +112,7 @@ export interface Strings {
   // isolated frames (tier I)
   frameUnavailable: string;
   accountFrameTitle: string;
+  bookingFrameTitle: string;
   twoFactorFrameTitle: string;
   invoicesFrameTitle: string;
   frameProbeConnected: string;

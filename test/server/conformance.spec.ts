@@ -1,8 +1,8 @@
 /**
  * The conformance kit (`cita-server conformance`), run as the real command: it passes against the
  * reference server, and fails clearly against a deliberately wrong backend (a proxy in front of
- * the reference server that drops `Vary`, answers 415 as a plain 400 and lets two creates for one
- * slot through).
+ * the reference server that drops `Vary`, answers 415 as a plain 400, lets two creates for one
+ * slot through and answers a refused move with the wrong status).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -20,7 +20,11 @@ describe('cita-server conformance', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cita-conf-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(rawConfig()));
+    const config = rawConfig() as { businesses: { policies: { cancellation: Record<string, unknown> } }[] };
+    // Moves close 72 h before the start: at any hour of any day some free time starts within
+    // that, so the reschedule-cutoff check runs rather than skips.
+    config.businesses[0]!.policies.cancellation.rescheduleCutoffHours = 72;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     server = await startServer(['--config', join(dir, 'config.json'), '--data-dir', dir], {}, 110_000);
     const target = new URL(server.url);
     let raced = 0;
@@ -53,6 +57,12 @@ describe('cita-server conformance', () => {
             up.on('data', (c: Buffer) => body.push(c));
             up.on('end', () => {
               const text = Buffer.concat(body).toString();
+              // Misbehaviour 4: a refused move answered as a 422 instead of the contract's 409.
+              if (up.statusCode === 409 && text.includes('reschedule_closed')) {
+                res.writeHead(422, headers);
+                res.end(text);
+                return;
+              }
               if (up.statusCode === 409 && text.includes('slot_unavailable') && ++raced > 1) {
                 res.writeHead(201, { 'Content-Type': 'application/json' });
                 res.end(JSON.stringify({ id: 'not-a-uuid' }));
@@ -89,6 +99,10 @@ describe('cita-server conformance', () => {
     expect(stdout).toMatch(/\d+ passed, 0 failed/);
     expect(stdout).toContain('pass  a race of 10 concurrent creates for one slot books it once');
     expect(stdout).toContain('pass  create is idempotent');
+    expect(stdout).toContain(
+      'pass  reschedule to a free time: 200 moved, the new time taken, the old one free again',
+    );
+    expect(stdout).toContain('pass  reschedule inside the reschedule cutoff: 409 reschedule_closed');
     expect(code).toBe(0);
   }, 60_000);
 
@@ -101,6 +115,9 @@ describe('cita-server conformance', () => {
     expect(stdout).toMatch(/FAIL {2}CORS: Vary: Origin, a foreign origin is not allowed: Vary is "null"/);
     expect(stdout).toMatch(
       /FAIL {2}a race of 10 concurrent creates for one slot books it once: .*does not match the contract/,
+    );
+    expect(stdout).toMatch(
+      /FAIL {2}reschedule inside the reschedule cutoff: 409 reschedule_closed: .*status 422, expected 409/,
     );
     expect(stdout).toContain('pass  business configuration parses with the contract');
     expect(stdout).toMatch(/\d+ passed, [1-9]\d* failed/);

@@ -31,7 +31,7 @@ import { getAvailability } from '../../domain/catalog.js';
 import { ProblemError } from '../../domain/problems.js';
 import { readJsonBody } from '../body.js';
 import type { AppContext, Env } from '../env.js';
-import { businessGate } from '../middleware/business-gate.js';
+import { businessGate, consentOrigin } from '../middleware/business-gate.js';
 import { countBusinessAttempt } from '../middleware/rate-limit.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
@@ -97,7 +97,7 @@ export function publicApi(ctx: AppContext) {
           business,
           request: parsed.data,
           idempotencyKey: keyParsed.data,
-          origin: c.get('origin'),
+          origin: consentOrigin(ctx.config, c, business, parsed.data.embeddedIn),
         });
         c.header('Location', routes.booking(business.slug, result.booking.id));
         if (result.replayed) c.header('Idempotent-Replayed', 'true');

@@ -405,6 +405,13 @@ export const styles = css`
     margin-block-end: 0.5rem;
     font-weight: 600;
   }
+  .policy-list {
+    margin: 0.25rem 0 0;
+    padding-inline-start: 1.25rem;
+  }
+  summary {
+    cursor: pointer;
+  }
   .summary {
     display: grid;
     grid-template-columns: max-content minmax(0, 1fr);

@@ -36,9 +36,6 @@ import { validateDetails, type DetailErrors, type DetailValues } from './logic/d
 import { FIELDS } from './logic/fields.js';
 import { classes, skeleton, type BookingStep, type StepHost } from './steps/host.js';
 import { serviceStep } from './steps/service.js';
-import { slotStep } from './steps/slot.js';
-import { detailsStep } from './steps/details.js';
-import { reviewStep } from './steps/review.js';
 import { styles } from './booking-form.styles.js';
 
 export type { BookingStep } from './steps/host.js';
@@ -53,6 +50,8 @@ function pageIsDark(el: Element): boolean {
 }
 
 const STEPS: BookingStep[] = ['service', 'slot', 'details', 'review', 'done'];
+/** With the review inline (`booking.review: "inline"`), the details step confirms. */
+const INLINE_STEPS: BookingStep[] = ['service', 'slot', 'details', 'done'];
 const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
 
 /**
@@ -61,6 +60,15 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  *
  * Talks to the Cita backend through `CitaClient`; the endpoint and business come from the
  * `endpoint` / `business` attributes, else from `Cita.configure()` or the script tag.
+ *
+ * HIPAA mode: when the business's public configuration has `security.hipaa`, the form does not
+ * handle the customer's data on the host page. Once that configuration has loaded it renders
+ * `<cita-booking-frame>` instead, which runs the whole flow in an isolated frame on the backend's
+ * origin (`/frame/{business}/booking`), with this element's endpoint, business, theme and
+ * language; `cita-booking-confirmed`, `cita-booking-held` and `cita-error` still reach the page
+ * (ids only), `cita-ready` when the frame has rendered, and the other events stay in the frame
+ * (they name the service and the time). `service` and `time-zone` are passed to the frame;
+ * `manage-url` is not (the frame's manage link opens on the backend's origin).
  *
  * @csspart base - The wrapper of the whole flow.
  * @csspart progress - The list of steps.
@@ -106,6 +114,8 @@ const CUSTOMER_ORDER: CustomerField[] = FIELDS.map((f) => f.name);
  */
 export class CitaBookingForm extends CitaElement implements StepHost {
   static override styles = [CitaElement.styles, styles];
+  /** @internal True for the form inside the booking frame (src/frame/define-booking.ts): it never frames itself. */
+  static isolated = false;
 
   /** Backend base URL; defaults to the configured one (the script's own origin). */
   @property() endpoint = '';
@@ -164,14 +174,21 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   @state() private manageMode = false;
   /** No business could be configured (or the client refused the configuration). */
   @state() private configFailed = false;
+  /** The later steps' chunk could not be fetched: Retry fetches it again. */
+  @state() private laterFailed = false;
 
   #client?: BookingClient;
   #attempt?: { key: string; body: string };
   /** @internal */
   honeypot = '';
+  /** @internal In the booking frame: the host page's origin (set by src/frame/main.ts), sent as `embeddedIn`. */
+  embeddingOrigin = '';
   #unsubscribe?: () => void;
   /** The confirmation step (and its calendar files): a lazy chunk, fetched when the review shows. */
   #done?: (h: StepHost) => unknown;
+  /** The steps after the service list (steps/later.ts): a lazy chunk, fetched once the list shows. */
+  #later?: typeof import('./steps/later.js');
+  #laterLoading?: Promise<void>;
   #configTimer?: ReturnType<typeof setTimeout>;
   readonly #rich = new RichTextCache();
 
@@ -181,6 +198,12 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     onValue: ([business, list]) => {
       this.businessConfig = business;
       this.services = list.services;
+      if (this.#framed) {
+        // The shell says when the frame is ready (its own cita-ready).
+        void import('../../define/booking-frame.js').then(() => this.requestUpdate());
+        return;
+      }
+      void this.updateComplete.then(() => this.#loadLater());
       emit(this, 'cita-ready', { business: business.slug });
       if (this.service || this.#again) this.#preselect();
     },
@@ -279,6 +302,20 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     this.#clearMessage();
     this.goTo('service');
     if (this.service || this.#again) this.#preselect();
+  }
+
+  /** HIPAA mode on the host page: the flow runs in the booking frame, this element is its shell. */
+  get #framed(): boolean {
+    return !!this.businessConfig?.security.hipaa && !(this.constructor as typeof CitaBookingForm).isolated;
+  }
+
+  /** @internal Whether the details step shows the summary and confirms (no review step). */
+  get inlineReview(): boolean {
+    return this.businessConfig?.booking?.review === 'inline';
+  }
+
+  get #steps(): BookingStep[] {
+    return this.inlineReview ? INLINE_STEPS : STEPS;
   }
 
   /** @internal */
@@ -397,14 +434,15 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   /** @internal */
   goTo(step: BookingStep): void {
     this.step = step;
-    if ((step === 'review' || step === 'done') && !this.#done)
+    if ((step === 'review' || step === 'done' || (step === 'details' && this.inlineReview)) && !this.#done)
       void import('./steps/done.js').then((m) => {
         this.#done = m.doneStep;
         this.requestUpdate();
         if (this.step === 'done') this.#focusHeading();
       });
-    const n = STEPS.indexOf(step) + 1;
-    this.announcement = (t) => t.stepAnnouncement(n, STEPS.length, this.#stepName(step, t));
+    const steps = this.#steps;
+    const n = steps.indexOf(step) + 1;
+    this.announcement = (t) => t.stepAnnouncement(n, steps.length, this.#stepName(step, t));
     this.#focusHeading();
   }
 
@@ -486,7 +524,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       return;
     }
     this.#clearMessage();
-    this.goTo('review');
+    if (this.inlineReview) void this.confirm();
+    else this.goTo('review');
   }
 
   #consents(): Consent[] {
@@ -502,8 +541,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
   onConsentChange(e: Event): void {
     const box = e.target as CitaConsentCheckbox;
     const next = new Set(this.accepted);
-    if (box.checked) next.add(box.policy);
-    else next.delete(box.policy);
+    // A combined checkbox (`booking.combinedConsent`) stands for every policy it lists.
+    for (const policy of box.dataset.covers?.split(' ') ?? [box.policy])
+      if (box.checked) next.add(policy);
+      else next.delete(policy);
     this.accepted = next;
   }
 
@@ -544,6 +585,7 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       consents: this.#consents(),
       locale: this.locale,
       timeZone: this.zone,
+      ...(this.embeddingOrigin ? { embeddedIn: this.embeddingOrigin } : {}),
       ...(this.honeypot ? { [HONEYPOT_FIELD]: this.honeypot } : {}),
     };
     // One key per booking attempt: a retry of the same request reuses it, so it can never book twice.
@@ -718,6 +760,17 @@ export class CitaBookingForm extends CitaElement implements StepHost {
         }}
       ></cita-booking-manager>`;
     }
+    if (this.#framed) {
+      const config = getConfig();
+      return html`<cita-booking-frame
+        endpoint=${this.endpoint || config.endpoint || nothing}
+        business=${this.businessConfig!.slug}
+        theme=${this.theme ?? (pageIsDark(this) ? 'dark' : 'light')}
+        lang=${this.locale}
+        service=${this.service || nothing}
+        time-zone=${this.timeZone || nothing}
+      ></cita-booking-frame>`;
+    }
     return html`
       <div part="base" class="base">
         ${this.#renderProgress()} ${this.#renderMessage()}
@@ -731,9 +784,10 @@ export class CitaBookingForm extends CitaElement implements StepHost {
 
   #renderProgress() {
     if (this.step === 'done') return nothing;
-    const current = STEPS.indexOf(this.step);
+    const steps = this.#steps.filter((s) => s !== 'done');
+    const current = steps.indexOf(this.step);
     return html`<ol part="progress" class="progress">
-      ${STEPS.slice(0, 4).map(
+      ${steps.map(
         (s, i) =>
           html`<li
             class=${classes({ current: i === current, past: i < current })}
@@ -759,7 +813,8 @@ export class CitaBookingForm extends CitaElement implements StepHost {
       this.messageKind === 'error' &&
       ((this.#loadFailed && this.step === 'service' && !this.#originRefused) ||
         (this.slots.status === 'error' && this.step === 'slot') ||
-        (this.canRetrySubmit && this.step === 'review'));
+        (this.canRetrySubmit && this.step === this.#confirmStep) ||
+        this.laterFailed);
     return html`<div
       part="message"
       class="message ${this.messageKind}"
@@ -770,25 +825,55 @@ export class CitaBookingForm extends CitaElement implements StepHost {
     </div>`;
   }
 
+  /** The step whose button books. */
+  get #confirmStep(): BookingStep {
+    return this.inlineReview ? 'details' : 'review';
+  }
+
   #retry(): void {
-    if (this.step === 'review') void this.confirm();
+    if (this.laterFailed) {
+      this.laterFailed = false;
+      this.#clearMessage();
+      void this.#loadLater();
+    } else if (this.step === this.#confirmStep && this.canRetrySubmit) void this.confirm();
     else if (this.step === 'slot' && this.month) void this.#loadMonth(this.month);
     else if (this.#client && !this.configFailed) void this.#loadBusiness();
     else this.#start();
   }
 
+  /**
+   * Requests the later steps' chunk once (again after a failure, from Retry). Until it arrives
+   * a later step shows the skeleton; if it cannot be fetched, the message says so and offers Retry.
+   */
+  #loadLater(): Promise<void> {
+    return (this.#laterLoading ??= import('./steps/later.js').then(
+      (m) => {
+        this.#later = m;
+        if (this.step !== 'service') this.#focusHeading();
+        this.requestUpdate();
+      },
+      (err: unknown) => {
+        this.#laterLoading = undefined;
+        this.laterFailed = true;
+        this.#fail(isCitaError(err) ? err : undefined, (t) => t.loadFailed, 'chunk');
+      },
+    ));
+  }
+
   #renderStep() {
     if (this.#business.pending || (!this.businessConfig && !this.#loadFailed)) return skeleton(this.t);
     if (!this.businessConfig) return nothing;
+    const later = this.#later;
+    if (this.step !== 'service' && this.step !== 'done' && !later) return skeleton(this.t);
     switch (this.step) {
       case 'service':
         return serviceStep(this);
       case 'slot':
-        return slotStep(this);
+        return later!.slotStep(this);
       case 'details':
-        return detailsStep(this);
+        return later!.detailsStep(this);
       case 'review':
-        return reviewStep(this);
+        return later!.reviewStep(this);
       case 'done':
         return this.#done?.(this) ?? skeleton(this.t);
     }

@@ -1,10 +1,9 @@
 /**
  * DOM-free validation of the customer's details with the contract's own schemas, so the form
  * refuses exactly what the server would. Problems are kept as codes and turned into words only
- * when shown (`detailMessage`), so a language switch re-words the messages already on screen.
+ * when shown (`detailMessage` in fields.ts), so a language switch re-words the messages already on screen.
  */
 import { Customer, internationalPhone, type CustomerField } from '../../../api/contract.js';
-import type { Strings } from '../../../locales/strings.js';
 import { field } from './fields.js';
 
 export type DetailValues = Partial<Record<CustomerField, string>>;
@@ -43,16 +42,4 @@ function problem(name: CustomerField, raw: string): DetailProblem {
   if (raw === 'Required') return { kind: 'required' };
   if (raw.startsWith('At most')) return { kind: 'tooLong', max: field(name).max };
   return { kind: 'invalid' };
-}
-
-/** The message for a field's problem in the catalog's language. */
-export function detailMessage(name: CustomerField, p: DetailProblem, t: Strings): string {
-  switch (p.kind) {
-    case 'required':
-      return t.required;
-    case 'tooLong':
-      return t.tooLong(p.max);
-    case 'invalid':
-      return t[field(name).invalid];
-  }
 }

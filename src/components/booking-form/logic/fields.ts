@@ -7,6 +7,7 @@
  */
 import type { CustomerField } from '../../../api/contract.js';
 import type { Strings } from '../../../locales/strings.js';
+import type { DetailProblem } from './details.js';
 
 /** Keys of the catalog whose value is a plain string. */
 export type TextKey = { [K in keyof Strings]: Strings[K] extends string ? K : never }[keyof Strings];
@@ -65,3 +66,19 @@ export const labelKey = (f: FieldSpec): TextKey => f.label ?? f.name;
 
 /** The declaration of one field. */
 export const field = (name: CustomerField): FieldSpec => FIELDS.find((f) => f.name === name)!;
+
+/**
+ * The message for a field's problem in the catalog's language. Here rather than in details.ts,
+ * which imports the contract's schemas: the later steps' lazy chunk needs only this, and a value
+ * import of those schemas from the chunk makes Rolldown split zod out of the entry.
+ */
+export function detailMessage(name: CustomerField, p: DetailProblem, t: Strings): string {
+  switch (p.kind) {
+    case 'required':
+      return t.required;
+    case 'tooLong':
+      return t.tooLong(p.max);
+    case 'invalid':
+      return t[field(name).invalid];
+  }
+}

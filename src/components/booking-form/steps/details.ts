@@ -1,14 +1,20 @@
 import { html, nothing } from 'lit';
-import { HONEYPOT_FIELD, POLICY_KINDS } from '../../../api/contract.js';
-import { detailMessage } from '../logic/details.js';
-import { FIELDS, labelKey, type FieldSpec } from '../logic/fields.js';
+import type { PolicyKind } from '../../../api/contract.js';
+import { FIELDS, detailMessage, labelKey, type FieldSpec } from '../logic/fields.js';
+import { HONEYPOT_FIELD, POLICY_KINDS } from '../../../api/contract-names.js';
 import { heading, type StepHost } from './host.js';
+import { confirmButton, insideCutoff, summary } from './review.js';
 
-/** Step 3: the fields the business asks for (from the FIELDS table), the honeypot and the consents. */
+/**
+ * Step 3: the fields the business asks for (from the FIELDS table), the honeypot and the consents.
+ * With the review inline (`booking.review: "inline"`) it also shows what is being booked and its
+ * button confirms: the review step is skipped.
+ */
 export function detailsStep(h: StepHost) {
   const { t } = h;
   const asked = h.businessConfig!.customerFields;
-  return html`${heading(t.yourDetails)}
+  const inline = h.inlineReview;
+  return html`${heading(t.yourDetails)} ${inline ? summary(h, false) : nothing}
     <form novalidate @submit=${h.submitDetails}>
       ${FIELDS.filter((f) => asked.includes(f.name)).map((f) => field(h, f))}
       <div class="hp" aria-hidden="true">
@@ -20,10 +26,16 @@ export function detailsStep(h: StepHost) {
             @input=${(e: Event) => (h.honeypot = (e.target as HTMLInputElement).value)}
         /></label>
       </div>
-      ${consents(h)}
+      ${consents(h)} ${inline ? insideCutoff(h) : nothing}
       <div class="actions">
-        <button part="button" type="button" @click=${() => h.goTo('slot')}>${t.back}</button>
-        <button part="button primary" type="submit" class="primary">${t.next}</button>
+        <button part="button" type="button" ?disabled=${h.submitting} @click=${() => h.goTo('slot')}>
+          ${t.back}
+        </button>
+        ${
+          inline
+            ? confirmButton(h, 'submit')
+            : html`<button part="button primary" type="submit" class="primary">${t.next}</button>`
+        }
       </div>
     </form>`;
 }
@@ -77,6 +89,7 @@ function consents(h: StepHost) {
   const policies = h.businessConfig!.policies;
   const kinds = POLICY_KINDS.filter((k) => policies[k]);
   if (!kinds.length) return nothing;
+  if (kinds.length > 1 && h.businessConfig!.booking?.combinedConsent) return combinedConsent(h, kinds);
   return html`<fieldset class="consents">
     <legend>${h.t.consents}</legend>
     ${kinds.map((k) => {
@@ -96,5 +109,46 @@ function consents(h: StepHost) {
         @change=${h.onConsentChange}
       ></cita-consent-checkbox>`;
     })}
+  </fieldset>`;
+}
+
+/**
+ * One checkbox for every policy (`booking.combinedConsent`): its label names them all, and each is
+ * listed with its own text to read (and the cancellation cutoff in words). Ticking it consents to
+ * each (`data-covers`): the booking still carries one consent per policy, with its own version
+ * and hash. The label is slotted content, not the `label` property: the whitespace around the list
+ * would fill the default slot and hide the property's fallback.
+ */
+function combinedConsent(h: StepHost, kinds: PolicyKind[]) {
+  const policies = h.businessConfig!.policies;
+  const titles = kinds.map((k) => policies[k]!.title);
+  const all = kinds.every((k) => h.accepted.has(k));
+  const cutoff = policies.cancellation?.cutoffHours;
+  return html`<fieldset class="consents">
+    <legend>${h.t.consents}</legend>
+    <cita-consent-checkbox
+      name="consent"
+      required
+      data-covers=${kinds.join(' ')}
+      .cutoffHours=${kinds.includes('cancellation') ? cutoff : undefined}
+      .policy=${kinds.includes('cancellation') ? 'cancellation' : kinds[0]!}
+      ?checked=${all}
+      .checked=${all}
+      lang=${h.locale}
+      @change=${h.onConsentChange}
+    >
+      <span>${h.t.acceptPolicy(new Intl.ListFormat(h.locale, { type: 'conjunction' }).format(titles))}</span>
+      <ul slot="hint" class="policy-list">
+        ${kinds.map(
+          (k) =>
+            html`<li>
+              <details>
+                <summary>${h.t.readPolicy(policies[k]!.title)}</summary>
+                <div class="policy-text">${h.richText(policies[k]!.text)}</div>
+              </details>
+            </li>`,
+        )}
+      </ul>
+    </cita-consent-checkbox>
   </fieldset>`;
 }

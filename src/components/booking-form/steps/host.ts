@@ -65,6 +65,8 @@ export interface StepHost {
   submitDetails(e: Event): void;
 
   // review
+  /** The details step shows the summary and confirms (`booking.review: "inline"`). */
+  readonly inlineReview: boolean;
   submitting: boolean;
   allConsentsGiven(): boolean;
   confirm(): void;
@@ -79,7 +81,7 @@ export interface StepHost {
 export const heading = (text: string) => html`<h2 part="heading" tabindex="-1">${text}</h2>`;
 
 export const skeleton = (t: Strings) =>
-  html`<div part="skeleton" class="skeleton" aria-busy="true" aria-label=${t.loading}>
+  html`<div part="skeleton" class="skeleton" role="status" aria-busy="true" aria-label=${t.loading}>
     <span></span><span></span><span></span>
   </div>`;
 
