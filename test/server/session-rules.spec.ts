@@ -24,6 +24,7 @@ import {
   ADMIN_API_BASE,
   twoFactorRoutes,
 } from '../../src/api/two-factor-contract.js';
+import { adminInvoiceRoutes } from '../../src/api/invoice-contract.js';
 import { ConfigError, parseConfig } from '../../server/config.js';
 import { listAudit, verifyAuditChain } from '../../server/db/stores/audit.js';
 import { listOutbox } from '../../server/db/stores/outbox.js';
@@ -269,9 +270,15 @@ describe.each(BACKENDS)('session rules on %s', { timeout: 120_000 }, (backend) =
       'forbidden',
       403,
     );
+    // Until then the console's data routes answer nothing either (the server holds to it, not
+    // only the page).
+    const early = await call(adminInvoiceRoutes.list, 'GET', { cookie });
+    expect(early.status).toBe(403);
+    expect(((await early.json()) as { detail: string }).detail).toContain('sign-in notice');
     const ack = await call(adminRoutes.noticeAcknowledge, 'POST', { cookie });
     expect(ack.status).toBe(204);
     expect((await me()).notice).toBeUndefined();
+    expect((await call(adminInvoiceRoutes.list, 'GET', { cookie })).status).not.toBe(403);
     const rows = (await listAudit(tdb.db, 'test-clinic')).filter(
       (e) => e.event === 'hipaa_notice_acknowledged',
     );

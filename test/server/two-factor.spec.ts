@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdminMe, SignedIn, accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
-import { invoiceRoutes } from '../../src/api/invoice-contract.js';
+import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
+import { consoleCustomerRoutes, consoleRoutes } from '../../src/api/console-contract.js';
 import {
   ChallengePassed,
   FactorAdded,
@@ -519,6 +520,18 @@ describe.each(BACKENDS)('two-factor on %s', (backend) => {
       cookie = cookieOf(signIn);
       await expectProblem(
         await call(t, adminRoutes.me, 'GET', undefined, { cookie }),
+        'second_factor_required',
+      );
+      // The password alone opens none of the console's data: not the audit log, not the history,
+      // not a customer's data, not the staff's invoice routes.
+      for (const path of [
+        consoleRoutes.audit,
+        consoleRoutes.history,
+        `${consoleCustomerRoutes.data}?email=a@b.es`,
+      ])
+        await expectProblem(await call(t, path, 'GET', undefined, { cookie }), 'second_factor_required');
+      await expectProblem(
+        await call(t, adminInvoiceRoutes.list, 'POST', { bookingId: crypto.randomUUID() }, { cookie }),
         'second_factor_required',
       );
       // A state change needs our Origin, as every console POST does.

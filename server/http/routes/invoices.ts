@@ -13,9 +13,7 @@
  * Every view, link and download is audited (server/domain/invoicing/invoices.ts).
  */
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import * as z from 'zod/mini';
-import { ADMIN_COOKIE, SessionToken } from '../../../src/api/account-contract.js';
 import {
   CancelInvoiceRequest,
   CorrectInvoiceRequest,
@@ -44,18 +42,12 @@ import {
   type InvoiceDeps,
 } from '../../domain/invoicing/invoices.js';
 import { ProblemError } from '../../domain/problems.js';
-import { resumeSession } from '../../domain/sessions.js';
 import { readJsonBody } from '../body.js';
 import { requireKeyring, type AppContext, type Env } from '../env.js';
-import {
-  accountGate,
-  ownOrigin,
-  requestMeta,
-  requireSession,
-  sameOrigin,
-} from '../middleware/account-gate.js';
+import { accountGate, ownOrigin, requestMeta, requireSession } from '../middleware/account-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
+import { consoleGate } from './console-gate.js';
 
 function parse<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {
   const parsed = z.safeParse(schema, body);
@@ -88,18 +80,7 @@ export function invoicesApp(ctx: AppContext) {
   });
 
   /** The signed-in staff member and their business, from the console's cookie. */
-  const staff = async (c: Context<Env>) => {
-    if (c.req.method !== 'GET' && !sameOrigin(ctx.config, c, { requireOrigin: true }))
-      throw new ProblemError('forbidden', { detail: 'The console answers its own origin only' });
-    const parsed = SessionToken.safeParse(getCookie(c, ADMIN_COOKIE));
-    const found = parsed.success
-      ? await resumeSession(ctx.db, parsed.data, ctx.now(), c.req.method !== 'GET')
-      : undefined;
-    const business =
-      found?.account.kind === 'staff' ? ctx.config.businesses.get(found.account.business) : undefined;
-    if (!found || !business) throw new ProblemError('unauthorized');
-    return { business, account: found.account };
-  };
+  const { staff } = consoleGate(ctx);
 
   return subApp(
     ctx,
