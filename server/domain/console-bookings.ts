@@ -177,7 +177,9 @@ async function invoicesView(db: Database, business: Business, bookingId: string)
         ...(await invoiceSummary(db, r)),
         ...(corrects ? { corrects } : {}),
         ...(replaces ? { replaces } : {}),
-        correctedBy: rows.filter((x) => x.corrects_id === r.id).map((x) => ({ id: x.id, number: x.invoice_number })),
+        correctedBy: rows
+          .filter((x) => x.corrects_id === r.id)
+          .map((x) => ({ id: x.id, number: x.invoice_number })),
       };
     }),
   );
@@ -219,7 +221,9 @@ async function detailView(
       cancel:
         !live || row.attendance ? 'no' : !pastCutoff ? 'yes' : caller.role === 'owner' ? 'override' : 'no',
       issueInvoice:
-        !!invoicing && row.status === 'confirmed' && !invoices.some((i) => i.type === 'F1' || i.type === 'F2'),
+        !!invoicing &&
+        row.status === 'confirmed' &&
+        !invoices.some((i) => i.type === 'F1' || i.type === 'F2'),
     },
   };
 }
@@ -275,7 +279,8 @@ export async function markAttendance(
   });
   row = changed ?? (await find(deps.db, business, id));
   // Cancelled (or otherwise changed) by someone else between the read and the update.
-  if (row.attendance !== attendance) throw new ProblemError(row.status === 'cancelled' ? 'already_cancelled' : 'booking_not_confirmed');
+  if (row.attendance !== attendance)
+    throw new ProblemError(row.status === 'cancelled' ? 'already_cancelled' : 'booking_not_confirmed');
   let invoiceProblem: string | undefined;
   if (attendance === 'attended' && business.invoicing?.issueOn === 'attended')
     invoiceProblem = await issueOnAttended(deps, business, caller, id, ctx, meta);
@@ -297,7 +302,12 @@ async function issueOnAttended(
   if (!deps.keyring) return 'keys_unavailable';
   try {
     await issueForBooking(
-      { db: deps.db, now: deps.now, keyring: deps.keyring, ...(deps.onEmailQueued ? { onEmailQueued: deps.onEmailQueued } : {}) },
+      {
+        db: deps.db,
+        now: deps.now,
+        keyring: deps.keyring,
+        ...(deps.onEmailQueued ? { onEmailQueued: deps.onEmailQueued } : {}),
+      },
       business,
       { bookingId },
       { actor: caller.id, baseUrl: ctx.baseUrl },

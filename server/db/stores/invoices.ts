@@ -136,7 +136,9 @@ export async function invoicesOfBooking(
   bookingId: string,
 ): Promise<InvoiceRow[]> {
   const rows = await q.query<InvoiceRow>(
-    `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE business = $1 AND booking_id = $2 ORDER BY issued_at, number`,
+    // Originals before what refers to them when issued in the same instant.
+    `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE business = $1 AND booking_id = $2
+      ORDER BY issued_at, type NOT IN ('F1', 'F2'), number`,
     [business, bookingId],
   );
   return rows.map(toInvoice);
