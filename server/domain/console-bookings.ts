@@ -38,10 +38,11 @@ import {
 import { BookingId, type PolicyKind } from '../../src/api/contract.js';
 import type { Business } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
-import { pgConstraint, type Database } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import type { AccountRow } from '../db/stores/accounts.js';
 import {
   findConsoleBooking,
+  isAttendanceConflict,
   recordAttendance,
   searchBookings,
   type Attendance,
@@ -344,7 +345,7 @@ export async function cancelAsStaff(
     audit(tx, now, business.slug, 'booking_cancelled_by_staff', caller.id, meta, { override }, id),
   ).catch((err: unknown) => {
     // Attendance recorded by another request in between: the table's check refused the cancel.
-    if (pgConstraint(err) === 'bookings_attendance') throw new ProblemError('attendance_recorded');
+    if (isAttendanceConflict(err)) throw new ProblemError('attendance_recorded');
     throw err;
   });
   const personal = await canReadCustomerData(deps.db, business, caller, now);

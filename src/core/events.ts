@@ -64,6 +64,12 @@ export interface CitaTwoFactorDetail {
   method: 'totp' | 'passkey' | 'recovery';
 }
 
+/** The console changed a booking (attendance, cancellation, an invoice): its id and new state. */
+export interface CitaBookingUpdatedDetail {
+  bookingId: string;
+  state: 'held' | 'confirmed' | 'attended' | 'no_show' | 'cancelled';
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -82,6 +88,7 @@ export interface CitaEventMap {
   'cita-full-invoice-issued': CitaInvoiceDetail;
   'cita-two-factor-passed': CitaTwoFactorDetail;
   'cita-two-factor-enrolled': CitaTwoFactorDetail;
+  'cita-booking-updated': CitaBookingUpdatedDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

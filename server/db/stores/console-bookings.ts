@@ -3,7 +3,7 @@
  * search and state, a page at a time; attendance marked once per value. Lapsed holds (which never
  * became bookings) are never listed.
  */
-import type { Queryable } from '../index.js';
+import { pgConstraint, type Queryable } from '../index.js';
 import { BOOKING_COLUMNS, type BookingRow } from './bookings.js';
 
 export type Attendance = 'attended' | 'no_show';
@@ -107,3 +107,6 @@ export async function recordAttendance(
   );
   return rows[0];
 }
+
+/** The error of a cancel refused because attendance was recorded meanwhile (the table's check). */
+export const isAttendanceConflict = (err: unknown): boolean => pgConstraint(err) === 'bookings_attendance';
