@@ -16,7 +16,12 @@ const cita = citaServer({
     { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
     // test/invoice-viewer.test.ts issues invoices with this one.
     { business: 'wtr-salon', email: 'billing@example.com', role: 'staff' },
+    // test/console-bookings.test.ts: an owner and a staff member of its own business.
+    { business: 'wtr-console', email: 'owner@console.example', role: 'owner' },
+    { business: 'wtr-console', email: 'desk@console.example', role: 'staff' },
   ],
+  // A booking of wtr-console that has already started (test/support/seed-console-bookings.ts).
+  seed: ['test/support/seed-console-bookings.ts'],
 });
 
 export default {
