@@ -196,7 +196,7 @@ function renderConsents(ctx: DetailContext) {
     ${
       b.consents.length === 0
         ? html`<p class="muted">${t.noConsents}</p>`
-        : html`<div class="scroll" tabindex="0" role="region" aria-labelledby="consents-heading">
+        : html`<div class="scroll">
             <table part="consent-table">
               <thead>
                 <tr>
