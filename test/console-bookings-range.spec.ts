@@ -25,7 +25,9 @@ describe('console bookings ranges', () => {
   });
 
   it('labels ranges in the locale', () => {
-    expect(rangeLabel('day', rangeOf('day', '2026-03-04', 'en-GB'), 'en-GB')).toMatch(/^Wednesday,? 4 March 2026$/);
+    expect(rangeLabel('day', rangeOf('day', '2026-03-04', 'en-GB'), 'en-GB')).toMatch(
+      /^Wednesday,? 4 March 2026$/,
+    );
     expect(rangeLabel('month', rangeOf('month', '2026-03-04', 'es-ES'), 'es-ES')).toBe('marzo de 2026');
     expect(rangeLabel('week', rangeOf('week', '2026-03-04', 'en-GB'), 'en-GB')).toMatch(/^2\D+8 Mar 2026$/);
   });

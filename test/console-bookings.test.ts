@@ -120,7 +120,11 @@ describe('<cita-console-bookings>', function () {
 
     // Escape closes the dialog; focus is back on the booking's button.
     await sendKeys({ press: 'Escape' });
-    await waitUntil(() => !$<HTMLDialogElement>(el, 'dialog')!.open && active(el) === opener, 'closed, focus back', WAIT);
+    await waitUntil(
+      () => !$<HTMLDialogElement>(el, 'dialog')!.open && active(el) === opener,
+      'closed, focus back',
+      WAIT,
+    );
   });
 
   it('the owner sees today’s booking, its consent proof, marks it attended and issues its invoice and a correction', async () => {
@@ -203,7 +207,11 @@ describe('<cita-console-bookings>', function () {
     input.select();
     await sendKeys({ type: 'nobody-here' });
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => text($(el, '[part~="status"]')) === 'Results for “nobody-here” on every date: No bookings.', 'no results', WAIT);
+    await waitUntil(
+      () => text($(el, '[part~="status"]')) === 'Results for “nobody-here” on every date: No bookings.',
+      'no results',
+      WAIT,
+    );
     buttonNamed(el, 'Clear search')!.click();
     await waitUntil(
       () => text($(el, '[part~="range"]')) && !text($(el, '[part~="range"]')).startsWith('Results'),

@@ -44,6 +44,7 @@ const SEARCH_DEBOUNCE_MS = 350;
  *
  * @attr theme - Colour scheme: `light`, `dark`, or `auto` (inherited from the console).
  *
+ * @csspart base - The section.
  * @csspart heading - The section's heading.
  * @csspart toolbar - The view buttons and previous / today / next.
  * @csspart views - The Today / Week / Month buttons (`aria-pressed` on the one shown).
