@@ -1,4 +1,5 @@
 /** The OpenAPI document: complete, every reference resolvable, and docs/openapi.json current. */
+import { consoleBookingRoutes } from '../../src/api/console-bookings-contract.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
@@ -57,6 +58,9 @@ describe('OpenAPI document', () => {
         adminInvoiceRoutes.pdf,
       ].map((r) => decodeURIComponent(r('{id}'))),
     );
+    // The console's bookings.
+    for (const r of Object.values(consoleBookingRoutes))
+      expected.push(decodeURIComponent(typeof r === 'function' ? r('{id}') : r));
     // The two-factor routes, the same set under the account API and /admin/api.
     for (const base of [decodeURIComponent(accountBase('{slug}')), ADMIN_API_BASE])
       for (const r of Object.values(twoFactorRoutes(base)))
