@@ -191,7 +191,7 @@ describe('<cita-console-bookings>', function () {
     await expect(el).to.be.accessible();
   });
 
-  it('searches every date (debounced, or at once on Enter) and reflows into cards at 320 px', async () => {
+  it('searches every date (debounced, or at once on Enter), reads in dark mode and reflows into cards at 320 px', async () => {
     const el = await mount('en');
     const input = $(el, '#search') as HTMLInputElement;
     input.focus();
@@ -218,6 +218,15 @@ describe('<cita-console-bookings>', function () {
       'back to the day',
       WAIT,
     );
+
+    // Dark, with the detail open on the top layer: axe checks its contrast.
+    el.theme = 'dark';
+    const { booking, today } = await seeded();
+    await openSeeded(el, booking.reference, booking.start, today);
+    expect(getComputedStyle($(el, 'dialog')!).backgroundColor).to.equal('rgb(21, 23, 28)');
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Escape' });
+    el.theme = 'auto';
 
     await setViewport({ width: 320, height: 640 });
     try {

@@ -450,7 +450,7 @@ export class CitaConsoleBookings extends ConsoleSection {
       </div>
       ${
         this.search
-          ? html`<p part="range">${t.searchResults(this.search)}</p>`
+          ? html`<p part="range" id="range">${t.searchResults(this.search)}</p>`
           : range
             ? html`<p part="range" id="range">${rangeLabel(this.view, range, this.locale)}</p>`
             : nothing

@@ -9,13 +9,17 @@ export const bookingsStyles = css`
     --_badge-attended: var(--cita-console-bookings-attended, #15803d);
     --_badge-no-show: var(--cita-console-bookings-no-show, #b45309);
     --_badge-cancelled: var(--cita-console-bookings-cancelled, var(--_muted));
+    /* The dialog sits on the top layer, not on the page: it needs a background of its own. */
+    --_dialog: var(--cita-color-surface, #ffffff);
   }
   :host([theme='dark']) {
+    --_dialog: var(--cita-color-surface-dark, #15171c);
     --_badge-attended: var(--cita-console-bookings-attended, #86efac);
     --_badge-no-show: var(--cita-console-bookings-no-show, #fcd34d);
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
+      --_dialog: var(--cita-color-surface-dark, #15171c);
       --_badge-attended: var(--cita-console-bookings-attended, #86efac);
       --_badge-no-show: var(--cita-console-bookings-no-show, #fcd34d);
     }
@@ -150,12 +154,8 @@ export const bookingsStyles = css`
     padding: var(--_gap);
     border: 1px solid var(--_line);
     border-radius: var(--_radius);
-    background: var(--_surface, Canvas);
+    background: var(--_dialog);
     color: var(--_text);
-  }
-  :host([theme='light']) dialog,
-  :host([theme='auto']) dialog {
-    background: var(--cita-color-surface, Canvas);
   }
   dialog::backdrop {
     background: rgb(0 0 0 / 0.4);
