@@ -228,6 +228,8 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
     ]);
     const views = await Promise.all(both.map(ok));
     expect(views.map((v) => v.invoices.length)).toEqual([1, 1]);
+    // Neither answer reports a problem: the second mark found the first one's invoice.
+    expect(views.map((v) => v.invoiceProblem)).toEqual([undefined, undefined]);
     expect(views[0]!.invoices[0]!.id).toBe(views[1]!.invoices[0]!.id);
     const n = await tdb.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM invoices WHERE booking_id = $1',
@@ -350,6 +352,17 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
     expect((await list('q=rosa', 'staff', clinic)).bookings).toEqual([]);
     expect((await list('q=91234', 'staff', clinic)).bookings).toEqual([]);
     expect((await list(`q=${masked.bookings[0]!.reference}`, 'staff', clinic)).bookings).toHaveLength(1);
+
+    const res2 = await get('staff', routes.get(id), clinic);
+    expect(res2.status).toBe(200);
+    const masked2 = BookingDetail.parse(await res2.json());
+    expect(masked2).toMatchObject({
+      customer: { name: null, email: null, phone: null },
+      customerMasked: true,
+    });
+    expect(masked2.consents).toEqual([]); // the clinic has no policies
+    const views = (await listAudit(tdb.db, 'test-clinic')).filter((r) => r.event === 'booking_viewed');
+    expect(views.map((r) => [r.subject, JSON.parse(r.detail!)])).toEqual([[id, { masked: true }]]);
 
     const owner = await list('q=912345', 'owner', clinic);
     expect(owner.bookings[0]!.customer).toEqual({
