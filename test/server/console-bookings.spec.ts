@@ -267,6 +267,29 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
     );
   });
 
+  it('an invoice that cannot be issued on attendance is reported, the mark kept, and marking again retries', async () => {
+    // "Color" has no catalogue price: the simplified invoice cannot be made from it.
+    t.clock.set('2026-03-02T08:00:00Z');
+    const res = await postBooking(
+      t,
+      bookingRequest(t.business, {
+        service: 'color',
+        staff: 'ana',
+        start: '2026-03-09T10:00:00+01:00',
+        customer: { name: 'Nora Gil', email: 'nora@example.com' },
+      }),
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    const id = CreatedBooking.parse(await res.json()).id;
+    t.clock.set('2026-03-09T09:10:00Z');
+    const marked = await ok(await post('staff', routes.attendance(id), { attendance: 'attended' }));
+    expect(marked).toMatchObject({ state: 'attended', invoiceProblem: 'invalid_amount', invoices: [] });
+    expect(marked.can.issueInvoice).toBe(true);
+    const again = await ok(await post('staff', routes.attendance(id), { attendance: 'attended' }));
+    expect(again.invoiceProblem).toBe('invalid_amount');
+    expect(await audited('booking_attended', id)).toHaveLength(1);
+  });
+
   it('cancels: staff before the cutoff, only an owner with an override after it, the customer emailed', async () => {
     t.clock.set('2026-03-02T12:00:00Z'); // Pablo's cutoff is 5 March 09:00Z
     const cancelled = await ok(await post('staff', routes.cancel(ids.pablo), { reason: 'Enfermedad' }));
