@@ -444,7 +444,7 @@ export class CitaConsoleBookings extends ConsoleSection {
         </div>
         <div class="actions">
           <button part="button" aria-label=${t.previous[this.view]} @click=${() => this.#step(-1)}>‹</button>
-          <button part="button" @click=${() => this.#step(0)}>${t.today}</button>
+          <button part="button" aria-label=${t.goToday} @click=${() => this.#step(0)}>${t.today}</button>
           <button part="button" aria-label=${t.next[this.view]} @click=${() => this.#step(1)}>›</button>
         </div>
       </div>
