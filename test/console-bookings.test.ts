@@ -159,10 +159,14 @@ describe('<cita-console-bookings>', function () {
     await expect(el).to.be.accessible();
     buttonNamed(el, 'Keep it')!.click();
 
+    const updates: CustomEvent[] = [];
+    el.addEventListener('cita-booking-updated', (e) => updates.push(e));
     buttonNamed(el, 'Mark attended')!.click();
     await waitUntil(() => text($(el, '#action-status')) === 'Marked attended.', 'marked', WAIT);
     expect(text($(el, '[part~="facts"] .badge'))).to.equal('Attended');
     expect(text(row()!.querySelector('.badge'))).to.equal('Attended');
+    expect(updates.map((e) => e.detail)).to.deep.equal([{ bookingId: booking.id, state: 'attended' }]);
+    expect(updates[0]!.bubbles && updates[0]!.composed).to.equal(true);
 
     buttonNamed(el, 'Issue invoice')!.click();
     await waitUntil(() => text($(el, '#action-status')) === 'Invoice issued.', 'invoiced', WAIT);
