@@ -176,15 +176,25 @@ describe('<cita-console-bookings>', function () {
     expect(text(invoice)).to.contain('Issued');
     expect(buttonNamed(el, 'Issue invoice')).to.equal(undefined);
 
-    // A correction: a missing reason is caught first, and the amount typed stays.
+    // A correction: a missing reason is caught first; the server's refusal (more than the
+    // invoice) is explained and nothing typed is lost; then the right amount goes through.
     buttonNamed(el, 'Correction')!.click();
     await waitUntil(() => active(el)?.id === 'amount', 'the correction form', WAIT);
-    await sendKeys({ type: '5,00' });
+    await sendKeys({ type: '500' });
     buttonNamed(el, 'Issue correction')!.click();
     await waitUntil(() => active(el)?.id === 'correction-reason', 'the reason asked for', WAIT);
     expect(text($(el, '#correction-reason-error'))).to.equal('Required.');
-    expect(($(el, '#amount') as HTMLInputElement).value).to.equal('5,00');
+    expect(($(el, '#amount') as HTMLInputElement).value).to.equal('500');
     await sendKeys({ type: 'Descuento' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => active(el)?.id === 'action-error', 'the refusal', WAIT);
+    expect(text($(el, '#action-error'))).to.equal('The refund is more than is left on the invoice.');
+    expect(($(el, '#amount') as HTMLInputElement).value).to.equal('500');
+    expect(($(el, '#correction-reason') as HTMLInputElement).value).to.equal('Descuento');
+    const amount = $(el, '#amount') as HTMLInputElement;
+    amount.focus();
+    amount.select();
+    await sendKeys({ type: '5,00' });
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => text($(el, '#action-status')) === 'Correction issued.', 'corrected', WAIT);
     const invoices = $$(el, '[part~="invoice"]').map((i) => text(i));
@@ -192,6 +202,7 @@ describe('<cita-console-bookings>', function () {
     expect(invoices[0]).to.contain('Corrected');
     expect(invoices[0]).to.match(/Corrected by R\d{4}-\d+/);
     expect(invoices[1]).to.contain('-€5.00');
+    expect($<HTMLElement>(el, '#action-error')!.hidden).to.equal(true);
     await expect(el).to.be.accessible();
   });
 

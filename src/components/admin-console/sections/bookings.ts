@@ -517,7 +517,7 @@ export class CitaConsoleBookings extends ConsoleSection {
             html`<tr part="row">
               <td data-label=${t.cols.time}>${when(r.start)}</td>
               <th scope="row">
-                <button part="button" class="link" data-booking=${r.id} @click=${() => this.#open(r)}>
+                <button part="button" class="link ref" data-booking=${r.id} @click=${() => this.#open(r)}>
                   ${r.reference}
                 </button>
               </th>
@@ -543,7 +543,7 @@ export class CitaConsoleBookings extends ConsoleSection {
         </div>
         ${this.detailLoading ? html`<p role="status">${t.loading}</p>` : nothing}
         ${this.detailError ? html`<p part="alert" role="alert">${problemText(t, this.detailError)}</p>` : nothing}
-        <p part="alert" id="action-error" role="alert" tabindex="-1">
+        <p part="alert" id="action-error" role="alert" tabindex="-1" ?hidden=${!this.actionError}>
           ${this.actionError ? problemText(t, this.actionError) : ''}
         </p>
         ${

@@ -106,6 +106,12 @@ export const bookingsStyles = css`
     color: var(--_badge-cancelled);
     text-decoration: line-through;
   }
+  .ref {
+    white-space: nowrap;
+  }
+  [hidden] {
+    display: none !important;
+  }
   .who,
   .hash {
     overflow-wrap: anywhere;
