@@ -2,13 +2,15 @@
  * <cita-console-bookings> against the real server (test/support/cita-server-plugin.mjs), its
  * /admin/api reached on the test page's origin under /__cita-api, for its own business
  * (wtr-console). The server was seeded with a booking that started a little under an hour ago
- * (test/support/seed-console-bookings.ts, through the real booking domain); the owner and a
+ * and one that starts in half an hour (test/support/seed-console-bookings.ts, through the real
+ * booking domain); the owner and a
  * staff member were created by `users add`, and each follows their setup link here.
  *
  * A staff member opens the booking and cannot cancel it past the customer's cutoff (the server
  * refuses too); the owner sees it among today's bookings, opens it by keyboard, sees its consent
- * proof, marks it attended, issues its invoice and a correction; a search finds it; at 320 px the
- * table becomes cards. axe at each view.
+ * proof, marks it attended, issues its invoice and a correction; the owner cancels another booking
+ * past its cutoff only with the override ticked and confirmed (the customer emailed); a search
+ * finds it; dark mode; at 320 px the table becomes cards. axe at each view.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
@@ -56,9 +58,9 @@ async function mount(lang: string): Promise<CitaConsoleBookings> {
   return el;
 }
 
-/** The seeded booking, as the API lists it to whoever is signed in. */
-async function seeded() {
-  const res = await fetch(`${ENDPOINT}/admin/api/bookings?q=marta`);
+/** A seeded booking (by its customer's name), as the API lists it to whoever is signed in. */
+async function seeded(name = 'marta') {
+  const res = await fetch(`${ENDPOINT}/admin/api/bookings?q=${name}`);
   expect(res.status).to.equal(200);
   const page = BookingListPage.parse(await res.json());
   expect(page.bookings, 'the seeded booking').to.have.length(1);
@@ -204,6 +206,42 @@ describe('<cita-console-bookings>', function () {
     expect(invoices[1]).to.contain('-€5.00');
     expect($<HTMLElement>(el, '#action-error')!.hidden).to.equal(true);
     await expect(el).to.be.accessible();
+  });
+
+  it('the owner cancels past the customer’s cutoff only by ticking the override and confirming', async () => {
+    const el = await mount('en');
+    const { booking, today } = await seeded('pedro');
+    await openSeeded(el, booking.reference, booking.start, today);
+    buttonNamed(el, 'Cancel booking')!.click();
+    await waitUntil(() => active(el)?.id === 'cancel-reason', 'the cancellation form', WAIT);
+    await sendKeys({ type: 'Cerramos por avería' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => active(el)?.id === 'override', 'the override asked for', WAIT);
+    expect(text($(el, '#override-error'))).to.equal('Required.');
+    await sendKeys({ press: 'Space' });
+    expect(($(el, '#override') as HTMLInputElement).checked).to.equal(true);
+    buttonNamed(el, 'Cancel booking')!.click();
+    await waitUntil(() => buttonNamed(el, 'Yes, cancel the booking'), 'the confirmation step', WAIT);
+    expect(text($(el, '[part~="cancel-form"]'))).to.contain('Cancel this booking? The customer is emailed.');
+    expect(($(el, '#cancel-reason') as HTMLInputElement).value).to.equal('Cerramos por avería');
+    await expect(el).to.be.accessible();
+    buttonNamed(el, 'Yes, cancel the booking')!.click();
+    await waitUntil(
+      () => text($(el, '#action-status')) === 'Booking cancelled. The customer has been emailed.',
+      'cancelled',
+      WAIT,
+    );
+    expect(text($(el, '[part~="facts"] .badge'))).to.equal('Cancelled');
+    expect(buttonNamed(el, 'Cancel booking')).to.equal(undefined);
+    // The customer's email carries the calendar cancellation of the same event.
+    await waitUntil(
+      async () =>
+        (await (await fetch('/__cita-outbox', { cache: 'no-store' })).text())
+          .split(/^=== /m)
+          .some((e) => e.includes('To: pedro@example.com\n') && e.includes('STATUS:CANCELLED')),
+      'the cancellation email',
+      WAIT,
+    );
   });
 
   it('searches every date (debounced, or at once on Enter), reads in dark mode and reflows into cards at 320 px', async () => {

@@ -1,8 +1,9 @@
 /**
  * Seeds the browser tests' server (test/support/cita-server-plugin.mjs, `seed`) before it starts:
- * one booking at wtr-console that started a little under an hour ago, so test/console-bookings.test.ts
- * can mark it attended without waiting for a slot to come round (the smallest slot step is five
- * minutes, and the real server books only future times).
+ * two bookings at wtr-console, one that started a little under an hour ago, so
+ * test/console-bookings.test.ts can mark it attended without waiting for a slot to come round
+ * (the smallest slot step is five minutes, and the real server books only future times), and one
+ * starting in half an hour, past its cancellation cutoff, for the owner's override.
  *
  * It goes through the real booking domain (`createBooking`: consents checked against the current
  * policies and stored as proof with the embedding origin), with its clock set an hour back: the
@@ -30,30 +31,37 @@ const db = await openDatabase({ dataDir: join(values['data-dir']!, 'pglite') });
 try {
   await migrate(db);
   const then = new Date(Date.now() - 60 * 60_000);
-  // The first slot of the five-minute grid after "then" (the staff work round the clock).
-  const start = new Date(Math.ceil(then.getTime() / STEP_MS) * STEP_MS);
   const consents = Object.entries(business.publicConfig.policies).map(([policy, p]) => ({
     policy: policy as Consent['policy'],
     version: p.version,
     sha256: p.sha256,
   }));
-  const { booking } = await createBooking(
-    { db, now: () => then },
-    {
-      business,
-      request: {
-        service: 'corte',
-        start: start.toISOString(),
-        staff: 'eva',
-        customer: { name: 'Marta Console', email: 'marta@example.com' },
-        consents,
-        locale: 'en-GB',
+  // Marta's started a little under an hour ago; Pedro's starts in half an hour (past its
+  // two-hour cancellation cutoff already). Each on the five-minute grid (staff work round the clock).
+  const bookings = [
+    { at: then.getTime(), name: 'Marta Console', email: 'marta@example.com' },
+    { at: Date.now() + 30 * 60_000, name: 'Pedro Override', email: 'pedro@example.com' },
+  ];
+  for (const b of bookings) {
+    const start = new Date(Math.ceil(b.at / STEP_MS) * STEP_MS);
+    const { booking } = await createBooking(
+      { db, now: () => then },
+      {
+        business,
+        request: {
+          service: 'corte',
+          start: start.toISOString(),
+          staff: 'eva',
+          customer: { name: b.name, email: b.email },
+          consents,
+          locale: 'en-GB',
+        },
+        idempotencyKey: randomUUID(),
+        origin: 'http://localhost:8765',
       },
-      idempotencyKey: randomUUID(),
-      origin: 'http://localhost:8765',
-    },
-  );
-  process.stdout.write(`Seeded ${booking.reference} at ${booking.start}\n`);
+    );
+    process.stdout.write(`Seeded ${booking.reference} at ${booking.start}\n`);
+  }
 } finally {
   await db.close();
 }
