@@ -1,7 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { state } from 'lit/decorators.js';
 import {
-  BOOKING_STATES,
   BookingDetail,
   BookingListPage,
   StaffCancelRequest,
@@ -18,13 +17,14 @@ import {
 } from '../../../api/invoice-contract.js';
 import { defineOnce } from '../../../core/define.js';
 import { emit } from '../../../core/events.js';
-import { formatTime, formatYmd, ymdInZone, zoneName } from '../../../core/intl.js';
+import { ymdInZone, ymdKey } from '../../../core/intl.js';
 import { errorCode } from '../../account/logic/errors.js';
 import { ConsoleSection } from '../console-section.js';
 import { parseAmount } from './bookings/amount.js';
 import { bookingsStyles } from './bookings/bookings.styles.js';
-import { renderDetail, stateBadge, type CancelStep } from './bookings/detail.js';
-import { rangeLabel, rangeOf, stepAnchor, type BookingsView } from './bookings/range.js';
+import { renderDetail, type CancelStep } from './bookings/detail.js';
+import { renderSearch, renderTable, renderToolbar, type ListContext } from './bookings/list.js';
+import { rangeOf, stepAnchor, type BookingsView } from './bookings/range.js';
 import { STRINGS, problemText, type BookingsStrings } from './bookings/strings.js';
 
 /** How long typing pauses before the search runs. */
@@ -200,8 +200,7 @@ export class CitaConsoleBookings extends ConsoleSection {
 
   /** Today in the business's zone, by this device's clock (the server's "today" came with the first page). */
   #today(): string {
-    const d = ymdInZone(Date.now(), this.timeZone ?? 'UTC');
-    return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+    return ymdKey(ymdInZone(Date.now(), this.timeZone ?? 'UTC'));
   }
 
   #reload(): void {
@@ -399,9 +398,30 @@ export class CitaConsoleBookings extends ConsoleSection {
 
   override render() {
     const t = this.t;
+    const list: ListContext = {
+      t,
+      locale: this.locale,
+      view: this.view,
+      ...(this.anchor ? { anchor: this.anchor } : {}),
+      ...(this.timeZone ? { timeZone: this.timeZone } : {}),
+      search: this.search,
+      draft: this.draft,
+      stateFilter: this.stateFilter,
+      rows: this.rows,
+      loading: this.loading,
+      on: {
+        view: (v) => this.#setView(v),
+        step: (step) => this.#step(step),
+        searchInput: (e) => this.#onSearchInput(e),
+        searchSubmit: (e) => this.#onSearchSubmit(e),
+        clearSearch: () => this.#clearSearch(),
+        stateFilter: (e) => this.#onStateFilter(e),
+        open: (row) => void this.#open(row),
+      },
+    };
     return html`<section part="base" class="stack" aria-labelledby="bookings-heading">
       <h2 id="bookings-heading" part="heading" tabindex="-1">${t.heading}</h2>
-      ${this.#renderToolbar(t)} ${this.#renderSearch(t)}
+      ${renderToolbar(list)} ${renderSearch(list)}
       <p part="status" role="status" aria-live="polite">${this.loading ? t.loading : this.status}</p>
       ${
         this.listError
@@ -411,7 +431,7 @@ export class CitaConsoleBookings extends ConsoleSection {
             </div>`
           : nothing
       }
-      ${this.#renderTable(t)}
+      ${renderTable(list)}
       ${
         this.nextOffset !== null
           ? html`<button
@@ -425,112 +445,6 @@ export class CitaConsoleBookings extends ConsoleSection {
       }
       ${this.#renderDialog(t)}
     </section>`;
-  }
-
-  #renderToolbar(t: BookingsStrings) {
-    const range = this.anchor ? rangeOf(this.view, this.anchor, this.locale) : undefined;
-    return html`<div part="toolbar">
-        <div part="views" role="group" aria-label=${t.viewLabel}>
-          ${(['day', 'week', 'month'] as const).map(
-            (v) =>
-              html`<button
-                part="button"
-                aria-pressed=${!this.search && this.view === v ? 'true' : 'false'}
-                @click=${() => this.#setView(v)}
-              >
-                ${t.views[v]}
-              </button>`,
-          )}
-        </div>
-        <div class="actions">
-          <button part="button" aria-label=${t.previous[this.view]} @click=${() => this.#step(-1)}>‹</button>
-          <button part="button" aria-label=${t.goToday} @click=${() => this.#step(0)}>${t.today}</button>
-          <button part="button" aria-label=${t.next[this.view]} @click=${() => this.#step(1)}>›</button>
-        </div>
-      </div>
-      ${
-        this.search
-          ? html`<p part="range" id="range">${t.searchResults(this.search)}</p>`
-          : range
-            ? html`<p part="range" id="range">${rangeLabel(this.view, range, this.locale)}</p>`
-            : nothing
-      }
-      ${this.timeZone ? html`<p class="muted">${t.zone(zoneName(this.timeZone, this.locale))}</p>` : nothing}`;
-  }
-
-  #renderSearch(t: BookingsStrings) {
-    return html`<form part="search" role="search" @submit=${this.#onSearchSubmit}>
-      <div class="field">
-        <label for="search">${t.search}</label>
-        <input
-          id="search"
-          type="search"
-          maxlength="100"
-          autocomplete="off"
-          aria-describedby="search-hint"
-          .value=${this.draft}
-          @input=${this.#onSearchInput}
-        />
-        <p id="search-hint" class="hint">${t.searchHint}</p>
-      </div>
-      <button part="button" type="submit">${t.searchButton}</button>
-      ${
-        this.search
-          ? html`<button part="button" type="button" @click=${this.#clearSearch}>${t.clearSearch}</button>`
-          : nothing
-      }
-      <div class="field">
-        <label for="state-filter">${t.stateFilter}</label>
-        <select id="state-filter" .value=${this.stateFilter} @change=${this.#onStateFilter}>
-          <option value="">${t.anyState}</option>
-          ${BOOKING_STATES.map((s) => html`<option value=${s} ?selected=${this.stateFilter === s}>${t.states[s]}</option>`)}
-        </select>
-      </div>
-    </form>`;
-  }
-
-  #renderTable(t: BookingsStrings) {
-    if (!this.rows.length) return nothing;
-    const tz = this.timeZone ?? 'UTC';
-    // A single day shows times; longer ranges and searches show the date too.
-    const withDate = !!this.search || this.view !== 'day';
-    const when = (iso: string) => {
-      const time = formatTime(iso, this.locale, tz);
-      return withDate
-        ? `${formatYmd(ymdInZone(iso, tz), this.locale, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`
-        : time;
-    };
-    return html`<table part="table" aria-busy=${this.loading ? 'true' : 'false'} aria-describedby="range">
-      <thead>
-        <tr>
-          <th scope="col">${t.cols.time}</th>
-          <th scope="col">${t.cols.ref}</th>
-          <th scope="col">${t.cols.customer}</th>
-          <th scope="col">${t.cols.service}</th>
-          <th scope="col">${t.cols.staff}</th>
-          <th scope="col">${t.cols.state}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${this.rows.map(
-          (r) =>
-            html`<tr part="row">
-              <td data-label=${t.cols.time}>${when(r.start)}</td>
-              <th scope="row">
-                <button part="button" class="link ref" data-booking=${r.id} @click=${() => this.#open(r)}>
-                  ${r.reference}
-                </button>
-              </th>
-              <td data-label=${t.cols.customer} class="who">
-                ${r.customer.name ?? (r.customerMasked ? t.masked : t.unknownCustomer)}
-              </td>
-              <td data-label=${t.cols.service}>${r.service.name}</td>
-              <td data-label=${t.cols.staff}>${r.staff.name}</td>
-              <td data-label=${t.cols.state}>${stateBadge(t, r.state)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
   }
 
   #renderDialog(t: BookingsStrings) {
