@@ -19,6 +19,9 @@ const cita = citaServer({
     // test/console-bookings.test.ts: an owner and a staff member of its own business.
     { business: 'wtr-console', email: 'owner@console.example', role: 'owner' },
     { business: 'wtr-console', email: 'desk@console.example', role: 'staff' },
+    // test/console-break-glass.test.ts: an owner and a staff member of their own business.
+    { business: 'wtr-breakglass', email: 'bg-owner@example.com', role: 'owner' },
+    { business: 'wtr-breakglass', email: 'bg-nurse@example.com', role: 'staff' },
   ],
   // A booking of wtr-console that has already started (test/support/seed-console-bookings.ts).
   seed: ['test/support/seed-console-bookings.ts'],

@@ -37,7 +37,6 @@ import {
 } from '../../src/api/console-bookings-contract.js';
 import { BookingId, type PolicyKind } from '../../src/api/contract.js';
 import type { Business } from '../config.js';
-import type { Keyring } from '../crypto/keyring.js';
 import type { Database } from '../db/index.js';
 import type { AccountRow } from '../db/stores/accounts.js';
 import {
@@ -51,18 +50,14 @@ import {
 import { findConsents } from '../db/stores/consents.js';
 import { invoicesOfBooking } from '../db/stores/invoices.js';
 import { audit, type RequestMeta } from './audit.js';
-import { cancelAndNotify, cancellationCutoff, isoInstant } from './bookings.js';
+import { cancelAndNotify, cancellationCutoff, isoInstant, type BookingDeps } from './bookings.js';
+import { openNotes } from './customer-notes.js';
 import { canReadCustomerData } from './break-glass.js';
 import { invoiceSummary, issueForBooking } from './invoicing/invoices.js';
 import { ProblemError } from './problems.js';
 
-export interface ConsoleBookingDeps {
-  db: Database;
-  now: () => Date;
-  /** Absent: invoices cannot be issued (`keys_unavailable`). */
-  keyring?: Keyring;
-  onEmailQueued?: () => void;
-}
+/** The booking domain's: without `keyring`, notes cannot be read nor invoices issued (`keys_unavailable`). */
+export type ConsoleBookingDeps = BookingDeps;
 
 export type Caller = Pick<AccountRow, 'id' | 'role'>;
 
@@ -202,7 +197,8 @@ async function detailView(
   const invoicing = business.invoicing && business.invoicing.mode !== 'external';
   return {
     ...rowView(row, personal),
-    notes: personal ? row.customer_notes : null,
+    // Sealed at rest (customer-notes.ts): opened only for a caller who may read them.
+    notes: personal ? openNotes(deps.keyring, row) : null,
     locale: row.locale,
     createdAt: isoInstant(row.created_at),
     ...(row.cancellable_until ? { cancellableUntil: isoInstant(row.cancellable_until) } : {}),

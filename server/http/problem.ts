@@ -44,6 +44,11 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   keys_unavailable: { status: 503, title: 'Encryption keys are not configured on this server' },
   retention_not_configured: { status: 409, title: 'This business has no retention period configured' },
   recent_sign_in_required: { status: 403, title: 'Sign in again to confirm this' },
+  break_glass_not_staff: {
+    status: 422,
+    title: 'Break-glass access is given to a staff member of this business who is not an owner',
+  },
+  break_glass_inactive: { status: 409, title: 'This break-glass grant has already ended' },
   history_export_missing: {
     status: 409,
     title: 'The export of this clean-history run is missing or altered: nothing was purged',

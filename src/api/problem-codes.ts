@@ -45,6 +45,9 @@ export const ACCOUNT_PROBLEM_CODES = [
   'booking_not_started',
   'booking_not_confirmed',
   'attendance_recorded',
+  // HIPAA break-glass (src/api/console-hipaa-contract.ts)
+  'break_glass_not_staff',
+  'break_glass_inactive',
   // invoices (src/api/invoice-contract.ts)
   'invoicing_disabled',
   'invalid_tax_id',

@@ -1,5 +1,6 @@
 /** The OpenAPI document: complete, every reference resolvable, and docs/openapi.json current. */
 import { consoleBookingRoutes } from '../../src/api/console-bookings-contract.js';
+import { breakGlassRoutes } from '../../src/api/console-hipaa-contract.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
@@ -61,6 +62,8 @@ describe('OpenAPI document', () => {
     // The console's bookings.
     for (const r of Object.values(consoleBookingRoutes))
       expected.push(decodeURIComponent(typeof r === 'function' ? r('{id}') : r));
+    // The console's HIPAA routes (break-glass).
+    expected.push(breakGlassRoutes.list, decodeURIComponent(breakGlassRoutes.revoke('{id}')));
     // The two-factor routes, the same set under the account API and /admin/api.
     for (const base of [decodeURIComponent(accountBase('{slug}')), ADMIN_API_BASE])
       for (const r of Object.values(twoFactorRoutes(base)))

@@ -33,6 +33,7 @@ import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 import { consoleBookingRoutes } from './console-bookings.js';
 import { consoleGate } from './console-gate.js';
+import { breakGlassHandlers } from './console-break-glass.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,6 +43,7 @@ export function consoleApi(ctx: AppContext) {
 
   return subApp(ctx, 'console-api', {
     ...consoleBookingRoutes(ctx, consoleGate(ctx)),
+    ...breakGlassHandlers(ctx, consoleGate(ctx)),
     consoleHistory: async (c) => {
       const { business } = await owner(c);
       const runs = await listHistoryRuns(ctx.db, business.slug);
@@ -66,7 +68,12 @@ export function consoleApi(ctx: AppContext) {
         });
       try {
         const r = await cleanHistory(
-          { db: ctx.db, now: ctx.now, exportDir: ctx.exportDir },
+          {
+            db: ctx.db,
+            now: ctx.now,
+            exportDir: ctx.exportDir,
+            ...(ctx.keyring ? { keyring: ctx.keyring } : {}),
+          },
           business,
           { ...requestMeta(c) },
           before ? { before } : {},
@@ -110,7 +117,15 @@ export function consoleApi(ctx: AppContext) {
       if (!parsed.success)
         throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
       const email = parsed.data.email.toLowerCase();
-      const data = await customerData(ctx.db, business, email, ctx.now(), requestMeta(c), account.id);
+      const data = await customerData(
+        ctx.db,
+        business,
+        email,
+        ctx.now(),
+        requestMeta(c),
+        account.id,
+        ctx.keyring,
+      );
       c.header('Cache-Control', 'no-store');
       c.header('Content-Disposition', `attachment; filename="${business.slug}-customer-data.json"`);
       return c.json(data);

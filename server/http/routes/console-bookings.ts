@@ -39,12 +39,9 @@ type BookingRoutes = Pick<
 >;
 
 export function consoleBookingRoutes(ctx: AppContext, { staff }: ConsoleGate): BookingRoutes {
-  const deps: ConsoleBookingDeps = {
-    db: ctx.db,
-    now: ctx.now,
-    ...(ctx.keyring ? { keyring: ctx.keyring } : {}),
-    ...(ctx.bookings.onEmailQueued ? { onEmailQueued: ctx.bookings.onEmailQueued } : {}),
-  };
+  // The booking domain's own dependencies (keys for notes and invoices, the owner notifications'
+  // console link): a staff cancellation goes through the same code as the customer's.
+  const deps: ConsoleBookingDeps = ctx.bookings;
   const id = (c: Context<Env>) => c.req.param('id') ?? '';
   const body = async (c: Context<Env>) => readJsonBody(c, ctx.bodyLimit);
 
