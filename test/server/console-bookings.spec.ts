@@ -95,7 +95,7 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
   const book = async (start: string, name: string, email: string) => {
     const res = await postBooking(
       t,
-      bookingRequest(t.business, { start, staff: 'ben', customer: { name, email } }),
+      bookingRequest(t.business, { start, staff: 'ben', customer: { name, email, notes: `Nota: ${name}` } }),
     );
     expect(res.status, await res.clone().text()).toBe(201);
     return CreatedBooking.parse(await res.json()).id;
@@ -104,6 +104,8 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
   beforeAll(async () => {
     tdb = await openTestDb(backend);
     const raw = invoicingRaw({ issueOn: 'attended', mode: 'off' });
+    // Notes asked for: they are sealed at rest, and the detail opens them for who may read them.
+    raw.businesses[0]!.customerFields = ['name', 'email', 'notes'];
     t = makeApp(tdb.db, { config: parseConfig(raw), clock: new Clock('2026-03-02T08:00:00Z') });
     // Wednesday 4 and Thursday 5 March, Madrid (UTC+1); Ben, so the fixture rows (Ana) never clash.
     ids.lucia = await book('2026-03-04T10:00:00+01:00', 'Lucía Gómez', 'lucia@example.com');
@@ -187,6 +189,13 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
     });
     expect(d.invoices).toEqual([]);
     expect(d.can).toEqual({ markAttendance: false, cancel: 'yes', issueInvoice: true });
+    // The notes, sealed in the table, opened for the detail.
+    expect(d.notes).toBe('Nota: Lucía Gómez');
+    const stored = await tdb.db.query<{ customer_notes: string }>(
+      'SELECT customer_notes FROM bookings WHERE id = $1',
+      [ids.lucia],
+    );
+    expect(stored[0]!.customer_notes).not.toContain('Lucía');
     expect(d.cancellableUntil).toBe('2026-03-03T09:00:00Z');
     const views = await audited('booking_viewed', ids.lucia);
     expect(views).toHaveLength(1);
@@ -276,7 +285,7 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
         service: 'color',
         staff: 'ana',
         start: '2026-03-09T10:00:00+01:00',
-        customer: { name: 'Nora Gil', email: 'nora@example.com' },
+        customer: { name: 'Nora Gil', email: 'nora@example.com', notes: 'Alergia al tinte' },
       }),
     );
     expect(res.status, await res.clone().text()).toBe(201);
