@@ -17,12 +17,17 @@ const cita = citaServer({
     { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
     // test/invoice-viewer.test.ts issues invoices with this one.
     { business: 'wtr-salon', email: 'billing@example.com', role: 'staff' },
+    // test/console-bookings.test.ts: an owner and a staff member of its own business.
+    { business: 'wtr-console', email: 'owner@console.example', role: 'owner' },
+    { business: 'wtr-console', email: 'desk@console.example', role: 'staff' },
     // test/console-break-glass.test.ts: an owner and a staff member of their own business.
     { business: 'wtr-breakglass', email: 'bg-owner@example.com', role: 'owner' },
     { business: 'wtr-breakglass', email: 'bg-nurse@example.com', role: 'staff' },
     // test/admin-console-hipaa.test.ts: the HIPAA sign-in notice and the console's idle warning.
     { business: 'wtr-hipaa', email: 'nurse@example.com', role: 'owner' },
   ],
+  // A booking of wtr-console that has already started (test/support/seed-console-bookings.ts).
+  seed: ['test/support/seed-console-bookings.ts'],
 });
 
 export default {

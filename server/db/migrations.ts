@@ -521,6 +521,22 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    name: 'console: attendance, bookings by start',
+    sql: /* sql */ `
+      -- Attendance, marked by staff from the start on (server/domain/console-bookings.ts). A column
+      -- beside the status, not a status of its own: an attended booking still holds its time for
+      -- the exclusion constraint and every query of live bookings, and only a confirmed one is marked.
+      ALTER TABLE bookings ADD COLUMN attendance text CHECK (attendance IN ('attended', 'no_show'));
+      ALTER TABLE bookings ADD COLUMN attendance_at timestamptz;
+      ALTER TABLE bookings ADD COLUMN attendance_by uuid;
+      ALTER TABLE bookings ADD CONSTRAINT bookings_attendance
+        CHECK ((attendance IS NULL) = (attendance_at IS NULL) AND (attendance IS NULL OR status = 'confirmed'));
+      -- The console's day, week and month views.
+      CREATE INDEX bookings_business_start ON bookings (business, starts_at);
+    `,
+  },
+  {
     version: 12,
     name: 'sessions: password re-checked, HIPAA sign-in notice acknowledged',
     sql: /* sql */ `

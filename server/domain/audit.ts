@@ -29,6 +29,12 @@ export const AUDIT_EVENTS = [
   'history_purged', // clean history: the exported bookings anonymised
   'customer_data_exported', // a customer's data downloaded (by them, or by an owner for them)
   'customer_erased', // a customer's account and bookings erased or anonymised
+  // the console's bookings (server/domain/console-bookings.ts); the subject is the booking id
+  'bookings_listed', // a day, week or month, or a search (detail: range and count; never the search text)
+  'booking_viewed', // a booking's detail, with its customer's data unless masked
+  'booking_attended',
+  'booking_no_show',
+  'booking_cancelled_by_staff', // detail.override: past the customer's cutoff, by an owner
   // invoices (server/domain/invoicing/invoices.ts); the subject is the invoice id
   'invoice_issued',
   'invoice_corrected',

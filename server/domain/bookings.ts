@@ -32,7 +32,7 @@ import {
 } from '../../src/api/contract.js';
 import { staffSchedule, type Business } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
-import type { Database } from '../db/index.js';
+import type { Database, Queryable } from '../db/index.js';
 import {
   cancelBooking as cancelBookingRow,
   confirmHeldBooking,
@@ -401,16 +401,35 @@ export async function cancelLiveBooking(
   row: BookingRow,
   reason: string | undefined,
 ): Promise<Booking> {
-  const id = row.id;
   if (row.status === 'cancelled') throw new ProblemError('already_cancelled');
   const now = deps.now();
-  // Without a cancellation policy a booking can be cancelled until it starts.
-  const until = row.cancellable_until ?? row.starts_at;
+  const until = cancellationCutoff(row);
   if (now.getTime() >= until.getTime())
     throw new ProblemError('cancellation_closed', { cancellableUntil: isoInstant(until) });
+  return bookingView(await cancelAndNotify(deps, business, row.id, now, reason));
+}
+
+/** The last moment a customer may cancel: the cutoff consented to, or without a policy the start. */
+export const cancellationCutoff = (row: Pick<BookingRow, 'cancellable_until' | 'starts_at'>): Date =>
+  row.cancellable_until ?? row.starts_at;
+
+/**
+ * Cancel a live booking and queue the customer's cancellation email (with its calendar CANCEL),
+ * in one transaction with whatever `also` writes (the console's audit row). The caller has
+ * checked the cutoff; `already_cancelled` when the booking was no longer live.
+ */
+export async function cancelAndNotify(
+  deps: BookingDeps,
+  business: Business,
+  id: string,
+  now: Date,
+  reason: string | undefined,
+  also?: (tx: Queryable, cancelled: BookingRow) => Promise<void>,
+): Promise<BookingRow> {
   const cancelled = await deps.db.transaction(async (tx) => {
     const updated = await cancelBookingRow(tx, business.slug, id, now, reason ?? null);
     if (!updated) return undefined;
+    await also?.(tx, updated);
     await enqueueEmail(
       tx,
       {
@@ -426,5 +445,5 @@ export async function cancelLiveBooking(
   if (!cancelled) throw new ProblemError('already_cancelled');
   deps.onEmailQueued?.();
   await notifyOwners(deps, business, 'cancelled', cancelled);
-  return bookingView(cancelled);
+  return cancelled;
 }

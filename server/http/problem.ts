@@ -54,6 +54,15 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
     status: 409,
     title: 'The export of this clean-history run is missing or altered: nothing was purged',
   },
+  booking_not_started: {
+    status: 409,
+    title: 'This booking has not started yet: attendance is marked from its start',
+  },
+  booking_not_confirmed: { status: 409, title: 'Only a confirmed booking can be marked' },
+  attendance_recorded: {
+    status: 409,
+    title: 'Attendance is recorded for this booking: it can no longer be cancelled',
+  },
   invoicing_disabled: { status: 409, title: 'This business does not issue invoices with Cita' },
   invalid_tax_id: { status: 422, title: 'This tax id is not valid (check its letter)' },
   invalid_amount: { status: 422, title: 'Amounts are whole, non-negative cents' },

@@ -66,6 +66,14 @@ import {
   customerRoutes,
 } from '../../src/api/console-contract.js';
 import {
+  AttendanceRequest,
+  BookingDetail,
+  BookingListPage,
+  BookingListQuery,
+  StaffCancelRequest,
+  consoleBookingRoutes,
+} from '../../src/api/console-bookings-contract.js';
+import {
   BreakGlassGrant,
   BreakGlassGrantRequest,
   BreakGlassList,
@@ -186,6 +194,10 @@ export const SCHEMAS = {
   ChallengePassed,
 
   /* console: bookings */
+  BookingListPage,
+  BookingDetail,
+  AttendanceRequest,
+  StaffCancelRequest,
 
   /* console: customers, staff, settings */
 
@@ -1188,6 +1200,74 @@ export const ROUTES = {
   ...twoFactorSpecs('admin', 'admin'),
 
   /* ---- console: bookings (src/api/console-bookings-contract.ts) ---- */
+  consoleBookings: {
+    method: 'GET',
+    path: consoleBookingRoutes.list,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBookings',
+      summary:
+        "Staff: bookings of a range of local dates (default today), or a search over every date; customers' details masked where the caller may not read them. Audited",
+      query: BookingListQuery,
+      response: { status: 200, description: 'One page (at most 50 rows)', schema: 'BookingListPage' },
+      problems: ['unauthorized', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleBooking: {
+    method: 'GET',
+    path: decodeURIComponent(consoleBookingRoutes.get(':id')),
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBooking',
+      summary: 'Staff: a booking with its consent proof and invoices. Audited',
+      response: { status: 200, description: 'The booking', schema: 'BookingDetail' },
+      problems: ['unauthorized'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleBookingAttendance: {
+    method: 'POST',
+    path: decodeURIComponent(consoleBookingRoutes.attendance(':id')),
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBookingAttendance',
+      summary:
+        'Staff: mark a confirmed booking attended or no-show, from its start on (idempotent); with `issueOn: "attended"` its invoice is issued once',
+      body: { schema: 'AttendanceRequest', required: true },
+      response: { status: 200, description: 'The booking', schema: 'BookingDetail' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'already_cancelled',
+        'booking_not_confirmed',
+        'booking_not_started',
+      ],
+      auth: 'adminCookie',
+    },
+  },
+  consoleBookingCancel: {
+    method: 'POST',
+    path: decodeURIComponent(consoleBookingRoutes.cancel(':id')),
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBookingCancel',
+      summary:
+        "Staff: cancel a booking (the customer is emailed); past the customer's cutoff only an owner, with `override: true` (audited)",
+      body: { schema: 'StaffCancelRequest', required: true },
+      response: { status: 200, description: 'The cancelled booking', schema: 'BookingDetail' },
+      problems: [
+        ...WRITE_PROBLEMS,
+        'unauthorized',
+        'forbidden',
+        'already_cancelled',
+        'cancellation_closed',
+        'attendance_recorded',
+      ],
+      auth: 'adminCookie',
+    },
+  },
 
   /* ---- console: customers, staff, settings (src/api/console-people-contract.ts) ---- */
 
@@ -1291,7 +1371,8 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
-  if (/^\/admin\/api\/(?:history|audit|customers|break-glass)(?:\/|$)/.test(path)) return 'console-api';
+  if (/^\/admin\/api\/(?:history|audit|customers|bookings|break-glass)(?:\/|$)/.test(path))
+    return 'console-api';
   if (path === '/admin/api/invoices' || path.startsWith('/admin/api/invoices/')) return 'invoices';
   if (/^\/v1\/businesses\/[^/]+\/account\/invoice(?:s|-pdf)(?:\/|$)/.test(path)) return 'invoices';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';

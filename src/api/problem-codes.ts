@@ -41,6 +41,10 @@ export const ACCOUNT_PROBLEM_CODES = [
   'retention_not_configured',
   'history_export_missing',
   'recent_sign_in_required',
+  // the console's bookings (src/api/console-bookings-contract.ts)
+  'booking_not_started',
+  'booking_not_confirmed',
+  'attendance_recorded',
   // HIPAA break-glass (src/api/console-hipaa-contract.ts)
   'break_glass_not_staff',
   'break_glass_inactive',

@@ -72,6 +72,12 @@ export interface CitaAccountErasedDetail {
 /** The idle warning's requests to its host: nothing but the fact. */
 export type CitaIdleDetail = Record<string, never>;
 
+/** The console changed a booking (attendance, cancellation, an invoice): its id and new state. */
+export interface CitaBookingUpdatedDetail {
+  bookingId: string;
+  state: 'held' | 'confirmed' | 'attended' | 'no_show' | 'cancelled';
+}
+
 export interface CitaEventMap {
   'cita-ready': CitaReadyDetail;
   'cita-service-selected': CitaServiceSelectedDetail;
@@ -93,6 +99,7 @@ export interface CitaEventMap {
   'cita-idle-stay': CitaIdleDetail;
   'cita-account-erased': CitaAccountErasedDetail;
   'cita-idle-expired': CitaIdleDetail;
+  'cita-booking-updated': CitaBookingUpdatedDetail;
 }
 
 /** Dispatches a Cita event from `target`; returns false when a listener cancelled it. */

@@ -1,4 +1,5 @@
 /** The OpenAPI document: complete, every reference resolvable, and docs/openapi.json current. */
+import { consoleBookingRoutes } from '../../src/api/console-bookings-contract.js';
 import { breakGlassRoutes } from '../../src/api/console-hipaa-contract.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,9 @@ describe('OpenAPI document', () => {
         adminInvoiceRoutes.pdf,
       ].map((r) => decodeURIComponent(r('{id}'))),
     );
+    // The console's bookings.
+    for (const r of Object.values(consoleBookingRoutes))
+      expected.push(decodeURIComponent(typeof r === 'function' ? r('{id}') : r));
     // The console's HIPAA routes (break-glass).
     expected.push(breakGlassRoutes.list, decodeURIComponent(breakGlassRoutes.revoke('{id}')));
     // The two-factor routes, the same set under the account API and /admin/api.

@@ -129,6 +129,21 @@ export async function invoiceOfBooking(
   return rows[0] && toInvoice(rows[0]);
 }
 
+/** Every invoice of a booking (the original, its corrections and replacements), oldest first. */
+export async function invoicesOfBooking(
+  q: Queryable,
+  business: string,
+  bookingId: string,
+): Promise<InvoiceRow[]> {
+  const rows = await q.query<InvoiceRow>(
+    // Originals before what refers to them when issued in the same instant.
+    `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE business = $1 AND booking_id = $2
+      ORDER BY issued_at, type NOT IN ('F1', 'F2'), number`,
+    [business, bookingId],
+  );
+  return rows.map(toInvoice);
+}
+
 /** A business's invoices, newest first; only one customer's with `customerKey`. */
 export async function listInvoices(
   q: Queryable,

@@ -31,6 +31,7 @@ import type { AppContext } from '../env.js';
 import { requestMeta } from '../middleware/account-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
+import { consoleBookingRoutes } from './console-bookings.js';
 import { consoleGate } from './console-gate.js';
 import { breakGlassHandlers } from './console-break-glass.js';
 import { createReadStream, existsSync } from 'node:fs';
@@ -41,6 +42,7 @@ export function consoleApi(ctx: AppContext) {
   const { owner } = consoleGate(ctx);
 
   return subApp(ctx, 'console-api', {
+    ...consoleBookingRoutes(ctx, consoleGate(ctx)),
     ...breakGlassHandlers(ctx, consoleGate(ctx)),
     consoleHistory: async (c) => {
       const { business } = await owner(c);
