@@ -20,6 +20,7 @@ import { insertAccount } from '../../server/db/stores/accounts.js';
 import { listAudit } from '../../server/db/stores/audit.js';
 import { listOutbox } from '../../server/db/stores/outbox.js';
 import { createSession } from '../../server/domain/sessions.js';
+import { markSessionNoticeAck } from '../../server/db/stores/sessions.js';
 import { booking as insertBooking, invoicingRaw } from './invoice-fixtures.js';
 import {
   BACKENDS,
@@ -64,6 +65,8 @@ describe.each(BACKENDS)('console bookings API (%s)', { timeout: 120_000 }, (back
       accounts.set(key, id);
     }
     const s = await createSession(tdb.db, business, { id }, t.clock.now());
+    // In HIPAA mode the console answers once the sign-in notice is acknowledged.
+    if (business.security.hipaa) await markSessionNoticeAck(tdb.db, s.row.token_hash, t.clock.now());
     return `__Host-cita_admin=${s.token}`;
   }
   const get = async (role: 'owner' | 'staff', path: string, business?: Business) =>
