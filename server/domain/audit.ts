@@ -29,6 +29,12 @@ export const AUDIT_EVENTS = [
   'history_purged', // clean history: the exported bookings anonymised
   'customer_data_exported', // a customer's data downloaded (by them, or by an owner for them)
   'customer_erased', // a customer's account and bookings erased or anonymised
+  // The console's customers and staff (issue 11); the subject is the customer or the member
+  'customer_searched', // a lookup by email, name or phone (the count shown, never the words)
+  'customer_viewed', // a customer's bookings and invoices opened
+  'staff_invited', // a setup link emailed to a new (or not yet set up) member
+  'staff_role_changed',
+  'staff_removed', // the account deleted, its sessions ended
   // invoices (server/domain/invoicing/invoices.ts); the subject is the invoice id
   'invoice_issued',
   'invoice_corrected',
@@ -54,7 +60,7 @@ export const AUDIT_EVENTS = [
   'authn_mfa_recovery_generated', // a new set (the old one voided)
   'authn_mfa_recovery_used',
   'authn_mfa_recovery_fail',
-  'authn_mfa_reset', // every factor removed by the operator (`cita-server users reset-two-factor`)
+  'authn_mfa_reset', // every factor removed by the operator (`users reset-two-factor`) or an owner
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

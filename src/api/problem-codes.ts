@@ -41,6 +41,9 @@ export const ACCOUNT_PROBLEM_CODES = [
   'retention_not_configured',
   'history_export_missing',
   'recent_sign_in_required',
+  // console: staff (src/api/console-people-contract.ts)
+  'own_account',
+  'last_owner',
   // invoices (src/api/invoice-contract.ts)
   'invoicing_disabled',
   'invalid_tax_id',

@@ -117,7 +117,7 @@ describe.each(BACKENDS)('console data API (%s)', { timeout: 120_000 }, (backend)
     const csv = await get(`${consoleRoutes.audit}?format=csv&event=history_purged`, cookies.owner);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,seq,at,event,accountId,clientAddress,userAgent,detail');
+    expect(lines[0]).toBe('id,seq,at,event,accountId,clientAddress,userAgent,detail,subject');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(',history_purged,');
   });

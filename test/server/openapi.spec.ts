@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { ALL_PROBLEM_CODES, accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/api/console-contract.js';
+import { peopleRoutes } from '../../src/api/console-people-contract.js';
 import { routes } from '../../src/api/contract.js';
 import { manageRoutes } from '../../src/api/manage-contract.js';
 import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
@@ -57,6 +58,7 @@ describe('OpenAPI document', () => {
         adminInvoiceRoutes.pdf,
       ].map((r) => decodeURIComponent(r('{id}'))),
     );
+    expected.push(...Object.values(peopleRoutes));
     // The two-factor routes, the same set under the account API and /admin/api.
     for (const base of [decodeURIComponent(accountBase('{slug}')), ADMIN_API_BASE])
       for (const r of Object.values(twoFactorRoutes(base)))

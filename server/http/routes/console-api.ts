@@ -32,14 +32,21 @@ import { requestMeta } from '../middleware/account-gate.js';
 import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 import { consoleGate } from './console-gate.js';
+import { consolePeople } from './console-people.js';
+import { AUDIT_EVENTS } from '../../domain/audit.js';
+import { accountsByIds } from '../../db/stores/console-people.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+
+/** Audit rows per page on screen. */
+export const AUDIT_PAGE = 100;
 
 export function consoleApi(ctx: AppContext) {
   const { owner } = consoleGate(ctx);
 
   return subApp(ctx, 'console-api', {
+    ...consolePeople(ctx),
     consoleHistory: async (c) => {
       const { business } = await owner(c);
       const runs = await listHistoryRuns(ctx.db, business.slug);
@@ -136,13 +143,24 @@ export function consoleApi(ctx: AppContext) {
       if (!parsed.success)
         throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
       const q = parsed.data;
+      // A page on screen; the CSV download takes up to 1000 rows at once.
+      const limit = q.format === 'csv' ? 1000 : AUDIT_PAGE;
       const rows = await searchAudit(ctx.db, business.slug, {
         ...(q.event ? { event: q.event } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
-        limit: 1000,
+        ...(q.before ? { beforeId: Number(q.before) } : {}),
+        limit: limit + 1,
       });
-      const entries: AuditEntryView[] = rows.map((r) => ({
+      const page = rows.slice(0, limit);
+      const actors = new Map(
+        (
+          await accountsByIds(ctx.db, [
+            ...new Set(page.map((r) => r.account_id).filter((id): id is string => id !== null)),
+          ])
+        ).map((a) => [a.id, { kind: a.kind, email: a.email, name: a.name }]),
+      );
+      const entries: AuditEntryView[] = page.map((r) => ({
         id: r.id,
         seq: r.seq,
         at: new Date(r.at).toISOString(),
@@ -151,6 +169,8 @@ export function consoleApi(ctx: AppContext) {
         clientAddress: r.client_address,
         userAgent: r.user_agent,
         detail: r.detail ?? null,
+        subject: r.subject ?? null,
+        actor: (r.account_id && actors.get(r.account_id)) || null,
       }));
       c.header('Cache-Control', 'no-store');
       if (q.format === 'csv') {
@@ -163,6 +183,7 @@ export function consoleApi(ctx: AppContext) {
           'clientAddress',
           'userAgent',
           'detail',
+          'subject',
         ] as const;
         const lines = [
           cols.join(','),
@@ -172,7 +193,11 @@ export function consoleApi(ctx: AppContext) {
         c.header('Content-Type', 'text/csv; charset=utf-8');
         return c.body(`${lines.join('\r\n')}\r\n`);
       }
-      const body: AuditList = { entries };
+      const body: AuditList = {
+        entries,
+        ...(rows.length > limit ? { next: String(page[page.length - 1]!.id) } : {}),
+        events: [...AUDIT_EVENTS],
+      };
       return c.json(body);
     },
   });
