@@ -15,7 +15,7 @@ export const consoleRoutes = {
   historyFile: (id: string) => `/admin/api/history/runs/${encodeURIComponent(id)}/file`,
   /**
    * GET ?event&from&to&before&format=json|csv: the audit log, newest first, a page of at most
-   * 100 rows (`next`: the `before` of the next page); the CSV holds at most 1000 rows.
+   * 100 rows (`next`: the `before` of the next page); a download (`format`) at most 1000.
    */
   audit: '/admin/api/audit',
 } as const;
@@ -39,6 +39,8 @@ export type HistoryRunView = z.infer<typeof HistoryRunView>;
 export const HistoryOverview = z.object({
   /** Days after which bookings are cleaned; null when the configuration sets no retention. */
   bookingsDays: z.nullable(z.number()),
+  /** The business's IANA time zone (dates in the console are its days). */
+  timeZone: z.string(),
   runs: z.array(HistoryRunView),
 });
 export type HistoryOverview = z.infer<typeof HistoryOverview>;
@@ -95,6 +97,8 @@ export const AuditList = z.object({
   next: z.optional(z.string()),
   /** Every event name the log knows (for a filter). */
   events: z.array(z.string()),
+  /** The business's IANA time zone (the filter's days are its days). */
+  timeZone: z.string(),
 });
 export type AuditList = z.infer<typeof AuditList>;
 

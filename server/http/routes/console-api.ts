@@ -41,6 +41,8 @@ import { Readable } from 'node:stream';
 
 /** Audit rows per page on screen. */
 export const AUDIT_PAGE = 100;
+/** Audit rows in one CSV or JSON download. */
+export const AUDIT_DOWNLOAD = 1000;
 
 export function consoleApi(ctx: AppContext) {
   const { owner } = consoleGate(ctx);
@@ -52,6 +54,7 @@ export function consoleApi(ctx: AppContext) {
       const runs = await listHistoryRuns(ctx.db, business.slug);
       const body: HistoryOverview = {
         bookingsDays: business.retention?.bookingsDays ?? null,
+        timeZone: business.timeZone,
         runs: runs.map(({ business: _b, exportSha256: _s, ...r }) => r),
       };
       c.header('Cache-Control', 'no-store');
@@ -143,8 +146,8 @@ export function consoleApi(ctx: AppContext) {
       if (!parsed.success)
         throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
       const q = parsed.data;
-      // A page on screen; the CSV download takes up to 1000 rows at once.
-      const limit = q.format === 'csv' ? 1000 : AUDIT_PAGE;
+      // A page on screen; a download (`format` given) takes up to 1000 rows at once.
+      const limit = q.format ? AUDIT_DOWNLOAD : AUDIT_PAGE;
       const rows = await searchAudit(ctx.db, business.slug, {
         ...(q.event ? { event: q.event } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
@@ -193,10 +196,13 @@ export function consoleApi(ctx: AppContext) {
         c.header('Content-Type', 'text/csv; charset=utf-8');
         return c.body(`${lines.join('\r\n')}\r\n`);
       }
+      if (q.format === 'json')
+        c.header('Content-Disposition', `attachment; filename="${business.slug}-audit.json"`);
       const body: AuditList = {
         entries,
         ...(rows.length > limit ? { next: String(page[page.length - 1]!.id) } : {}),
         events: [...AUDIT_EVENTS],
+        timeZone: business.timeZone,
       };
       return c.json(body);
     },

@@ -1,0 +1,106 @@
+/** The staff section's words (English, Spanish). */
+const en = {
+  heading: 'Staff',
+  loading: 'Loading the staff…',
+  loaded: (n: number) => `${n} member${n === 1 ? '' : 's'}.`,
+  members: 'Members',
+  you: 'you',
+  role: 'Role',
+  roleFor: (who: string) => `Role of ${who}`,
+  owner: 'Owner',
+  staff: 'Staff',
+  lastSignIn: 'Last sign-in',
+  pending: 'Invited; the setup link has not been used yet',
+  never: 'Never',
+  app: 'Authenticator app',
+  passkeys: 'Passkeys',
+  recovery: 'Recovery codes',
+  codesLeft: (n: number) => `${n} left`,
+  none: 'None',
+  yes: 'Yes',
+  no: 'No',
+  saving: 'Saving…',
+  roleChanged: (who: string, role: string) => `${who} is now: ${role}.`,
+  remove: 'Remove',
+  reset: 'Reset two-step sign-in',
+  removeHeading: (who: string) => `Remove ${who}?`,
+  removeExplain:
+    'Their account is deleted and every session they have ends now. Their past actions stay in the audit log.',
+  removeConfirm: 'Remove the member',
+  removing: 'Removing…',
+  removed: (who: string) => `${who} was removed; their sessions have ended.`,
+  resetHeading: (who: string) => `Reset the two-step sign-in of ${who}?`,
+  resetExplain:
+    'Only when they lost every method. Their authenticator app, passkeys and recovery codes are removed and their sessions end; they are emailed, and at their next sign-in they set up a new method where it is required. Check who is asking by your own means first.',
+  resetConfirm: 'Reset two-step sign-in',
+  resetting: 'Resetting…',
+  resetDone: (who: string, n: number) =>
+    `${who}: ${n} method${n === 1 ? '' : 's'} removed, sessions ended, and they have been emailed.`,
+  cancel: 'Cancel',
+  inviteHeading: 'Invite a member',
+  inviteHint:
+    'They receive an email with a one-time link (valid 24 hours) to choose their password. The link is never shown here.',
+  email: 'Email',
+  name: 'Name (optional)',
+  invalidEmail: 'Enter a valid email address.',
+  invite: 'Send the invitation',
+  inviting: 'Sending…',
+  invited: (email: string, until: string) => `Invitation emailed to ${email}. The link works until ${until}.`,
+  reinvited: (email: string, until: string) =>
+    `${email} already had an account here: a new link was emailed (it works until ${until}) and the old one no longer works.`,
+};
+
+export type StaffStrings = typeof en;
+
+const es: StaffStrings = {
+  heading: 'Personal',
+  loading: 'Cargando el personal…',
+  loaded: (n) => `${n} miembro${n === 1 ? '' : 's'}.`,
+  members: 'Miembros',
+  you: 'tú',
+  role: 'Rol',
+  roleFor: (who) => `Rol de ${who}`,
+  owner: 'Propietario',
+  staff: 'Personal',
+  lastSignIn: 'Último acceso',
+  pending: 'Invitado; aún no ha usado el enlace de alta',
+  never: 'Nunca',
+  app: 'App de autenticación',
+  passkeys: 'Llaves de acceso',
+  recovery: 'Códigos de recuperación',
+  codesLeft: (n) => `Quedan ${n}`,
+  none: 'Ninguno',
+  yes: 'Sí',
+  no: 'No',
+  saving: 'Guardando…',
+  roleChanged: (who, role) => `${who} ahora es: ${role}.`,
+  remove: 'Eliminar',
+  reset: 'Restablecer el acceso en dos pasos',
+  removeHeading: (who) => `¿Eliminar a ${who}?`,
+  removeExplain:
+    'Su cuenta se borra y todas sus sesiones terminan ahora. Sus acciones pasadas siguen en el registro de auditoría.',
+  removeConfirm: 'Eliminar al miembro',
+  removing: 'Eliminando…',
+  removed: (who) => `${who} se ha eliminado; sus sesiones han terminado.`,
+  resetHeading: (who) => `¿Restablecer el acceso en dos pasos de ${who}?`,
+  resetExplain:
+    'Solo si ha perdido todos sus métodos. Se quitan su app de autenticación, sus llaves de acceso y sus códigos de recuperación, y sus sesiones terminan; recibe un email y en su próximo acceso configura un método nuevo donde sea obligatorio. Comprueba antes por tus medios quién lo pide.',
+  resetConfirm: 'Restablecer el acceso en dos pasos',
+  resetting: 'Restableciendo…',
+  resetDone: (who, n) =>
+    `${who}: ${n} método${n === 1 ? '' : 's'} quitado${n === 1 ? '' : 's'}, sesiones terminadas y se le ha enviado un email.`,
+  cancel: 'Cancelar',
+  inviteHeading: 'Invitar a un miembro',
+  inviteHint:
+    'Recibe un email con un enlace de un solo uso (válido 24 horas) para elegir su contraseña. El enlace nunca se muestra aquí.',
+  email: 'Email',
+  name: 'Nombre (opcional)',
+  invalidEmail: 'Escribe un email válido.',
+  invite: 'Enviar la invitación',
+  inviting: 'Enviando…',
+  invited: (email, until) => `Invitación enviada a ${email}. El enlace funciona hasta el ${until}.`,
+  reinvited: (email, until) =>
+    `${email} ya tenía cuenta aquí: se le ha enviado un enlace nuevo (funciona hasta el ${until}) y el anterior ya no sirve.`,
+};
+
+export const STRINGS = { en, es };
