@@ -16,6 +16,15 @@ const cita = citaServer({
     { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
     // test/invoice-viewer.test.ts issues invoices with this one.
     { business: 'wtr-salon', email: 'billing@example.com', role: 'staff' },
+    // test/console-people.test.ts: its own business, so its counts are its own.
+    { business: 'wtr-people', email: 'owner@people.example', role: 'owner' },
+  ],
+  // Bookings that ended weeks ago, for the console's clean history (test/console-people.test.ts).
+  seed: [
+    {
+      script: 'test/support/seed-past-bookings.ts',
+      args: ['wtr-people', 'marta@people.example', 'Marta Pasado', '2'],
+    },
   ],
 });
 

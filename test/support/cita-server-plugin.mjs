@@ -13,6 +13,9 @@
  *   reset links.
  * - `/__cita-staff-link`: the setup link printed by `users add` for `staff` (when given), run
  *   on the fresh data directory before the server starts.
+ *
+ * `seed`: scripts run (with tsx) on the fresh data directory before the server starts, each
+ * given the directory then its own arguments: data the API cannot make (bookings in the past).
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,15 +41,16 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** @typedef {{ business: string; email: string; role?: string }} StaffSpec */
+/** @typedef {{ script: string; args?: string[] }} SeedSpec */
 
 /**
  * @param {{ config: string; port: number; host?: string; cwd?: string;
- *   staff?: StaffSpec | StaffSpec[] }} options
+ *   staff?: StaffSpec | StaffSpec[]; seed?: SeedSpec[] }} options
  *   config: the server's configuration file; port and host: where the API listens; staff: the
  *   staff accounts to create with `users add` before the server starts (`/__cita-staff-link`
  *   gives the first one's setup link, `?email=` another's).
  */
-export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd(), staff }) {
+export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd(), staff, seed = [] }) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   /** @type {string | undefined} */
@@ -115,6 +119,10 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
             return '';
           }),
         );
+      for (const s of seed)
+        await runSeed({ cwd, dataDir, seed: s }).catch((err) =>
+          logger?.log?.(`[cita-server] ${err.message}`),
+        );
       const args = ['--import', 'tsx', 'server/cli.ts', 'start'];
       args.push('--config', config, '--port', String(port), '--host', host, '--data-dir', dataDir);
       // Always PGlite in the fresh directory: never a DATABASE_URL the developer happens to have set.
@@ -176,6 +184,18 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
       dataDir = undefined;
     },
   };
+}
+
+/** Runs a seed script on the data directory (before the server holds it). */
+function runSeed({ cwd, dataDir, seed }) {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const args = ['--import', 'tsx', seed.script, dataDir, ...(seed.args ?? [])];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd, env, timeout: START_TIMEOUT_MS }, (err, _stdout, stderr) =>
+      err ? reject(new Error(`seed ${seed.script} failed: ${err.message}\n${stderr}`)) : resolve(undefined),
+    );
+  });
 }
 
 /** Runs `cita-server users add` on the data directory and returns the setup link it prints. */

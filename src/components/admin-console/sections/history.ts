@@ -111,9 +111,9 @@ export class CitaConsoleHistory extends TaskSection {
     const body = HistoryCleanRequest.parse({ before });
     void this.run(async () => {
       const r = await this.client.post(consoleRoutes.historyClean, body, HistoryCleanResult);
+      this.overview = await this.client.get(consoleRoutes.history, HistoryOverview);
       this.preview = undefined;
       this.notice = r.run ? t.done(r.run.rows, r.run.purged, r.resumed) : t.nothing;
-      this.overview = await this.client.get(consoleRoutes.history, HistoryOverview);
       this.status = this.notice;
       this.#focus = '[part~="notice"]';
     }, t.running);
