@@ -9,7 +9,7 @@
  * the way.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { CitaAdminConsole } from '../src/components/admin-console/admin-console.js';
 import { defineOnce } from '../src/core/define.js';
 
@@ -258,5 +258,30 @@ describe('the console: customers, staff, settings, audit log, clean history', fu
       /^The audit log is intact: \d+ chained entries checked\.$/,
     );
     await expect(s).to.be.accessible();
+  });
+
+  it('reads in Spanish, in dark mode, at 320 px wide, without sideways scrolling', async () => {
+    await setViewport({ width: 320, height: 800 });
+    try {
+      const es = await fixture<CitaAdminConsole>(
+        html`<cita-admin-console lang="es" theme="dark" endpoint=${ENDPOINT}></cita-admin-console>`,
+      );
+      await waitUntil(() => es.matches(':state(signed-in)'), 'signed in', WAIT);
+      for (const [id, tag, heading] of [
+        ['settings', 'cita-console-settings', 'Ajustes'],
+        ['staff', 'cita-console-staff', 'Personal'],
+        ['audit', 'cita-console-audit', 'Registro de auditoría'],
+        ['history', 'cita-console-history', 'Limpiar historial'],
+        ['customers', 'cita-console-customers', 'Clientes'],
+      ] as const) {
+        const s = await section(es, id, tag);
+        await idle(s);
+        expect(text($(s, 'h2'))).to.equal(heading);
+        expect(document.documentElement.scrollWidth, `${id} fits 320 px`).to.be.at.most(320);
+        await expect(s).to.be.accessible();
+      }
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 });
