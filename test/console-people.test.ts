@@ -208,8 +208,8 @@ describe('the console: customers, staff, settings, audit log, clean history', fu
     const select = $(s, '#audit-event') as HTMLSelectElement;
     select.value = 'customer_viewed';
     const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Madrid' });
-    ((($(s, '#audit-from') as HTMLInputElement).value = today),
-      (($(s, '#audit-to') as HTMLInputElement).value = today));
+    ($(s, '#audit-from') as HTMLInputElement).value = today;
+    ($(s, '#audit-to') as HTMLInputElement).value = today;
     $(s, '#audit-from')!.focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(
@@ -235,8 +235,8 @@ describe('the console: customers, staff, settings, audit log, clean history', fu
 
     // Every step above is in the log.
     select.value = '';
-    ((($(s, '#audit-from') as HTMLInputElement).value = ''),
-      (($(s, '#audit-to') as HTMLInputElement).value = ''));
+    ($(s, '#audit-from') as HTMLInputElement).value = '';
+    ($(s, '#audit-to') as HTMLInputElement).value = '';
     $(s, '#audit-event')!.focus();
     ($(s, 'form') as HTMLFormElement).requestSubmit();
     await waitUntil(() => $$(s, '[part~="entries"] tbody tr').length > 1, 'all entries', WAIT);
