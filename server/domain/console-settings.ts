@@ -64,10 +64,12 @@ export function settingsView(config: ServerConfig, business: Business): Settings
   const s = business.security;
   const r = business.retention;
   const inv = business.invoicing;
-  // Owner notifications (issue 11) may not be configured, or not exist in this version.
-  const notifications = (business as unknown as { notifications?: { recipients?: unknown } }).notifications;
-  const recipients = Array.isArray(notifications?.recipients)
-    ? notifications.recipients.filter((x): x is string => typeof x === 'string')
+  // Owner notifications (`notifications.owner.recipients`, issue 11) are another change's: read
+  // without their type, so this view works with or without them.
+  const owner = (business as unknown as { notifications?: { owner?: { recipients?: unknown } } })
+    .notifications?.owner;
+  const recipients = Array.isArray(owner?.recipients)
+    ? owner.recipients.filter((x): x is string => typeof x === 'string')
     : null;
 
   const rows: [SettingId, Path, SettingValue][] = [
@@ -91,7 +93,7 @@ export function settingsView(config: ServerConfig, business: Business): Settings
     ['invoicingMode', ['invoicing', 'mode'], inv ? inv.mode : null],
     ['invoiceRetentionYears', ['invoicing', 'retentionYears'], inv ? inv.retentionYears : null],
     ['allowedOrigins', ['allowedOrigins'], [...business.allowedOrigins]],
-    ['notificationRecipients', ['notifications', 'recipients'], recipients],
+    ['notificationRecipients', ['notifications', 'owner', 'recipients'], recipients],
   ];
   const settings: Setting[] = rows.map(([id, rel, value]) => {
     const path =
