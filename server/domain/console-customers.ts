@@ -118,15 +118,31 @@ export async function customerDetail(
   };
 }
 
-/** What erasure would do (the erasure itself is routes/console-api.ts's, customer-data.ts). */
+/**
+ * What erasure would do (the erasure itself is routes/console-api.ts's, customer-data.ts). A
+ * look at the customer too: audited `customer_viewed` with `erasurePreview`.
+ */
 export async function consoleErasurePreview(
   deps: ConsoleDeps,
   business: Business,
+  owner: AccountRow,
   email: string,
+  meta: RequestMeta,
 ): Promise<ConsoleErasurePreview> {
   const preview = await erasurePreview(deps.db, business, email, deps.now());
   const invoices = await listInvoices(deps.db, business.slug, {
     customerKey: customerKey(business.slug, email),
   });
+  const account = await customerAccount(deps.db, business.slug, email);
+  await audit(
+    deps.db,
+    deps.now(),
+    business.slug,
+    'customer_viewed',
+    owner.id,
+    meta,
+    { erasurePreview: true, bookings: preview.bookings, invoices: invoices.length },
+    subjectOf(business.slug, email, account?.id),
+  );
   return { ...preview, invoices: invoices.length };
 }

@@ -218,6 +218,8 @@ describe.each(BACKENDS)('console: customers, staff, settings (%s)', { timeout: 1
       kept: ['invoices', 'anonymised_bookings', 'audit_log'],
       invoices: 0,
     });
+    const [looked] = await audits('customer_viewed');
+    expect(JSON.parse(looked!.detail!)).toEqual({ erasurePreview: true, bookings: 2, invoices: 0 });
   });
 
   it('lists staff with their factors, invites by email without showing the link, changes roles', async () => {

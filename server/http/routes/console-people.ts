@@ -80,10 +80,10 @@ export function consolePeople(ctx: AppContext): Pick<Handlers<'console-api'>, Pe
     },
 
     consoleErasurePreview: async (c) => {
-      const { business } = await owner(c);
+      const { business, account } = await owner(c);
       const { email } = parse(CustomerEmailQuery, c.req.query());
       private_(c);
-      return c.json(await consoleErasurePreview(deps, business, email));
+      return c.json(await consoleErasurePreview(deps, business, account, email, requestMeta(c)));
     },
 
     consoleStaff: async (c) => {
