@@ -148,6 +148,23 @@ describe('the console: customers, staff, settings, audit log, clean history', fu
     const email = log.split(/^=== /m).find((e) => e.includes('To: nuevo@people.example\n'));
     expect(email, 'the invitation is in the outbox').to.match(/\/admin\/setup#token=/);
     await expect(s).to.be.accessible();
+
+    // Make them an owner: choose, then the button (the select alone changes nothing).
+    const li = $$(s, '[part~="member"]')[1]!;
+    const select = li.querySelector('select')!;
+    select.value = 'owner';
+    select.dispatchEvent(new Event('change'));
+    expect(text(li)).to.contain('Role Staff');
+    const change = [...li.querySelectorAll('button')].find((b) => text(b).startsWith('Change the role'))!;
+    change.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(
+      () => text($(s, '[part~="notice"]')) === 'Nuevo Miembro is now: Owner.',
+      'promoted',
+      WAIT,
+    );
+    const promoted = $$(s, '[part~="member"]').find((m) => text(m).includes('nuevo@people.example'));
+    expect(text(promoted)).to.contain('Role Owner');
   });
 
   it('shows the settings read-only with their configuration keys', async () => {

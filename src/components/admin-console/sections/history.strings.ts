@@ -3,7 +3,7 @@ const en = {
   heading: 'Clean history',
   loading: 'Loading the runs…',
   retention: (days: number) =>
-    `Retention: bookings that ended more than ${days} days ago are exported, then cleaned (also every day by \`cita-server maintenance\`).`,
+    `Retention: bookings that ended more than ${days} days ago are exported, then cleaned (the running server does it daily; also \`cita-server history clean\`).`,
   noRetention: 'No retention period is configured (`retention.bookingsDays`): choose a day to clean before.',
   explain:
     'Export then clean: the bookings are first written to an export file, then their customer details (name, email, phone, notes) are removed. The consent proof (as hashes), the counts and every invoice are kept.',
@@ -43,7 +43,7 @@ const es: HistoryStrings = {
   heading: 'Limpiar historial',
   loading: 'Cargando las ejecuciones…',
   retention: (days) =>
-    `Conservación: las reservas terminadas hace más de ${days} días se exportan y luego se limpian (también cada día con \`cita-server maintenance\`).`,
+    `Conservación: las reservas terminadas hace más de ${days} días se exportan y luego se limpian (el servidor lo hace cada día; también \`cita-server history clean\`).`,
   noRetention:
     'No hay un plazo de conservación configurado (`retention.bookingsDays`): elige el día antes del cual limpiar.',
   explain:

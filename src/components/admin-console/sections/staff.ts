@@ -108,10 +108,15 @@ export class CitaConsoleStaff extends TaskSection {
     }, t.inviting);
   }
 
-  #changeRole(m: StaffMember, select: HTMLSelectElement): void {
+  /** On the button, not the select's `change`: arrow keys on a closed select fire `change` at once. */
+  #changeRole(m: StaffMember): void {
     const t = this.pick(STRINGS);
+    const select = this.renderRoot.querySelector<HTMLSelectElement>(`#role-${CSS.escape(m.id)}`)!;
     const role = select.value === 'owner' ? 'owner' : 'staff';
-    if (role === m.role) return;
+    if (role === m.role) {
+      this.status = t.roleUnchanged(m.name ?? m.email);
+      return;
+    }
     const body = StaffRoleRequest.parse({ id: m.id, role });
     void this.run(async () => {
       await this.client.post(peopleRoutes.staffRole, body);
@@ -206,16 +211,18 @@ export class CitaConsoleStaff extends TaskSection {
       </dl>
       <div class="actions">
         <label class="check" for=${`role-${m.id}`}>${t.roleFor(who)}</label>
-        <select
-          part="select"
-          id=${`role-${m.id}`}
-          .value=${live(m.role)}
-          aria-disabled=${this.busy ? 'true' : 'false'}
-          @change=${(e: Event) => this.#changeRole(m, e.target as HTMLSelectElement)}
-        >
+        <select part="select" id=${`role-${m.id}`} .value=${live(m.role)}>
           <option value="staff" ?selected=${m.role === 'staff'}>${t.staff}</option>
           <option value="owner" ?selected=${m.role === 'owner'}>${t.owner}</option>
         </select>
+        <button
+          part="button"
+          type="button"
+          aria-disabled=${this.busy ? 'true' : 'false'}
+          @click=${() => !this.busy && this.#changeRole(m)}
+        >
+          ${t.saveRole}<span class="visually-hidden"> ${who}</span>
+        </button>
       </div>
       <div class="actions">
         ${
