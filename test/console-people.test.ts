@@ -165,6 +165,20 @@ describe('the console: customers, staff, settings, audit log, clean history', fu
     );
     const promoted = $$(s, '[part~="member"]').find((m) => text(m).includes('nuevo@people.example'));
     expect(text(promoted)).to.contain('Role Owner');
+
+    // Remove them: a confirmation first; the owner's own card offers no "Remove".
+    const mine = $$(s, '[part~="member"]').find((m) => text(m).includes(OWNER))!;
+    expect([...mine.querySelectorAll('button')].map((b) => text(b))).not.to.include.members([
+      `Remove ${OWNER}`,
+    ]);
+    [...promoted!.querySelectorAll('button')].find((b) => text(b).startsWith('Remove'))!.click();
+    await waitUntil(() => $(s, '#confirm-action'), 'the confirmation', WAIT);
+    expect(text($(s, '#confirm-heading'))).to.equal('Remove Nuevo Miembro?');
+    await expect(s).to.be.accessible();
+    $(s, '#confirm-action')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => $$(s, '[part~="member"]').length === 1, 'removed', WAIT);
+    expect(text($(s, '[part~="notice"]'))).to.equal('Nuevo Miembro was removed; their sessions have ended.');
   });
 
   it('shows the settings read-only with their configuration keys', async () => {
