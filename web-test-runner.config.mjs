@@ -16,6 +16,9 @@ const cita = citaServer({
     { business: 'wtr-salon', email: 'owner@example.com', role: 'owner' },
     // test/invoice-viewer.test.ts issues invoices with this one.
     { business: 'wtr-salon', email: 'billing@example.com', role: 'staff' },
+    // test/console-break-glass.test.ts: an owner and a staff member of their own business.
+    { business: 'wtr-breakglass', email: 'bg-owner@example.com', role: 'owner' },
+    { business: 'wtr-breakglass', email: 'bg-nurse@example.com', role: 'staff' },
     // test/console-people.test.ts: its own business, so its counts are its own.
     { business: 'wtr-people', email: 'owner@people.example', role: 'owner' },
   ],

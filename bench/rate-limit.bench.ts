@@ -10,16 +10,16 @@
  * connections, on PGlite and on PostgreSQL (CITA_TEST_PG_URL). Figures: min / median / max over
  * CITA_BENCH_RUNS runs of CITA_BENCH_SECONDS seconds, with the 1-minute load average.
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { openDatabase } from '../server/db/index.ts';
 import { routes } from '../src/api/contract.ts';
 import type { BenchRow } from './run.ts';
+import { cannon, load, mmm, startServer, stats } from './harness.ts';
 
 const PG_URL = process.env.CITA_TEST_PG_URL;
 const RUNS = Number(process.env.CITA_BENCH_RUNS ?? 5);
@@ -27,7 +27,6 @@ const SECONDS = Number(process.env.CITA_BENCH_SECONDS ?? 3);
 const BASELINE_REV = process.env.CITA_BENCH_BASELINE_REV ?? '27c171b';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-const load = () => loadavg()[0]!.toFixed(1);
 
 const CONFIG = {
   rateLimits: {
@@ -54,51 +53,6 @@ const CONFIG = {
   ],
 };
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function start(cli: string, dataDir: string, config: string, env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cli, 'start', '--config', config, '--port', '0', '--data-dir', dataDir],
-    { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Listening on (http\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return {
-    child,
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const mmm = (xs: number[], d = 2) =>
-  `${Math.min(...xs).toFixed(d)} / ${median(xs).toFixed(d)} / ${Math.max(...xs).toFixed(d)}`;
-
-async function run(url: string, connections: number): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) =>
-    autocannon({ url, connections, duration: SECONDS }, (err, res) => (err ? reject(err) : resolve(res))),
-  );
-}
-
 /** A schema of its own on PG_URL for one server; returns its env and a cleanup. */
 async function pgSchema(): Promise<{ env: NodeJS.ProcessEnv; drop: () => Promise<void> }> {
   const schema = `cita_rlbench_${randomBytes(6).toString('hex')}`;
@@ -120,8 +74,18 @@ async function section(kind: 'PGlite' | 'PostgreSQL', baselineCli: string, confi
   const rows: BenchRow[] = [];
   const dbs = kind === 'PostgreSQL' ? [await pgSchema(), await pgSchema()] : undefined;
   const servers = {
-    baseline: await start(baselineCli, join(tmp, `${kind}-old`), config, dbs?.[0]!.env ?? {}),
-    new: await start(join(ROOT, 'server/cli.ts'), join(tmp, `${kind}-new`), config, dbs?.[1]!.env ?? {}),
+    baseline: await startServer({
+      cli: baselineCli,
+      config,
+      dataDir: join(tmp, `${kind}-old`),
+      env: dbs?.[0]!.env ?? {},
+    }),
+    new: await startServer({
+      cli: join(ROOT, 'server/cli.ts'),
+      config,
+      dataDir: join(tmp, `${kind}-new`),
+      env: dbs?.[1]!.env ?? {},
+    }),
   };
   try {
     for (const c of [1, 10]) {
@@ -135,7 +99,7 @@ async function section(kind: 'PGlite' | 'PostgreSQL', baselineCli: string, confi
         for (const which of (r % 2 ? ['new', 'baseline'] : ['baseline', 'new']) as ('baseline' | 'new')[]) {
           loads.push(load());
           const url = `${servers[which].url}${routes.availability('bench')}?service=cut&from=${day(1)}&to=${day(31)}`;
-          const res = await run(url, c);
+          const res = await cannon(SECONDS, { url, connections: c });
           fig[which].p50.push(res.latency.p50);
           fig[which].rps.push(res.requests.average);
           errors += res.errors + res.non2xx + res.timeouts;
@@ -143,13 +107,13 @@ async function section(kind: 'PGlite' | 'PostgreSQL', baselineCli: string, confi
       for (const which of ['baseline', 'new'] as const)
         rows.push({
           metric: `${kind} availability, ${c} conn, ${which === 'baseline' ? `limiter before (${BASELINE_REV})` : 'limiter now'}: throughput`,
-          value: median(fig[which].rps),
+          value: stats(fig[which].rps).median,
           unit: 'req/s',
-          note: `min/med/max over ${RUNS}x${SECONDS}s: p50 ${mmm(fig[which].p50)} ms, ${mmm(fig[which].rps, 0)} req/s; load ${loads.join('/')}${errors ? `; ERRORS ${errors}` : ''}`,
+          note: `min/med/max over ${RUNS}x${SECONDS}s: p50 ${mmm(fig[which].p50, 2)} ms, ${mmm(fig[which].rps, 0)} req/s; load ${loads.join('/')}${errors ? `; ERRORS ${errors}` : ''}`,
         });
       rows.push({
         metric: `${kind} availability, ${c} conn: throughput now / before`,
-        value: median(fig.new.rps) / median(fig.baseline.rps),
+        value: stats(fig.new.rps).median / stats(fig.baseline.rps).median,
         unit: 'x',
       });
     }

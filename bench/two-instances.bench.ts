@@ -18,10 +18,9 @@
  * Everything runs on the same shared 2-core machine as PostgreSQL itself: client, both servers
  * and the database compete for the same cores. Read every figure with the load printed beside it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -29,6 +28,7 @@ import { openDatabase } from '../server/db/index.ts';
 import { parseConfig } from '../server/config.ts';
 import { routes } from '../src/api/contract.ts';
 import type { BenchRow } from './run.ts';
+import { cannon, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
 
 const PG_URL = process.env.CITA_TEST_PG_URL;
 const RUNS = Number(process.env.CITA_BENCH_RUNS ?? 3);
@@ -37,7 +37,6 @@ const RACERS = Number(process.env.CITA_BENCH_RACERS ?? 50);
 const CLI_NOW = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
 const CLI_BEFORE = process.env.CITA_BENCH_CLI_BEFORE;
 const ORIGIN = 'https://shop.example';
-const load = () => loadavg()[0]!.toFixed(1);
 const STAFF = 200;
 
 function rawConfig(): Record<string, unknown> {
@@ -73,55 +72,6 @@ function rawConfig(): Record<string, unknown> {
   };
 }
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(cli: string, config: string, dataDir: string, dbUrl: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cli, 'start', '--config', config, '--port', '0', '--data-dir', dataDir],
-    { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Listening on (http\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return {
-    child,
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length / 2;
-  const median = s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { min: s[0]!, median, max: s[s.length - 1]! };
-};
-const mmm = (xs: number[], digits = 1) => {
-  const { min, median, max } = stats(xs);
-  return `${min.toFixed(digits)} / ${median.toFixed(digits)} / ${max.toFixed(digits)}`;
-};
-
-function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) =>
-    autocannon({ duration: SECONDS, ...opts }, (err, res) => (err ? reject(err) : resolve(res))),
-  );
-}
-
 async function section(label: string, cli: string, config: string): Promise<BenchRow[]> {
   const schema = `cita_two_${randomBytes(6).toString('hex')}`;
   const admin = await openDatabase({ url: PG_URL!, poolSize: 1 });
@@ -130,11 +80,12 @@ async function section(label: string, cli: string, config: string): Promise<Benc
   const url = new URL(PG_URL!);
   url.searchParams.set('options', `-c search_path=${schema},public`);
   const dirs = [mkdtempSync(join(tmpdir(), 'cita-two-a-')), mkdtempSync(join(tmpdir(), 'cita-two-b-'))];
-  const servers: Server[] = [];
+  const servers: BenchServer[] = [];
   const rows: BenchRow[] = [];
   try {
     // One after the other: the first applies the migrations.
-    for (const d of dirs) servers.push(await startServer(cli, config, d, url.toString()));
+    for (const d of dirs)
+      servers.push(await startServer({ cli, config, dataDir: d, env: { DATABASE_URL: url.toString() } }));
     const policies = (await (await fetch(`${servers[0]!.url}${routes.business('bench')}`)).json()) as {
       policies: Record<string, { version: string; sha256: string }>;
     };
@@ -152,7 +103,7 @@ async function section(label: string, cli: string, config: string): Promise<Benc
         consents,
       });
     };
-    const opts = (s: Server): autocannon.Options => ({
+    const opts = (s: BenchServer): autocannon.Options => ({
       url: s.url + routes.bookings('bench'),
       connections: 25,
       method: 'POST',
@@ -180,7 +131,7 @@ async function section(label: string, cli: string, config: string): Promise<Benc
     let errors = 0;
     for (let r = 0; r < RUNS; r++) {
       loads.push(load());
-      const results = await Promise.all(servers.map((s) => cannon(opts(s))));
+      const results = await Promise.all(servers.map((s) => cannon(SECONDS, opts(s))));
       const ok = results.reduce((n, x) => n + x['2xx'], 0);
       created += ok;
       other += results.reduce((n, x) => n + x.non2xx, 0);

@@ -88,7 +88,6 @@ Commands:
   start                  Start the API (and /cita.js) on one port
   init                   Write a configuration for your business (--name, --origin, ...; run
                          "cita-server init" to see them) and print the two lines to paste
-  check                  Validate the configuration file, print every problem, and exit
   maintenance            VACUUM (ANALYZE) the database and exit (PGlite: with the server stopped;
                          a running server does it every 6 hours)
   conformance <endpoint> --business <slug>
@@ -507,13 +506,13 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
   housekeeping.unref();
   const stopMaintenance = scheduleMaintenance(db, (line) => log.info(line));
   const exportDir = join(o.dataDir, 'exports');
+  const keySrc = keySource(o);
   const stopHistory = scheduleHistory(
-    { db, now: () => new Date(), exportDir },
+    { db, now: () => new Date(), exportDir, ...(keySrc ? { keyring: keySrc.keyring } : {}) },
     () => config.businesses.values(),
     (line) => log.info(line),
   );
 
-  const keySrc = keySource(o);
   const app = createApp({
     config,
     db,
@@ -557,7 +556,7 @@ async function start(o: Options, checkOnly: boolean): Promise<void> {
     `  Businesses       ${[...config.businesses.keys()].join(', ')}`,
     `  Database         ${dbLabel}`,
     `  Email            ${mailer.description}`,
-    `  Keys             ${keySrc ? `${keySrc.label} (current: ${keySrc.keyring.currentId})` : 'none: set CITA_KEYS (cita-server keys generate) for two-factor and invoices'}`,
+    `  Keys             ${keySrc ? `${keySrc.label} (current: ${keySrc.keyring.currentId})` : 'none: set CITA_KEYS (cita-server keys generate) for two-factor, invoices and booking notes'}`,
   );
   if (!existsSync(join(o.distDir, 'cita.js')))
     lines.push(`  Warning          ${o.distDir}/cita.js is missing: run "npm run build"`);

@@ -13,6 +13,7 @@ import {
   BookingRules,
   BusinessConfig,
   Currency,
+  Email,
   LocalDate,
   Locale,
   PolicyVersion,
@@ -390,6 +391,33 @@ const Invoicing = z
   })
   .optional();
 
+/** The events an owner notification can be sent for (server/domain/owner-notifications.ts). */
+export const OWNER_NOTIFICATION_EVENTS = ['booked', 'cancelled', 'rescheduled'] as const;
+
+/**
+ * Emails to the business about its bookings: who gets them and for which events. No recipients
+ * (the default): none are sent. In HIPAA mode they carry no personal or health data.
+ */
+const Notifications = z
+  .strictObject({
+    owner: z
+      .strictObject({
+        recipients: z
+          .array(Email)
+          .max(20)
+          .default([])
+          .refine((r) => new Set(r.map((e) => e.toLowerCase())).size === r.length, {
+            message: 'An address is listed twice',
+          }),
+        events: z
+          .array(z.enum(OWNER_NOTIFICATION_EVENTS))
+          .min(1, 'At least one event')
+          .default([...OWNER_NOTIFICATION_EVENTS]),
+      })
+      .default({ recipients: [], events: [...OWNER_NOTIFICATION_EVENTS] }),
+  })
+  .default({ owner: { recipients: [], events: [...OWNER_NOTIFICATION_EVENTS] } });
+
 const Business = z.strictObject({
   slug: Slug,
   name: text({ max: 120 }),
@@ -482,6 +510,8 @@ const Business = z.strictObject({
   /** Clean history (docs/data-lifecycle.md): bookings older than this are exported, then anonymised. */
   retention: Retention.optional(),
   invoicing: Invoicing,
+  /** Emails to the business on each booking, cancellation and move (docs/server.md). */
+  notifications: Notifications,
 });
 
 /* ------------------------------------------------------------------------------------------------

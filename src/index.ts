@@ -10,6 +10,7 @@ export { CitaAccountShell } from './components/account/account-shell.js';
 export { CitaBookingForm, type BookingStep } from './components/booking-form/booking-form.js';
 export { CitaBookingManager } from './components/booking-manager/booking-manager.js';
 export { CitaConsentCheckbox } from './components/consent-checkbox/consent-checkbox.js';
+export { CitaInvoiceViewerShell } from './components/invoice-viewer/invoice-viewer-shell.js';
 export { CitaTwoFactorPromptShell } from './components/two-factor-prompt/two-factor-prompt-shell.js';
 
 /* Base classes and controllers for elements built on Cita's conventions. */

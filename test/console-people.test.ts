@@ -188,9 +188,9 @@ describe('the console: customers, staff, settings, audit log, clean history', fu
     expect(all).to.contain('cita-server check');
     expect(all).to.contain('Configuration file: ');
     expect(all).to.contain('test/fixtures/wtr-config.json');
-    expect(all).to.contain('Clean bookings ended more than 20 days businesses[7].retention.bookingsDays');
+    expect(all).to.contain('Clean bookings ended more than 20 days businesses[8].retention.bookingsDays');
     expect(all).to.contain(
-      'Minimum length 15 characters businesses[7].security.password.minLength · not in the file',
+      'Minimum length 15 characters businesses[8].security.password.minLength · not in the file',
     );
     await expect(s).to.be.accessible();
   });

@@ -10,6 +10,7 @@
  * Database selection as for `start`: --database-url / DATABASE_URL, else PGlite in
  * --data-dir / CITA_DATA_DIR (default .data), locked against a running server.
  */
+import { ProblemError } from '../domain/problems.js';
 import {
   closeSync,
   existsSync,
@@ -280,6 +281,8 @@ export async function runLifecycle(argv: string[]): Promise<void> {
       if (!targets.length) fail('history clean: no business has retention.bookingsDays');
       const batch = v.batch === undefined ? undefined : Number(v.batch);
       if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) fail('--batch: a positive number');
+      const ring = loadKeyring({ env: process.env, ...(keyDir ? { dataDir: keyDir } : {}) });
+      const atRest = ring ? { keyring: ring.keyring } : {};
       const { db, close } = await open(o);
       try {
         await migrate(db);
@@ -290,6 +293,8 @@ export async function runLifecycle(argv: string[]): Promise<void> {
               now: () => new Date(),
               exportDir: resolve(v['export-dir'] ?? join(o.dataDir, 'exports')),
               progress: (line) => process.stdout.write(`${business.slug}: ${line}\n`),
+              // Opens the customers' sealed notes for the export.
+              ...atRest,
             },
             business,
             { clientAddress: 'cli', userAgent: 'cita-server history clean' },
@@ -309,6 +314,8 @@ export async function runLifecycle(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof BackupError || err instanceof HistoryError || err instanceof ConfigError)
       fail(err.message);
+    // keys_unavailable: a booking's notes are sealed and no key opens them for the export.
+    if (err instanceof ProblemError) fail(`${err.code}: ${err.message}`);
     throw err;
   }
   fail(`unknown command "${command}"`);

@@ -191,6 +191,9 @@ export interface SealedColumn {
   table: string;
   idColumn: string;
   column: string;
+  /** The column held plain text before it was sealed: rotation seals such values (not
+   * rewraps them), so one `keys rotate` after an upgrade leaves nothing in clear. */
+  legacyPlaintext?: boolean;
 }
 
 /** The context string of a row's sealed column. */

@@ -1,8 +1,10 @@
 /**
  * `cita-server keys rotate`: re-wraps every sealed value's data key under the keyring's current
  * key, column by column (each registered with `registerSealedColumn`), in batches, each batch one
- * transaction (columns: server/crypto/sealed-columns.ts). Idempotent and resumable: a value already under the current key is skipped, so
- * an interrupted run is simply run again. Payloads are not re-encrypted (see keyring.ts).
+ * transaction (columns: server/crypto/sealed-columns.ts). Idempotent and resumable: a value already
+ * under the current key is skipped, so an interrupted run is simply run again. Payloads are not
+ * re-encrypted (see keyring.ts); plain text left in a column that is sealed now (notes written
+ * before they were) is sealed.
  */
 import type { Database } from '../db/index.js';
 import { type Keyring, KeyringError, sealContext, type SealedColumn } from './keyring.js';
@@ -41,11 +43,14 @@ export async function rotateKeys(
            ORDER BY ${id} LIMIT $2 FOR UPDATE`,
           [`${prefix}%`, batch],
         );
-        for (const r of rows)
+        for (const r of rows) {
+          const context = sealContext(c, r.id);
+          const plain = c.legacyPlaintext && keyring.keyIdOf(r.v) === undefined;
           await tx.query(`UPDATE ${t} SET ${col} = $1 WHERE ${id} = $2`, [
-            keyring.rewrap(r.v, sealContext(c, r.id)),
+            plain ? keyring.seal(r.v, context) : keyring.rewrap(r.v, context),
             r.id,
           ]);
+        }
         return rows.length;
       });
       rewrapped += n;

@@ -16,4 +16,21 @@ export const SEALED_TOTP_SECRET: SealedColumn = {
   column: 'secret',
 };
 
-export const SEALED_COLUMNS: readonly SealedColumn[] = [INVOICE_CONTENT, INVOICE_PDF, SEALED_TOTP_SECRET];
+/**
+ * The customer's notes on a booking (free text, possibly health information):
+ * server/domain/customer-notes.ts. Rows written before notes were sealed hold plain text, which
+ * `keys rotate` seals (`legacyPlaintext`).
+ */
+export const BOOKING_NOTES: SealedColumn = {
+  table: 'bookings',
+  idColumn: 'id',
+  column: 'customer_notes',
+  legacyPlaintext: true,
+};
+
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  INVOICE_CONTENT,
+  INVOICE_PDF,
+  SEALED_TOTP_SECRET,
+  BOOKING_NOTES,
+];

@@ -4,12 +4,13 @@
  * (when a database URL is given). The SQL is the same on both; it lives in server/db only.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { tightenTree } from './datadir.js';
+import { PGLITE_INITDB_PARAMS, pgliteTemplate } from './pglite-template.js';
 
 export type Row = Record<string, unknown>;
 
@@ -90,19 +91,11 @@ const loadPglite = () => import('@electric-sql/pglite');
 const loadPg = async () => (await import('pg')).default;
 
 /**
- * initdb's own options: PostgreSQL's initdb probes shared_buffers from 128 MB down, and the
- * bootstrap backend it drives (a second PGlite instance) uses that. With 16 MB set, the initdb
- * child's peak measured 731 MB against 769 (two runs each, load 11-14): the rest is three
- * WebAssembly heaps (the PGlite instance that receives the directory, the one initdb drives,
- * initdb itself), each at least 128 MB (the module refuses a smaller initial memory), and the
- * directory's tar copy between them.
- */
-export const PGLITE_INITDB_PARAMS: readonly string[] = ['--set', 'shared_buffers=16MB'];
-
-/**
- * A new data directory: initdb runs in a child process, so its memory (a second PostgreSQL instance
- * and initdb itself, several hundred MB at their peak) goes back to the system when it exits
- * instead of staying in the server's heap. The child reports its peak resident memory (MB), which
+ * A new data directory, made in a child process so that its memory goes back to the system when
+ * it exits instead of staying in the server's WebAssembly heap: the child unpacks the build's
+ * template (server/db/pglite-template.ts; peak about 370 MB, and the server then opens the
+ * directory as on a restart), or without one runs initdb (a second PostgreSQL instance and
+ * initdb itself, about 730 MB at their peak). The child reports its peak resident memory (MB), which
  * the bench reads from `CITA_INITDB_PEAK_MB` in the log.
  */
 async function initPgliteDir(dataDir: string, startParams: readonly string[]): Promise<void> {
@@ -112,14 +105,21 @@ async function initPgliteDir(dataDir: string, startParams: readonly string[]): P
     dataDir,
     startParams,
     initDbStartParams: PGLITE_INITDB_PARAMS,
+    template: pgliteTemplate(),
   });
   const code = `
     const a = JSON.parse(process.argv[1]);
     const { PGlite } = require(a.module);
-    PGlite.create({ dataDir: a.dataDir, startParams: a.startParams, initDbStartParams: a.initDbStartParams })
+    const fs = require('node:fs');
+    PGlite.create({
+      dataDir: a.dataDir,
+      startParams: a.startParams,
+      initDbStartParams: a.initDbStartParams,
+      ...(a.template ? { loadDataDir: new Blob([fs.readFileSync(a.template)]) } : {}),
+    })
       .then((db) => db.close())
       .then(() => {
-        const peak = /VmHWM:\\s+(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+        const peak = /VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
         if (peak && process.env.CITA_DEBUG_MEMORY) console.error('CITA_INITDB_PEAK_MB=' + Math.round(peak[1] / 1024));
       })
       .catch((err) => { process.exitCode = 1; console.error(err); });`;
@@ -136,12 +136,19 @@ async function openPglite(dataDir?: string): Promise<Database> {
     import('@electric-sql/pglite/contrib/btree_gist'),
   ]);
   const startParams = pgliteStartParams(PGlite);
+  // A new cluster starts from the build's template: a new data directory gets it in a child
+  // process (its memory goes back to the system), a database in memory here.
+  let loadDataDir: Blob | undefined;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     await initPgliteDir(dataDir, startParams);
+  } else {
+    const template = pgliteTemplate();
+    if (template) loadDataDir = new Blob([readFileSync(template)]);
   }
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
     extensions: { btree_gist },
     startParams,
   });

@@ -520,6 +520,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bookings_history_run ON bookings (history_run) WHERE history_run IS NOT NULL;
     `,
   },
+  {
+    version: 13,
+    name: 'HIPAA: break-glass grants',
+    sql: /* sql */ `
+      -- Break-glass (server/domain/break-glass.ts): an owner lets a staff member read customers'
+      -- personal data in HIPAA mode until expires_at, for a stated reason; revocable. The grant
+      -- goes with the grantee's account; who granted or revoked stays an id (kept after they go).
+      CREATE TABLE break_glass_grants (
+        id          uuid PRIMARY KEY,
+        business    text NOT NULL,
+        account_id  uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        granted_by  uuid NOT NULL,
+        reason      text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
+        created_at  timestamptz NOT NULL,
+        expires_at  timestamptz NOT NULL CHECK (expires_at > created_at),
+        revoked_at  timestamptz,
+        revoked_by  uuid,
+        CHECK ((revoked_at IS NULL) = (revoked_by IS NULL))
+      );
+      CREATE INDEX break_glass_grants_active ON break_glass_grants (business, account_id, expires_at)
+        WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

@@ -61,6 +61,9 @@ export const AUDIT_EVENTS = [
   'authn_mfa_recovery_used',
   'authn_mfa_recovery_fail',
   'authn_mfa_reset', // every factor removed by the operator (`users reset-two-factor`) or an owner
+  // HIPAA break-glass (server/domain/break-glass.ts); the subject is the grantee's account id
+  'break_glass_granted',
+  'break_glass_revoked',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

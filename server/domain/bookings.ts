@@ -12,6 +12,9 @@
  * Confirmation by email (the business's `confirmation.byEmail`): the booking is stored `held` until
  * `hold_until`, the email carries the manage link instead of the response (which has no token),
  * and `confirmBooking` with that token makes it `confirmed` and queues the usual confirmation.
+ *
+ * After each commit: the owner notification (server/domain/owner-notifications.ts), which never
+ * fails the request. The customer's notes are stored sealed (server/domain/customer-notes.ts).
  * A lapsed hold is `hold_expired` to every route and blocks no slot (server/db/stores/bookings.ts).
  *
  * Read and cancel: by booking id and manage token (constant-time hash compare; any mismatch is
@@ -28,6 +31,7 @@ import {
   type PolicyKind,
 } from '../../src/api/contract.js';
 import { staffSchedule, type Business } from '../config.js';
+import type { Keyring } from '../crypto/keyring.js';
 import type { Database } from '../db/index.js';
 import {
   cancelBooking as cancelBookingRow,
@@ -41,6 +45,8 @@ import { enqueueEmail } from '../db/stores/outbox.js';
 import { checkSlot } from './availability.js';
 import { eligibleStaff, engineService, findService, loadBusy } from './catalog.js';
 import { manageLink, renderCancellation, renderConfirmation, renderHoldRequest } from './email.js';
+import { assertNotesCanBeSealed, sealNotes } from './customer-notes.js';
+import { notifyOwners } from './owner-notifications.js';
 import { ProblemError } from './problems.js';
 import {
   canonicalJson,
@@ -63,6 +69,10 @@ export interface BookingDeps {
   now: () => Date;
   /** Called after a transaction that queued an email (wakes the outbox worker). */
   onEmailQueued?: () => void;
+  /** Seals the customer's notes (server/domain/customer-notes.ts); absent: notes are refused. */
+  keyring?: Keyring;
+  /** The console's address (`<publicUrl>/admin`), linked from owner notifications. */
+  consoleUrl?: string;
 }
 
 /** `2026-03-29T01:00:00Z`, milliseconds only when non-zero. */
@@ -124,6 +134,7 @@ export async function createBooking(
   const staff = eligibleStaff(business, service, req.staff);
   const customer = customerFields(business, req.customer);
   const consents = checkConsents(business, req.consents);
+  assertNotesCanBeSealed(deps.keyring, customer.customer_notes);
 
   const startMs = Date.parse(req.start);
   const endMs = startMs + service.durationMinutes * 60_000;
@@ -171,6 +182,7 @@ export async function createBooking(
       ends_at: new Date(endMs),
       status: hold ? 'held' : 'confirmed',
       ...customer,
+      customer_notes: sealNotes(deps.keyring, id, customer.customer_notes),
       locale: req.locale ?? business.locale,
       customer_time_zone: req.timeZone ?? null,
       time_zone: business.timeZone,
@@ -232,6 +244,7 @@ export async function createBooking(
       throw new Error('Booking references kept colliding');
     }
     deps.onEmailQueued?.();
+    if (!hold) await notifyOwners(deps, business, 'booked', row);
     return { booking: withToken(row, token), replayed: false };
   }
 }
@@ -358,6 +371,7 @@ export async function confirmBooking(
     throw new ProblemError('already_confirmed');
   }
   deps.onEmailQueued?.();
+  await notifyOwners(deps, business, 'booked', confirmed);
   return bookingView(confirmed);
 }
 
@@ -411,5 +425,6 @@ export async function cancelLiveBooking(
   });
   if (!cancelled) throw new ProblemError('already_cancelled');
   deps.onEmailQueued?.();
+  await notifyOwners(deps, business, 'cancelled', cancelled);
   return bookingView(cancelled);
 }

@@ -15,6 +15,9 @@
  *   email knows it (the confirmation; later emails have only the token's hash).
  *
  * Every text goes through the widget's RFC 5545 escaping (no value can start a property).
+ *
+ * In HIPAA mode an invitation says no more than its email: the summary is neutral ("Appointment at
+ * <business>", in the booking's language, never the service), and the attendee carries no name.
  */
 import type { Business } from '../config.js';
 import type { BookingRow } from '../db/stores/bookings.js';
@@ -51,6 +54,14 @@ export function invitationMethod(business: Business, kind: 'request' | 'cancel')
   return kind === 'cancel' ? 'CANCEL' : 'REQUEST';
 }
 
+/** The event's title: the service and the business, or in HIPAA mode a neutral one. */
+function summary(business: Business, b: BookingRow): string {
+  if (!business.security.hipaa) return `${b.service_name} · ${business.name}`;
+  return b.locale.toLowerCase().startsWith('es')
+    ? `Cita en ${business.name}`
+    : `Appointment at ${business.name}`;
+}
+
 export function buildInvitation({ business, booking: b, kind, manageLink, now }: InvitationInput): string {
   const method = invitationMethod(business, kind);
   const organizer = business.contact?.email;
@@ -68,14 +79,14 @@ export function buildInvitation({ business, booking: b, kind, manageLink, now }:
     `DTSTAMP:${stamp(now ?? new Date())}`,
     `DTSTART:${stamp(b.starts_at)}`,
     `DTEND:${stamp(b.ends_at)}`,
-    `SUMMARY:${escapeText(`${b.service_name} · ${business.name}`)}`,
+    `SUMMARY:${escapeText(summary(business, b))}`,
     `DESCRIPTION:${escapeText(description)}`,
     ...(business.contact?.address ? [`LOCATION:${escapeText(business.contact.address)}`] : []),
     ...(manageLink ? [`URL:${manageLink.replace(/[\u0000-\u0020\u007F]/g, '')}`] : []),
     ...(organizer
       ? [
           `ORGANIZER;CN=${param(business.name)}:${mailto(organizer)}`,
-          `ATTENDEE;CN=${param(b.customer_name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:${mailto(b.customer_email)}`,
+          `ATTENDEE${business.security.hipaa ? '' : `;CN=${param(b.customer_name)}`};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:${mailto(b.customer_email)}`,
         ]
       : []),
     `STATUS:${kind === 'cancel' ? 'CANCELLED' : 'CONFIRMED'}`,

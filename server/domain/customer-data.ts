@@ -11,6 +11,8 @@
  * before confirming: the audit log's events (an account id, addresses, no name or email), the
  * anonymised booking records, and invoices within their legal retention (the invoices feature).
  */
+import type { Keyring } from '../crypto/keyring.js';
+import { openNotes } from './customer-notes.js';
 import type { Business } from '../config.js';
 import type { Database, Queryable } from '../db/index.js';
 import { reclaimErasedKeys } from '../db/erasure.js';
@@ -46,6 +48,8 @@ export async function customerData(
   meta: RequestMeta,
   /** Who asked: the customer's own account, or an owner's. */
   by: string | null,
+  /** Opens the sealed notes (server/domain/customer-notes.ts). */
+  keyring?: Keyring,
 ) {
   const s = await subject(db, business.slug, email);
   const [account] = s.accountId
@@ -115,7 +119,7 @@ export async function customerData(
         name: b.customer_name,
         email: b.customer_email,
         phone: b.customer_phone ?? null,
-        notes: b.customer_notes ?? null,
+        notes: openNotes(keyring, { id: b.id, customer_notes: (b.customer_notes as string | null) ?? null }),
         timeZone: b.customer_time_zone ?? null,
       },
       consents: b.consents ? (JSON.parse(b.consents) as unknown[]) : [],

@@ -1,6 +1,11 @@
 /**
  * Confirmation and cancellation emails, plain text, in Spanish or English by the booking's
  * locale. Times are shown in the business's zone (and in the customer's, when it differs).
+ *
+ * In HIPAA mode (`security.hipaa`) an appointment is health information, and email is not a
+ * safe place for it: no service, no staff member, no notes, the customer's name only in the
+ * greeting; the manage link (a token view) is where the rest is seen. test/server/hipaa-emails.spec.ts
+ * renders every kind and keeps a snapshot.
  */
 import type { Business } from '../config.js';
 import type { BookingRow } from '../db/stores/bookings.js';
@@ -81,7 +86,7 @@ function dateTimeFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function formatWhen(date: Date, locale: string, timeZone: string): string {
+export function formatWhen(date: Date, locale: string, timeZone: string): string {
   return `${dateTimeFormat(locale, timeZone).format(date)} (${timeZone})`;
 }
 
@@ -106,19 +111,24 @@ export interface RenderedEmail {
 }
 
 /** The language, strings and locale of a booking's emails, and the lines every email opens with. */
-function opening(b: BookingRow, headline: (t: (typeof STRINGS)[keyof typeof STRINGS]) => string) {
+type Strings = (typeof STRINGS)[keyof typeof STRINGS];
+
+function opening(business: Business, b: BookingRow, headline: (t: Strings) => string) {
   const lang = emailLanguage(b.locale);
   const t = STRINGS[lang];
   const locale = lang === 'es' ? (b.locale.toLowerCase().startsWith('es') ? b.locale : 'es-ES') : b.locale;
-  const lines = [
-    t.hello(b.customer_name),
-    '',
-    headline(t),
-    '',
-    `${t.reference}: ${b.reference}`,
-    `${t.service}: ${b.service_name}`,
-  ];
+  const lines = [t.hello(b.customer_name), '', headline(t), '', `${t.reference}: ${b.reference}`];
+  if (!business.security.hipaa) lines.push(`${t.service}: ${b.service_name}`);
   return { t, locale, lines };
+}
+
+/** Whom with and when, in the business's zone (and the customer's); whom with not in HIPAA mode. */
+function withAndWhen(business: Business, b: BookingRow, t: Strings, locale: string): string[] {
+  const lines = business.security.hipaa ? [] : [`${t.with}: ${b.staff_name}`];
+  lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
+  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
+    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  return lines;
 }
 
 export function renderConfirmation(
@@ -126,10 +136,8 @@ export function renderConfirmation(
   b: BookingRow,
   link: string | undefined,
 ): RenderedEmail {
-  const { t, locale, lines } = opening(b, (t) => t.confirmed(business.name));
-  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
-  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
-    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  const { t, locale, lines } = opening(business, b, (t) => t.confirmed(business.name));
+  lines.push(...withAndWhen(business, b, t, locale));
   if (b.cancellable_until)
     lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));
   if (link) lines.push('', t.manage, link, t.keepLink);
@@ -149,17 +157,15 @@ export function renderConfirmation(
 
 /** A held booking: the link to confirm it (the manage link), and until when. */
 export function renderHoldRequest(business: Business, b: BookingRow, link: string): RenderedEmail {
-  const { t, locale, lines } = opening(b, (t) => t.held(business.name));
-  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
-  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
-    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  const { t, locale, lines } = opening(business, b, (t) => t.held(business.name));
+  lines.push(...withAndWhen(business, b, t, locale));
   lines.push('', t.confirmBy(formatWhen(b.hold_until!, locale, b.time_zone)), link, t.keepLink, '', t.notYou);
   lines.push('', t.bye, ...signature(business));
   return { subject: t.holdSubject(business.name, b.reference), body: lines.join('\n') + '\n' };
 }
 
 export function renderCancellation(business: Business, b: BookingRow): RenderedEmail {
-  const { t, locale, lines } = opening(b, (t) => t.cancelled(business.name));
+  const { t, locale, lines } = opening(business, b, (t) => t.cancelled(business.name));
   lines.push(`${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`, '', t.bye, ...signature(business));
   return {
     subject: t.cancelledSubject(business.name, b.reference),
@@ -170,10 +176,8 @@ export function renderCancellation(business: Business, b: BookingRow): RenderedE
 
 /** A booking moved to another time: the new time (and whom with), and the old one. */
 export function renderRescheduled(business: Business, b: BookingRow, before: BookingRow): RenderedEmail {
-  const { t, locale, lines } = opening(b, (t) => t.moved(business.name));
-  lines.push(`${t.with}: ${b.staff_name}`, `${t.when}: ${formatWhen(b.starts_at, locale, b.time_zone)}`);
-  if (b.customer_time_zone && b.customer_time_zone !== b.time_zone)
-    lines.push(`${t.yourTime}: ${formatWhen(b.starts_at, locale, b.customer_time_zone)}`);
+  const { t, locale, lines } = opening(business, b, (t) => t.moved(business.name));
+  lines.push(...withAndWhen(business, b, t, locale));
   lines.push(`${t.before}: ${formatWhen(before.starts_at, locale, b.time_zone)}`);
   if (b.cancellable_until)
     lines.push('', t.cancelUntil(formatWhen(b.cancellable_until, locale, b.time_zone)));

@@ -55,7 +55,9 @@ import { join } from 'node:path';
 import type { Business } from '../config.js';
 import type { Database, Queryable } from '../db/index.js';
 import { destroyErasureKeys, reclaimErasedKeys } from '../db/erasure.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { audit, type RequestMeta } from './audit.js';
+import { openNotes } from './customer-notes.js';
 
 export interface HistoryDeps {
   db: Database;
@@ -64,6 +66,8 @@ export interface HistoryDeps {
   exportDir: string;
   /** Progress lines (the CLI prints them). */
   progress?: (line: string) => void;
+  /** Opens the customers' sealed notes for the export (server/domain/customer-notes.ts). */
+  keyring?: Keyring;
 }
 
 export interface HistoryOptions {
@@ -425,7 +429,8 @@ async function writeExport(
            FROM bookings b WHERE b.history_run = $1 AND b.id > $2 ORDER BY b.id LIMIT $3`,
         [run.id, after, batch],
       );
-      for (const r of rows) {
+      for (const sealed of rows) {
+        const r = { ...sealed, customer_notes: openNotes(deps.keyring, sealed) };
         if (run.format === 'json') out(`${written ? ',\n' : ''}${JSON.stringify(bookingJson(r))}`);
         else out(`${bookingCsv(r)}\r\n`);
         written++;

@@ -29,6 +29,7 @@ import { checkSlot } from './availability.js';
 import { bookingView, isoInstant, type BookingDeps } from './bookings.js';
 import { eligibleStaff, engineService, findService } from './catalog.js';
 import { renderRescheduled } from './email.js';
+import { notifyOwners } from './owner-notifications.js';
 import { ProblemError } from './problems.js';
 import { tokenMatches } from './tokens.js';
 
@@ -158,6 +159,7 @@ export async function moveLiveBooking(
     });
     if (moved.ok) {
       deps.onEmailQueued?.();
+      await notifyOwners(deps, business, 'rescheduled', moved.booking, row);
       return managedView(business, moved.booking, now);
     }
     if (moved.reason === 'changed') {

@@ -81,12 +81,13 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions): Hono<Env> {
   const now = options.now ?? (() => new Date());
+  const keyring = options.keyring === null ? undefined : (options.keyring ?? ephemeralKeyring());
   const ctx: AppContext = {
     config: options.config,
     db: options.db,
     now,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    ...(options.keyring === null ? {} : { keyring: options.keyring ?? ephemeralKeyring() }),
+    ...(keyring ? { keyring } : {}),
     ...(options.distDir !== undefined ? { distDir: options.distDir } : {}),
     serveSourceMaps: options.serveSourceMaps ?? false,
     exportDir: options.exportDir ?? resolve('.data', 'exports'),
@@ -103,6 +104,8 @@ export function createApp(options: AppOptions): Hono<Env> {
       db: options.db,
       now,
       ...(options.onEmailQueued ? { onEmailQueued: options.onEmailQueued } : {}),
+      ...(keyring ? { keyring } : {}),
+      ...(options.config.publicUrl ? { consoleUrl: new URL('/admin', options.config.publicUrl).href } : {}),
     },
     accounts: {
       db: options.db,

@@ -46,6 +46,11 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   own_account: { status: 409, title: 'Another owner must remove your own account' },
   last_owner: { status: 409, title: 'The business must keep at least one owner' },
   recent_sign_in_required: { status: 403, title: 'Sign in again to confirm this' },
+  break_glass_not_staff: {
+    status: 422,
+    title: 'Break-glass access is given to a staff member of this business who is not an owner',
+  },
+  break_glass_inactive: { status: 409, title: 'This break-glass grant has already ended' },
   history_export_missing: {
     status: 409,
     title: 'The export of this clean-history run is missing or altered: nothing was purged',

@@ -83,6 +83,12 @@ import {
   peopleRoutes,
 } from '../../src/api/console-people-contract.js';
 import {
+  BreakGlassGrant,
+  BreakGlassGrantRequest,
+  BreakGlassList,
+  breakGlassRoutes,
+} from '../../src/api/console-hipaa-contract.js';
+import {
   CancelInvoiceRequest,
   CorrectInvoiceRequest,
   DownloadLink,
@@ -214,6 +220,9 @@ export const SCHEMAS = {
   HistoryPreview,
 
   /* HIPAA, notifications, the customer's data */
+  BreakGlassGrantRequest,
+  BreakGlassGrant,
+  BreakGlassList,
 } satisfies Record<string, z.ZodMiniType>;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -893,7 +902,8 @@ export const ROUTES = {
       summary:
         'Everything Cita holds about the signed-in customer at this business, as JSON (GDPR arts. 15, 20)',
       response: { status: 200, description: 'The customer data export (an attachment)' },
-      problems: ['unauthorized', 'forbidden'],
+      // keys_unavailable: booking notes are sealed, and this server has no keys to open them.
+      problems: ['unauthorized', 'forbidden', 'keys_unavailable'],
       auth: 'session',
     },
   },
@@ -962,6 +972,7 @@ export const ROUTES = {
         'payload_too_large',
         'retention_not_configured',
         'history_export_missing',
+        'keys_unavailable',
       ],
       auth: 'adminCookie',
     },
@@ -987,7 +998,7 @@ export const ROUTES = {
       summary: 'Owners: everything held about a customer (by email), for a customer who asks by other means',
       query: CustomerQuery,
       response: { status: 200, description: 'The customer data export (an attachment)' },
-      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      problems: ['unauthorized', 'forbidden', 'validation_failed', 'keys_unavailable'],
       auth: 'adminCookie',
     },
   },
@@ -1351,6 +1362,45 @@ export const ROUTES = {
   },
 
   /* ---- HIPAA, notifications, the customer's data (issue 11) ---- */
+  consoleBreakGlassList: {
+    method: 'GET',
+    path: breakGlassRoutes.list,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBreakGlassList',
+      summary:
+        "Owners: break-glass grants (HIPAA mode's temporary access to customer data) of the last 30 days and every active one, and the staff who can be given one",
+      response: { status: 200, description: 'Grants and staff', schema: 'BreakGlassList' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleBreakGlassGrant: {
+    method: 'POST',
+    path: breakGlassRoutes.grant,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBreakGlassGrant',
+      summary:
+        "Owners: give a staff member access to customers' personal data for 15 minutes to 24 hours, with a reason. Audited and emailed to every owner",
+      body: { schema: 'BreakGlassGrantRequest', required: true },
+      response: { status: 201, description: 'The grant', schema: 'BreakGlassGrant' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'break_glass_not_staff'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleBreakGlassRevoke: {
+    method: 'POST',
+    path: decodeURIComponent(breakGlassRoutes.revoke(':id')),
+    class: 'console-api',
+    api: {
+      operationId: 'consoleBreakGlassRevoke',
+      summary: 'Owners: end a break-glass grant now. Audited and emailed to every owner',
+      response: { status: 200, description: 'The grant, revoked', schema: 'BreakGlassGrant' },
+      problems: ['unauthorized', 'forbidden', 'not_found', 'break_glass_inactive'],
+      auth: 'adminCookie',
+    },
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;
@@ -1373,7 +1423,7 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
-  if (/^\/admin\/api\/(?:history|audit|customers|staff|settings)(?:\/|$)/.test(path)) return 'console-api';
+  if (/^\/admin\/api\/(?:history|audit|customers|staff|settings|break-glass)(?:\/|$)/.test(path)) return 'console-api';
   if (path === '/admin/api/invoices' || path.startsWith('/admin/api/invoices/')) return 'invoices';
   if (/^\/v1\/businesses\/[^/]+\/account\/invoice(?:s|-pdf)(?:\/|$)/.test(path)) return 'invoices';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';

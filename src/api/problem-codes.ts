@@ -44,6 +44,9 @@ export const ACCOUNT_PROBLEM_CODES = [
   // console: staff (src/api/console-people-contract.ts)
   'own_account',
   'last_owner',
+  // HIPAA break-glass (src/api/console-hipaa-contract.ts)
+  'break_glass_not_staff',
+  'break_glass_inactive',
   // invoices (src/api/invoice-contract.ts)
   'invoicing_disabled',
   'invalid_tax_id',

@@ -19,6 +19,7 @@ const LAZY: Record<string, () => Promise<unknown>> = {
   'cita-booking-manager': () => import('./booking-manager.js'),
   'cita-account': () => import('./account.js'),
   'cita-two-factor-prompt': () => import('./two-factor-prompt.js'),
+  'cita-invoice-viewer': () => import('./invoice-viewer.js'),
 };
 
 function ownScript(): HTMLScriptElement | undefined {

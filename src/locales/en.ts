@@ -105,5 +105,6 @@ export const en: Strings = {
   frameUnavailable: 'This secure section could not be loaded.',
   accountFrameTitle: 'Your account',
   twoFactorFrameTitle: 'Confirm it is you',
+  invoicesFrameTitle: 'Your invoices',
   frameProbeConnected: 'Secure frame connected.',
 };

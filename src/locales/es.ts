@@ -106,5 +106,6 @@ export const es: Strings = {
   frameUnavailable: 'No se pudo cargar esta sección segura.',
   accountFrameTitle: 'Tu cuenta',
   twoFactorFrameTitle: 'Confirma que eres tú',
+  invoicesFrameTitle: 'Tus facturas',
   frameProbeConnected: 'Marco seguro conectado.',
 };

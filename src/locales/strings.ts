@@ -113,5 +113,6 @@ export interface Strings {
   frameUnavailable: string;
   accountFrameTitle: string;
   twoFactorFrameTitle: string;
+  invoicesFrameTitle: string;
   frameProbeConnected: string;
 }

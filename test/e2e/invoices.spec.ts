@@ -7,7 +7,9 @@
  * `<cita-account>` (an isolated frame on the server's origin), finds the invoice in the
  * "Invoices" section, opens it, downloads the PDF (a real browser download through the
  * single-use link) and asks for a full invoice. A second customer signed in the same way sees
- * none of it, and neither the invoice id nor a spent link gets them anything.
+ * none of it, and neither the invoice id nor a spent link gets them anything. On its own on the
+ * shop's page, `<cita-invoice-viewer>` asks for the sign-in first, then lists the invoices, and
+ * tells the page which invoice was opened by its id alone.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +52,11 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <script type="module" src="${apiOrigin}/cita.js" data-business="${SLUG}"></script></head>
-<body><h1>My account</h1><cita-account></cita-account></body></html>`);
+<body>${
+      req.url === '/invoices'
+        ? '<h1>My invoices</h1><cita-invoice-viewer></cita-invoice-viewer>'
+        : '<h1>My account</h1><cita-account></cita-account>'
+    }</body></html>`);
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -258,5 +264,45 @@ describe('invoices end to end', () => {
     expect(status).toBe(404);
     await expect(fetch(download.url()).then((r) => r.status)).resolves.toBe(410);
     await second.page.context().close();
+  }, 240_000);
+
+  it('<cita-invoice-viewer> on its own: sign-in first, then the invoices; the page learns ids only', async () => {
+    const email = `lucia.${Date.now()}@example.com`;
+    const bookingId = await customerWithBooking(email);
+    const issued = await api('/admin/api/invoices', { bookingId }, { Cookie: staffCookie });
+    expect(issued.status, await issued.clone().text()).toBe(201);
+    const invoice = (await issued.json()) as { id: string; number: string };
+
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Madrid' });
+    const page = await context.newPage();
+    await page.goto(`${siteOrigin}/invoices`);
+    await page.evaluate(() => {
+      const w = window as unknown as { opened: unknown[] };
+      w.opened = [];
+      document.addEventListener('cita-invoice-opened', (e) => w.opened.push((e as CustomEvent).detail));
+    });
+    const handle = await page.locator('cita-invoice-viewer iframe').elementHandle({ timeout: 20_000 });
+    expect(await handle!.getAttribute('title')).toBe('Your invoices');
+    const frame = (await handle!.contentFrame())!;
+    const viewer = frame.locator('cita-invoice-viewer');
+    // Nobody is signed in in this browser: the viewer shows the account's sign-in first.
+    const account = viewer.locator('cita-account');
+    await expect
+      .poll(() => account.getByRole('heading', { level: 2 }).textContent(), { timeout: 20_000 })
+      .toBe('Sign in');
+    await account.getByLabel('Email').fill(email);
+    await account.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await account.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const row = viewer.locator('tbody tr').first();
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain(invoice.number);
+    await viewer.getByRole('button', { name: invoice.number }).click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { opened: unknown[] }).opened), {
+        timeout: 20_000,
+      })
+      .toEqual([{ invoiceId: invoice.id }]);
+    // The host page's document holds the shell only: no invoice number, name or amount.
+    expect(await page.locator('body').textContent()).not.toContain(invoice.number);
+    await context.close();
   }, 240_000);
 });

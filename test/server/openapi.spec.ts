@@ -1,4 +1,5 @@
 /** The OpenAPI document: complete, every reference resolvable, and docs/openapi.json current. */
+import { breakGlassRoutes } from '../../src/api/console-hipaa-contract.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
@@ -59,6 +60,8 @@ describe('OpenAPI document', () => {
       ].map((r) => decodeURIComponent(r('{id}'))),
     );
     expected.push(...Object.values(peopleRoutes));
+    // The console's HIPAA routes (break-glass).
+    expected.push(breakGlassRoutes.list, decodeURIComponent(breakGlassRoutes.revoke('{id}')));
     // The two-factor routes, the same set under the account API and /admin/api.
     for (const base of [decodeURIComponent(accountBase('{slug}')), ADMIN_API_BASE])
       for (const r of Object.values(twoFactorRoutes(base)))

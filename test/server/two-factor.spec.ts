@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdminMe, SignedIn, accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
+import { invoiceRoutes } from '../../src/api/invoice-contract.js';
 import {
   ChallengePassed,
   FactorAdded,
@@ -293,6 +294,9 @@ describe.each(BACKENDS)('two-factor on %s', (backend) => {
       const p = pending.session.token;
       await expectProblem(await get(accountRoutes.me(SLUG), p), 'second_factor_required', 403);
       await expectProblem(await get(accountRoutes.bookings(SLUG), p), 'second_factor_required', 403);
+      // Invoices are shown only to a customer who passed the second factor (issue 10).
+      await expectProblem(await get(invoiceRoutes.list(SLUG), p), 'second_factor_required', 403);
+      await expectProblem(await get(invoiceRoutes.get(SLUG, 'inv_x'), p), 'second_factor_required', 403);
       await expectProblem(
         await post(accountRoutes.password(SLUG), { currentPassword: GOOD, newPassword: `${GOOD}!` }, p),
         'second_factor_required',
@@ -446,6 +450,7 @@ describe.each(BACKENDS)('two-factor on %s', (backend) => {
       const e = signedIn.session.token;
       await expectProblem(await get(accountRoutes.me(SLUG), e), 'enrolment_required', 403);
       await expectProblem(await get(accountRoutes.bookings(SLUG), e), 'enrolment_required', 403);
+      await expectProblem(await get(invoiceRoutes.list(SLUG), e), 'enrolment_required', 403);
       await expectProblem(await post(tf.challengeTotp, { code: '123456' }, e), 'enrolment_required', 403);
       expect(TwoFactorStatus.parse(await (await get(tf.status, e)).json())).toMatchObject({
         policy: 'required',

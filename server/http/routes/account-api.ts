@@ -209,6 +209,7 @@ export function accountApi(ctx: AppContext) {
           ctx.now(),
           requestMeta(c),
           s.account.id,
+          ctx.keyring,
         );
         c.header('Content-Disposition', `attachment; filename="${business.slug}-my-data.json"`);
         return c.json(data);

@@ -35,6 +35,7 @@ import { consoleGate } from './console-gate.js';
 import { consolePeople } from './console-people.js';
 import { AUDIT_EVENTS } from '../../domain/audit.js';
 import { accountsByIds } from '../../db/stores/console-people.js';
+import { breakGlassHandlers } from './console-break-glass.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -49,6 +50,7 @@ export function consoleApi(ctx: AppContext) {
 
   return subApp(ctx, 'console-api', {
     ...consolePeople(ctx),
+    ...breakGlassHandlers(ctx, consoleGate(ctx)),
     consoleHistory: async (c) => {
       const { business } = await owner(c);
       const runs = await listHistoryRuns(ctx.db, business.slug);
@@ -74,7 +76,12 @@ export function consoleApi(ctx: AppContext) {
         });
       try {
         const r = await cleanHistory(
-          { db: ctx.db, now: ctx.now, exportDir: ctx.exportDir },
+          {
+            db: ctx.db,
+            now: ctx.now,
+            exportDir: ctx.exportDir,
+            ...(ctx.keyring ? { keyring: ctx.keyring } : {}),
+          },
           business,
           { ...requestMeta(c) },
           before ? { before } : {},
@@ -118,7 +125,15 @@ export function consoleApi(ctx: AppContext) {
       if (!parsed.success)
         throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
       const email = parsed.data.email.toLowerCase();
-      const data = await customerData(ctx.db, business, email, ctx.now(), requestMeta(c), account.id);
+      const data = await customerData(
+        ctx.db,
+        business,
+        email,
+        ctx.now(),
+        requestMeta(c),
+        account.id,
+        ctx.keyring,
+      );
       c.header('Cache-Control', 'no-store');
       c.header('Content-Disposition', `attachment; filename="${business.slug}-customer-data.json"`);
       return c.json(data);

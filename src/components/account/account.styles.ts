@@ -90,7 +90,9 @@ export const styles = css`
   }
   input[type='email'],
   input[type='text'],
-  input[type='password'] {
+  input[type='password'],
+  select,
+  textarea {
     inline-size: 100%;
     min-block-size: 2.75rem;
     padding: 0.5rem 0.75rem;
@@ -100,7 +102,8 @@ export const styles = css`
     color: inherit;
     font: inherit;
   }
-  input[aria-invalid='true'] {
+  input[aria-invalid='true'],
+  textarea[aria-invalid='true'] {
     border-color: var(--_danger);
   }
   input.code {
@@ -219,7 +222,8 @@ export const styles = css`
     padding: 0;
     list-style: none;
   }
-  [part~='booking'] {
+  [part~='booking'],
+  [part~='grant'] {
     display: grid;
     gap: 0.375rem;
     padding: 0.75rem 1rem;

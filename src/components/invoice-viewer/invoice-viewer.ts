@@ -1,6 +1,5 @@
 import { css, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { encode } from 'uqr';
 import type { Invoice, InvoiceSummary } from '../../api/invoice-contract.js';
 import { CitaElement } from '../../core/cita-element.js';
 import { getConfig } from '../../core/config.js';
@@ -8,6 +7,7 @@ import { emit } from '../../core/events.js';
 import { formatMoney } from '../../core/intl.js';
 import { AccountClient } from '../../frame/account-client.js';
 import { errorCode } from '../account/logic/errors.js';
+import type { QrSymbol } from '../../frame/qr.js';
 import { INVOICE_STRINGS, type InvoiceStrings } from './strings.js';
 
 /**
@@ -137,6 +137,8 @@ export class CitaInvoiceViewer extends CitaElement {
 
   @state() private list?: InvoiceSummary[];
   @state() private open?: Invoice;
+  /** The open invoice's tax QR code (the encoder is its own chunk, fetched with the invoice). */
+  private qr?: QrSymbol;
   @state() private error?: string;
   @state() private status?: string;
   @state() private requesting = false;
@@ -197,7 +199,12 @@ export class CitaInvoiceViewer extends CitaElement {
     this.error = undefined;
     this.requesting = false;
     try {
-      this.open = await this.#client()!.invoice(id, { userAction: true });
+      const [open, { qrSymbol }] = await Promise.all([
+        this.#client()!.invoice(id, { userAction: true }),
+        import('../../frame/qr.js'),
+      ]);
+      this.qr = open.qr ? qrSymbol(open.qr.url, 2) : undefined;
+      this.open = open;
       emit(this, 'cita-invoice-opened', { invoiceId: id });
       if (focus) {
         await this.updateComplete;
@@ -360,7 +367,7 @@ export class CitaInvoiceViewer extends CitaElement {
         inv.qr
           ? html`<figure part="qr" class="qr">
               <figcaption>${t.qrCaption}</figcaption>
-              ${this.#qr(inv.qr.url, inv.number)} ${inv.qr.verifactu ? html`<p>VERI*FACTU</p>` : nothing}
+              ${this.#qr(inv.number)} ${inv.qr.verifactu ? html`<p>VERI*FACTU</p>` : nothing}
             </figure>`
           : nothing
       }
@@ -514,15 +521,13 @@ export class CitaInvoiceViewer extends CitaElement {
     </form>`;
   }
 
-  /** The QR code as SVG squares (error correction M), labelled for screen readers. */
-  #qr(url: string, number: string) {
-    const { data, size } = encode(url, { ecc: 'M', border: 2 });
-    const cells = [];
-    for (let y = 0; y < size; y++)
-      for (let x = 0; x < size; x++) if (data[y]![x]) cells.push(`M${x} ${y}h1v1h-1z`);
-    return svg`<svg role="img" aria-label=${this.t.qrLabel(number)} viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">
-      <rect width=${size} height=${size} fill="#fff"></rect>
-      <path d=${cells.join('')} fill="#000"></path>
+  /** The QR code as one SVG path (error correction M), labelled for screen readers. */
+  #qr(number: string) {
+    const qr = this.qr;
+    if (!qr) return nothing;
+    return svg`<svg role="img" aria-label=${this.t.qrLabel(number)} viewBox="0 0 ${qr.size} ${qr.size}" shape-rendering="crispEdges">
+      <rect width=${qr.size} height=${qr.size} fill="#fff"></rect>
+      <path d=${qr.path} fill="#000"></path>
     </svg>`;
   }
 }

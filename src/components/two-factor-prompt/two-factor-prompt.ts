@@ -22,7 +22,7 @@ import type { TwoFactorStrings } from '../../locales/two-factor/strings.js';
 import { styles } from '../account/account.styles.js';
 import { errorCode, retryAfterSeconds } from '../account/logic/errors.js';
 import { codesText, firstMethod, tidyAppCode } from './logic/codes.js';
-import type { QrSymbol } from './logic/qr.js';
+import type { QrSymbol } from '../../frame/qr.js';
 import { promptStyles } from './two-factor-prompt.styles.js';
 
 type Words = (t: TwoFactorStrings) => string;
@@ -318,7 +318,7 @@ export class CitaTwoFactorPrompt extends CitaElement {
     if (!enrolment) return;
     this.enrolment = enrolment;
     // The encoder loads only here; the QR is drawn from the URI in this frame, never fetched.
-    const { qrSymbol } = await import('./logic/qr.js');
+    const { qrSymbol } = await import('../../frame/qr.js');
     this.qr = qrSymbol(enrolment.uri);
   }
 

@@ -16,6 +16,8 @@ import { defineOnce } from '../../../core/define.js';
 import { formatDateTime, localTimeZone } from '../../../core/intl.js';
 import { TaskSection } from './shared.js';
 import { STRINGS, type StaffStrings } from './staff.strings.js';
+// HIPAA break-glass grants are given to staff members: they live in this section.
+import './break-glass.js';
 
 type Confirm = { kind: 'remove' | 'reset'; member: StaffMember };
 
@@ -27,7 +29,8 @@ type Confirm = { kind: 'remove' | 'reset'; member: StaffMember };
  * member a one-time setup link (the console never shows it). An owner cannot remove their own
  * account, and the business always keeps an owner. Removing a member ends their sessions;
  * resetting their two-step sign-in removes every method (apps, passkeys, recovery codes), ends
- * their sessions and emails them. Both ask to confirm first; every change is audited.
+ * their sessions and emails them. Both ask to confirm first; every change is audited. Below,
+ * `<cita-console-break-glass>` gives and revokes HIPAA break-glass access.
  *
  * @csspart heading - The section's heading.
  * @csspart members - The list of members.
@@ -179,6 +182,11 @@ export class CitaConsoleStaff extends TaskSection {
           : nothing
       }
       ${this.#renderInvite(t)}
+      <cita-console-break-glass
+        .client=${this.client}
+        .me=${this.me}
+        theme=${this.theme}
+      ></cita-console-break-glass>
     </section>`;
   }
 

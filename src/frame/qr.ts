@@ -1,6 +1,7 @@
 /**
- * The `otpauth://` URI as a QR symbol, drawn by the frame itself (uqr, no image service: the
- * secret never leaves the frame). Level M, a 4-module quiet zone. The symbol becomes one SVG path
+ * A QR symbol drawn by the frame itself (uqr, no image service): the two-factor prompt's
+ * `otpauth://` URI (the secret never leaves the frame) and an invoice's tax QR code. Loaded as
+ * its own chunk when one is first shown. Level M, a 4-module quiet zone by default. The symbol becomes one SVG path
  * (a rectangle per run of dark modules in a row), bound as an attribute: no markup is parsed, so
  * it needs no Trusted Types policy and works under the frame's strict CSP.
  */

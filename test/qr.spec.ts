@@ -1,11 +1,12 @@
 /**
- * The QR code the two-factor prompt draws (src/components/two-factor-prompt/logic/qr.ts): the
- * SVG path it renders, painted back into pixels and read with a real QR decoder (`qr`), gives
- * back the exact `otpauth://` URI, for a plain and an accented issuer and for a long account.
+ * The QR codes the frame draws (src/frame/qr.ts): the SVG path it renders, painted back into
+ * pixels and read with a real QR decoder (`qr`), gives back the exact `otpauth://` URI of the
+ * two-factor prompt (a plain and an accented issuer, a long account) and the AEAT validation URL
+ * of an invoice in the invoice viewer.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeQR } from 'qr/decode.js';
-import { qrSymbol } from '../src/components/two-factor-prompt/logic/qr.js';
+import { qrSymbol } from '../src/frame/qr.js';
 import { newTotpSecret, totpUri } from '../server/domain/two-factor/totp.js';
 
 /** Paint `M x y h n v1 h-n z` runs at `scale` pixels per module, dark on white (RGBA). */
@@ -43,5 +44,17 @@ describe('the enrolment QR code', () => {
       expect(Number(x) + Number(w)).toBeLessThanOrEqual(size - 4);
       expect(Number(y)).toBeLessThan(size - 4);
     }
+  });
+});
+
+describe("an invoice's tax QR code", () => {
+  it("decodes back to the exact AEAT validation URL, with the viewer's 2-module quiet zone", () => {
+    const url =
+      'https://prewww2.aeat.es/wlpl/TIKE-CONT/ValidarQR?nif=B12345674&numserie=F2026-000123&fecha=02-12-2026&importe=30.86';
+    const { size, path } = qrSymbol(url, 2);
+    expect(decodeQR(rasterise(path, size))).toBe(url);
+    expect(
+      Math.min(...[...path.matchAll(/M(\d+) (\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])])),
+    ).toBe(2);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * What the server benches share: the real CLI started as its own process, autocannon driven from
+ * this one, and min/median/max figures with the machine's load beside them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+
+/** The 1-minute load average, for the notes (a loaded machine makes every latency worse). */
+export const load = () => loadavg()[0]!.toFixed(1);
+
+export const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length / 2;
+  const median = s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { min: s[0]!, median, max: s[s.length - 1]! };
+};
+
+/** "min / median / max". */
+export const mmm = (xs: number[], digits = 1) => {
+  const { min, median, max } = stats(xs);
+  return `${min.toFixed(digits)} / ${median.toFixed(digits)} / ${max.toFixed(digits)}`;
+};
+
+/** One autocannon run of `seconds` (unless the options say otherwise). */
+export function cannon(seconds: number, opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) =>
+    autocannon({ duration: seconds, ...opts }, (err, res) => (err ? reject(err) : resolve(res))),
+  );
+}
+
+export interface BenchServer {
+  child: ChildProcess;
+  url: string;
+  /** Spawn to "Listening on". */
+  startMs: number;
+  /** Everything it printed so far. */
+  out: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `node --import tsx <cli> start` on a free port with `config` and `dataDir`; `env` adds to (or,
+ * with `DATABASE_URL`, picks the database of) the server's environment. Resolves once it listens.
+ */
+export async function startServer(opts: {
+  cli: string;
+  config: string;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<BenchServer> {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      opts.cli,
+      'start',
+      '--config',
+      opts.config,
+      '--port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+    ],
+    { env: { ...process.env, DATABASE_URL: '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Listening on (http\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return {
+    child,
+    url,
+    startMs: performance.now() - t0,
+    out: () => out,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
