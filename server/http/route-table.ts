@@ -1423,7 +1423,8 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
-  if (/^\/admin\/api\/(?:history|audit|customers|staff|settings|break-glass)(?:\/|$)/.test(path)) return 'console-api';
+  if (/^\/admin\/api\/(?:history|audit|customers|staff|settings|break-glass)(?:\/|$)/.test(path))
+    return 'console-api';
   if (path === '/admin/api/invoices' || path.startsWith('/admin/api/invoices/')) return 'invoices';
   if (/^\/v1\/businesses\/[^/]+\/account\/invoice(?:s|-pdf)(?:\/|$)/.test(path)) return 'invoices';
   if (path === '/admin' || path.startsWith('/admin/')) return 'admin';
