@@ -25,9 +25,19 @@ const cita = citaServer({
     { business: 'wtr-breakglass', email: 'bg-nurse@example.com', role: 'staff' },
     // test/admin-console-hipaa.test.ts: the HIPAA sign-in notice and the console's idle warning.
     { business: 'wtr-hipaa', email: 'nurse@example.com', role: 'owner' },
+    // test/console-people.test.ts: its own business, so its counts are its own.
+    { business: 'wtr-people', email: 'owner@people.example', role: 'owner' },
   ],
-  // A booking of wtr-console that has already started (test/support/seed-console-bookings.ts).
-  seed: ['test/support/seed-console-bookings.ts'],
+  // Bookings that ended weeks ago, for the console's clean history (test/console-people.test.ts).
+  seed: [
+    {
+      script: 'test/support/seed-past-bookings.ts',
+      args: ['wtr-people', 'marta@people.example', 'Marta Pasado', '2'],
+    },
+    // Bookings of wtr-console that have already started or are past their cutoff
+    // (test/console-bookings.test.ts).
+    { script: 'test/support/seed-console-bookings.ts', args: ['test/fixtures/wtr-config.json'] },
+  ],
 });
 
 export default {

@@ -631,6 +631,8 @@ export interface Business extends BusinessInput {
 }
 
 export interface ServerConfig {
+  /** The file it was loaded from (absolute), shown by the console's settings; absent in tests and `--demo`. */
+  source?: string;
   publicUrl?: string;
   businesses: Map<string, Business>;
   rateLimits: RateLimitSettings;
@@ -892,7 +894,7 @@ export async function loadConfig(path: string): Promise<ServerConfig> {
   } else {
     throw new ConfigError(path, ['use a .json file (or a .js/.ts module with a default export)']);
   }
-  return parseConfig(raw, path);
+  return { ...parseConfig(raw, path), source: abs };
 }
 
 /** The schedule of one staff member in the shape the availability engine takes. */

@@ -35,6 +35,12 @@ export const AUDIT_EVENTS = [
   'booking_attended',
   'booking_no_show',
   'booking_cancelled_by_staff', // detail.override: past the customer's cutoff, by an owner
+  // The console's customers and staff (issue 11); the subject is the customer or the member
+  'customer_searched', // a lookup by email, name or phone (the count shown, never the words)
+  'customer_viewed', // a customer's bookings and invoices opened
+  'staff_invited', // a setup link emailed to a new (or not yet set up) member
+  'staff_role_changed',
+  'staff_removed', // the account deleted, its sessions ended
   // invoices (server/domain/invoicing/invoices.ts); the subject is the invoice id
   'invoice_issued',
   'invoice_corrected',
@@ -60,7 +66,7 @@ export const AUDIT_EVENTS = [
   'authn_mfa_recovery_generated', // a new set (the old one voided)
   'authn_mfa_recovery_used',
   'authn_mfa_recovery_fail',
-  'authn_mfa_reset', // every factor removed by the operator (`cita-server users reset-two-factor`)
+  'authn_mfa_reset', // every factor removed by the operator (`users reset-two-factor`) or an owner
   // HIPAA break-glass (server/domain/break-glass.ts); the subject is the grantee's account id
   'break_glass_granted',
   'break_glass_revoked',

@@ -43,6 +43,8 @@ export const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = 
   frame_origin_not_allowed: { status: 403, title: 'This site may not embed this page' },
   keys_unavailable: { status: 503, title: 'Encryption keys are not configured on this server' },
   retention_not_configured: { status: 409, title: 'This business has no retention period configured' },
+  own_account: { status: 409, title: 'Another owner must remove your own account' },
+  last_owner: { status: 409, title: 'The business must keep at least one owner' },
   recent_sign_in_required: { status: 403, title: 'Sign in again to confirm this' },
   break_glass_not_staff: {
     status: 422,

@@ -74,6 +74,25 @@ import {
   consoleBookingRoutes,
 } from '../../src/api/console-bookings-contract.js';
 import {
+  AuditChainCheck,
+  ConsoleErasurePreview,
+  CustomerDetail,
+  CustomerEmailQuery,
+  CustomerSearchQuery,
+  CustomerSearchResult,
+  HistoryPreview,
+  HistoryPreviewQuery,
+  SettingsView,
+  StaffInviteRequest,
+  StaffInvited,
+  StaffList,
+  StaffRemoveRequest,
+  StaffResetTwoFactorRequest,
+  StaffRoleRequest,
+  StaffTwoFactorReset,
+  peopleRoutes,
+} from '../../src/api/console-people-contract.js';
+import {
   BreakGlassGrant,
   BreakGlassGrantRequest,
   BreakGlassList,
@@ -200,6 +219,19 @@ export const SCHEMAS = {
   StaffCancelRequest,
 
   /* console: customers, staff, settings */
+  CustomerSearchResult,
+  CustomerDetail,
+  ConsoleErasurePreview,
+  StaffList,
+  StaffInviteRequest,
+  StaffInvited,
+  StaffRoleRequest,
+  StaffRemoveRequest,
+  StaffResetTwoFactorRequest,
+  StaffTwoFactorReset,
+  SettingsView,
+  AuditChainCheck,
+  HistoryPreview,
 
   /* HIPAA, notifications, the customer's data */
   BreakGlassGrantRequest,
@@ -1018,7 +1050,11 @@ export const ROUTES = {
       operationId: 'consoleAudit',
       summary: 'Owners: the audit log, newest first, filtered; `format=csv` downloads it',
       query: AuditQuery,
-      response: { status: 200, description: 'At most 1000 entries', schema: 'AuditList' },
+      response: {
+        status: 200,
+        description: 'A page of at most 100 entries (`next`: the next page); the CSV at most 1000',
+        schema: 'AuditList',
+      },
       problems: ['unauthorized', 'forbidden', 'validation_failed'],
       auth: 'adminCookie',
     },
@@ -1270,6 +1306,154 @@ export const ROUTES = {
   },
 
   /* ---- console: customers, staff, settings (src/api/console-people-contract.ts) ---- */
+  consoleCustomers: {
+    method: 'GET',
+    path: peopleRoutes.customers,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleCustomers',
+      summary: 'Staff who may read customer data: customers whose email, name or phone match `q`. Audited',
+      query: CustomerSearchQuery,
+      response: { status: 200, description: 'At most 25 matches', schema: 'CustomerSearchResult' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleCustomer: {
+    method: 'GET',
+    path: peopleRoutes.customer,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleCustomer',
+      summary: "Staff who may read customer data: a customer's details, bookings and invoices. Audited",
+      query: CustomerEmailQuery,
+      response: { status: 200, description: 'The customer', schema: 'CustomerDetail' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleErasurePreview: {
+    method: 'GET',
+    path: peopleRoutes.erasurePreview,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleErasurePreview',
+      summary: 'Owners: what erasing a customer would remove, and what it keeps (invoices, by law)',
+      query: CustomerEmailQuery,
+      response: { status: 200, description: 'The preview', schema: 'ConsoleErasurePreview' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleStaff: {
+    method: 'GET',
+    path: peopleRoutes.staff,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleStaff',
+      summary: "Owners: the business's staff, their roles, two-factor methods and last sign-in",
+      response: { status: 200, description: 'The members', schema: 'StaffList' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleStaffInvite: {
+    method: 'POST',
+    path: peopleRoutes.staffInvite,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleStaffInvite',
+      summary: 'Owners: invite a member; they are emailed a one-time setup link (never shown here)',
+      body: { schema: 'StaffInviteRequest', required: true },
+      response: {
+        status: 201,
+        description: 'Invited (200: an existing member got a new link)',
+        schema: 'StaffInvited',
+      },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleStaffRole: {
+    method: 'POST',
+    path: peopleRoutes.staffRole,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleStaffRole',
+      summary: "Owners: change a member's role (the last owner stays an owner)",
+      body: { schema: 'StaffRoleRequest', required: true },
+      response: { status: 204, description: 'Changed' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'last_owner'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleStaffRemove: {
+    method: 'POST',
+    path: peopleRoutes.staffRemove,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleStaffRemove',
+      summary: 'Owners: remove a member (never oneself, never the last owner); their sessions end',
+      body: { schema: 'StaffRemoveRequest', required: true },
+      response: { status: 204, description: 'Removed' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden', 'own_account', 'last_owner'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleStaffResetTwoFactor: {
+    method: 'POST',
+    path: peopleRoutes.staffResetTwoFactor,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleStaffResetTwoFactor',
+      summary: 'Owners: remove every two-factor method of a member who lost them; they are emailed. Audited',
+      body: { schema: 'StaffResetTwoFactorRequest', required: true },
+      response: { status: 200, description: 'How many methods were removed', schema: 'StaffTwoFactorReset' },
+      problems: [...WRITE_PROBLEMS, 'unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleSettings: {
+    method: 'GET',
+    path: peopleRoutes.settings,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleSettings',
+      summary: 'Owners: the security and data settings in force, and the configuration key of each',
+      response: { status: 200, description: 'Read-only settings', schema: 'SettingsView' },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleAuditVerify: {
+    method: 'GET',
+    path: peopleRoutes.auditVerify,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleAuditVerify',
+      summary: "Owners: check the business's audit hash chain (as `cita-server audit verify`)",
+      response: {
+        status: 200,
+        description: 'Intact, or the first row that breaks it',
+        schema: 'AuditChainCheck',
+      },
+      problems: ['unauthorized', 'forbidden'],
+      auth: 'adminCookie',
+    },
+  },
+  consoleHistoryPreview: {
+    method: 'GET',
+    path: peopleRoutes.historyPreview,
+    class: 'console-api',
+    api: {
+      operationId: 'consoleHistoryPreview',
+      summary: 'Owners: how many bookings "export then clean" would take with this cutoff',
+      query: HistoryPreviewQuery,
+      response: { status: 200, description: 'The count', schema: 'HistoryPreview' },
+      problems: ['unauthorized', 'forbidden', 'validation_failed', 'retention_not_configured'],
+      auth: 'adminCookie',
+    },
+  },
 
   /* ---- HIPAA, notifications, the customer's data (issue 11) ---- */
   consoleBreakGlassList: {
@@ -1371,7 +1555,7 @@ export function routeClassOf(path: string): RouteClass {
   if (path === '/cita.js' || path === '/cita.js.map' || path.startsWith('/chunks/')) return 'bundle';
   if (path === '/healthz' || path === '/readyz' || path === '/v1/openapi.json') return 'documents';
   if (path.startsWith('/frame/') || path.startsWith('/frame-assets/')) return 'frames';
-  if (/^\/admin\/api\/(?:history|audit|customers|bookings|break-glass)(?:\/|$)/.test(path))
+  if (/^\/admin\/api\/(?:history|audit|customers|bookings|staff|settings|break-glass)(?:\/|$)/.test(path))
     return 'console-api';
   if (path === '/admin/api/invoices' || path.startsWith('/admin/api/invoices/')) return 'invoices';
   if (/^\/v1\/businesses\/[^/]+\/account\/invoice(?:s|-pdf)(?:\/|$)/.test(path)) return 'invoices';

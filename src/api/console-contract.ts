@@ -13,7 +13,10 @@ export const consoleRoutes = {
   historyClean: '/admin/api/history/clean',
   /** GET: a run's export file, as written (an attachment). */
   historyFile: (id: string) => `/admin/api/history/runs/${encodeURIComponent(id)}/file`,
-  /** GET ?event&from&to&format=json|csv: the audit log, newest first (at most 1000 rows). */
+  /**
+   * GET ?event&from&to&before&format=json|csv: the audit log, newest first, a page of at most
+   * 100 rows (`next`: the `before` of the next page); a download (`format`) at most 1000.
+   */
   audit: '/admin/api/audit',
 } as const;
 
@@ -36,6 +39,8 @@ export type HistoryRunView = z.infer<typeof HistoryRunView>;
 export const HistoryOverview = z.object({
   /** Days after which bookings are cleaned; null when the configuration sets no retention. */
   bookingsDays: z.nullable(z.number()),
+  /** The business's IANA time zone (dates in the console are its days). */
+  timeZone: z.string(),
   runs: z.array(HistoryRunView),
 });
 export type HistoryOverview = z.infer<typeof HistoryOverview>;
@@ -58,6 +63,8 @@ export const AuditQuery = z.object({
   event: z.optional(z.string().check(z.regex(/^[a-z_]{1,60}$/))),
   from: z.optional(Instant),
   to: z.optional(Instant),
+  /** Paging: only rows with a smaller id (the previous page's `next`). */
+  before: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,17}$/))),
   format: z.optional(z.enum(['json', 'csv'])),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
@@ -71,10 +78,28 @@ export const AuditEntryView = z.object({
   clientAddress: z.nullable(z.string()),
   userAgent: z.nullable(z.string()),
   detail: z.nullable(z.string()),
+  /** What the event is about (an invoice id, a customer's account or pseudonym, a staff id). */
+  subject: z.nullable(z.string()),
+  /** Who: the account behind `accountId` when it still exists (staff: name and email). */
+  actor: z.nullable(
+    z.object({
+      kind: z.enum(['customer', 'staff']),
+      email: z.string(),
+      name: z.nullable(z.string()),
+    }),
+  ),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
-export const AuditList = z.object({ entries: z.array(AuditEntryView) });
+export const AuditList = z.object({
+  entries: z.array(AuditEntryView),
+  /** The `before` of the next (older) page; absent on the last page. */
+  next: z.optional(z.string()),
+  /** Every event name the log knows (for a filter). */
+  events: z.array(z.string()),
+  /** The business's IANA time zone (the filter's days are its days). */
+  timeZone: z.string(),
+});
 export type AuditList = z.infer<typeof AuditList>;
 
 /* ------------------------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ export const ACCOUNT_PROBLEM_CODES = [
   'booking_not_started',
   'booking_not_confirmed',
   'attendance_recorded',
+  // console: staff (src/api/console-people-contract.ts)
+  'own_account',
+  'last_owner',
   // HIPAA break-glass (src/api/console-hipaa-contract.ts)
   'break_glass_not_staff',
   'break_glass_inactive',

@@ -77,7 +77,7 @@ describe.each(BACKENDS)('console data API (%s)', { timeout: 120_000 }, (backend)
 
   it('an owner exports and cleans bookings older than a date, downloads the file, and finds it audited', async () => {
     const overview = HistoryOverview.parse(await (await get(consoleRoutes.history, cookies.owner)).json());
-    expect(overview).toEqual({ bookingsDays: null, runs: [] });
+    expect(overview).toEqual({ bookingsDays: null, timeZone: 'Europe/Madrid', runs: [] });
     // No retention configured and no date: the console must give one.
     await expectProblem(
       await post(consoleRoutes.historyClean, {}, cookies.owner),
@@ -117,7 +117,7 @@ describe.each(BACKENDS)('console data API (%s)', { timeout: 120_000 }, (backend)
     const csv = await get(`${consoleRoutes.audit}?format=csv&event=history_purged`, cookies.owner);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,seq,at,event,accountId,clientAddress,userAgent,detail');
+    expect(lines[0]).toBe('id,seq,at,event,accountId,clientAddress,userAgent,detail,subject');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(',history_purged,');
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../server/http/openapi.js';
 import { ALL_PROBLEM_CODES, accountRoutes, adminRoutes } from '../../src/api/account-contract.js';
 import { consoleCustomerRoutes, consoleRoutes, customerRoutes } from '../../src/api/console-contract.js';
+import { peopleRoutes } from '../../src/api/console-people-contract.js';
 import { routes } from '../../src/api/contract.js';
 import { manageRoutes } from '../../src/api/manage-contract.js';
 import { adminInvoiceRoutes, invoiceRoutes } from '../../src/api/invoice-contract.js';
@@ -66,6 +67,7 @@ describe('OpenAPI document', () => {
     // The console's bookings.
     for (const r of Object.values(consoleBookingRoutes))
       expected.push(decodeURIComponent(typeof r === 'function' ? r('{id}') : r));
+    expected.push(...Object.values(peopleRoutes));
     // The console's HIPAA routes (break-glass).
     expected.push(breakGlassRoutes.list, decodeURIComponent(breakGlassRoutes.revoke('{id}')));
     // The two-factor routes, the same set under the account API and /admin/api.

@@ -14,8 +14,8 @@
  * - `/__cita-staff-link`: the setup link printed by `users add` for `staff` (when given), run
  *   on the fresh data directory before the server starts.
  *
- * `seed`: scripts run (with tsx, given `--config` and `--data-dir`) on the fresh data directory
- * before the server starts, for data a test cannot make through the API at the time it runs.
+ * `seed`: scripts run (with tsx) on the fresh data directory before the server starts, each
+ * given the directory then its own arguments: data the API cannot make (bookings in the past).
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,10 +41,11 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** @typedef {{ business: string; email: string; role?: string }} StaffSpec */
+/** @typedef {{ script: string; args?: string[] }} SeedSpec */
 
 /**
  * @param {{ config: string; port: number; host?: string; cwd?: string;
- *   staff?: StaffSpec | StaffSpec[]; seed?: string[] }} options
+ *   staff?: StaffSpec | StaffSpec[]; seed?: SeedSpec[] }} options
  *   config: the server's configuration file; port and host: where the API listens; staff: the
  *   staff accounts to create with `users add` before the server starts (`/__cita-staff-link`
  *   gives the first one's setup link, `?email=` another's).
@@ -118,9 +119,9 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
             return '';
           }),
         );
-      for (const script of seed)
-        await runSeed({ script, config, cwd, dataDir }).catch((err) =>
-          logger?.log?.(`[cita-server] seed ${script}: ${err.message}`),
+      for (const s of seed)
+        await runSeed({ cwd, dataDir, seed: s }).catch((err) =>
+          logger?.log?.(`[cita-server] ${err.message}`),
         );
       const args = ['--import', 'tsx', 'server/cli.ts', 'start'];
       args.push('--config', config, '--port', String(port), '--host', host, '--data-dir', dataDir);
@@ -185,14 +186,14 @@ export function citaServer({ config, port, host = '127.0.0.1', cwd = process.cwd
   };
 }
 
-/** Runs a seed script on the data directory (before the server opens it). */
-function runSeed({ script, config, cwd, dataDir }) {
+/** Runs a seed script on the data directory (before the server holds it). */
+function runSeed({ cwd, dataDir, seed }) {
   const env = { ...process.env };
   delete env.DATABASE_URL;
-  const args = ['--import', 'tsx', script, '--config', config, '--data-dir', dataDir];
+  const args = ['--import', 'tsx', seed.script, dataDir, ...(seed.args ?? [])];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd, env, timeout: START_TIMEOUT_MS }, (err, _stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(undefined),
+      err ? reject(new Error(`seed ${seed.script} failed: ${err.message}\n${stderr}`)) : resolve(undefined),
     );
   });
 }

@@ -9,11 +9,10 @@
  * policies and stored as proof with the embedding origin), with its clock set an hour back: the
  * booking is what the server would have stored had the customer booked then.
  *
- * Usage: node --import tsx test/support/seed-console-bookings.ts --config <file> --data-dir <dir>
+ *   node --import tsx test/support/seed-console-bookings.ts <dataDir> <config file>
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Consent } from '../../src/api/contract.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/index.js';
@@ -23,11 +22,12 @@ import { createBooking } from '../../server/domain/bookings.js';
 const SLUG = 'wtr-console';
 const STEP_MS = 5 * 60_000;
 
-const { values } = parseArgs({ options: { config: { type: 'string' }, 'data-dir': { type: 'string' } } });
-const config = await loadConfig(values.config!);
+const [dataDir, configFile] = process.argv.slice(2);
+if (!dataDir || !configFile) throw new Error('usage: <dataDir> <config file>');
+const config = await loadConfig(configFile);
 const business = config.businesses.get(SLUG);
-if (!business) throw new Error(`${values.config} has no business ${SLUG}`);
-const db = await openDatabase({ dataDir: join(values['data-dir']!, 'pglite') });
+if (!business) throw new Error(`${configFile} has no business ${SLUG}`);
+const db = await openDatabase({ dataDir: join(dataDir, 'pglite') });
 try {
   await migrate(db);
   const then = new Date(Date.now() - 60 * 60_000);

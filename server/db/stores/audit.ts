@@ -114,6 +114,8 @@ export interface AuditFilter {
   accountId?: string;
   from?: Date;
   to?: Date;
+  /** Paging: rows with a smaller id only. */
+  beforeId?: number;
   limit?: number;
 }
 
@@ -123,8 +125,17 @@ export async function searchAudit(q: Queryable, business: string, f: AuditFilter
     `SELECT id, at, business, event, account_id, client_address, user_agent, detail, subject, seq FROM audit_log
       WHERE business = $1 AND ($2::text IS NULL OR event = $2) AND ($3::uuid IS NULL OR account_id = $3)
         AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
+        AND ($7::bigint IS NULL OR id < $7)
       ORDER BY id DESC LIMIT $6`,
-    [business, f.event ?? null, f.accountId ?? null, f.from ?? null, f.to ?? null, f.limit ?? 500],
+    [
+      business,
+      f.event ?? null,
+      f.accountId ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      f.limit ?? 500,
+      f.beforeId ?? null,
+    ],
   );
   return rows.map(toRow);
 }
@@ -132,6 +143,8 @@ export async function searchAudit(q: Queryable, business: string, f: AuditFilter
 export interface ChainReport {
   ok: boolean;
   lines: string[];
+  /** Per business: rows checked and the first problem (undefined when intact). */
+  businesses: { business: string; rows: number; problem?: string }[];
 }
 
 /**
@@ -139,8 +152,9 @@ export interface ChainReport {
  * gap in `seq` (rows removed), a `prev_hash` or `hash` that does not match (a row edited), or a
  * head ahead of the last row (the newest rows removed).
  */
-export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
+export async function verifyAuditChain(db: Queryable, only?: string): Promise<ChainReport> {
   const lines: string[] = [];
+  const checked: ChainReport['businesses'] = [];
   let ok = true;
   const heads = new Map(
     (
@@ -153,7 +167,9 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
     await db.query<{ business: string }>(
       'SELECT DISTINCT business FROM audit_log WHERE seq IS NOT NULL UNION SELECT business FROM audit_chain_heads ORDER BY 1',
     )
-  ).map((r) => r.business);
+  )
+    .map((r) => r.business)
+    .filter((b) => only === undefined || b === only);
   for (const business of businesses) {
     const rows = await db.query<AuditEntry & { id: unknown; seq: unknown; prev_hash: string; hash: string }>(
       `SELECT id, at, business, event, account_id, client_address, user_agent, detail, subject, seq, prev_hash, hash
@@ -191,6 +207,7 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
         head.seq > expected - 1
           ? `the last ${head.seq - (expected - 1)} row(s) were removed (the chain head is at #${head.seq}, the log ends at #${expected - 1})`
           : `the chain head does not match the last row (#${expected - 1})`;
+    checked.push({ business, rows: expected - 1, ...(problem ? { problem } : {}) });
     if (problem) {
       ok = false;
       lines.push(`${business}: BROKEN: ${problem}`);
@@ -203,5 +220,5 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
     lines.push(`(${Number(legacy!.n)} rows written before the hash chain existed are not chained)`);
   if (!businesses.length) lines.push('The audit log is empty.');
   lines.push(ok ? 'Audit log intact.' : 'Audit log TAMPERED: see above.');
-  return { ok, lines };
+  return { ok, lines, businesses: checked };
 }

@@ -317,7 +317,7 @@ export async function regenerateRecoveryCodes(
 }
 
 /**
- * `cita-server users reset-two-factor`: the person lost every factor and the recovery codes, and
+ * `cita-server users reset-two-factor` (and an owner in the console): the person lost every factor and the recovery codes, and
  * the business has checked who they are by its own means. Every factor is removed, the recovery
  * codes voided and every session ended; the owner is emailed and the operator's action audited.
  * The next sign-in asks for a new enrolment where the policy requires one.
@@ -328,6 +328,8 @@ export async function resetTwoFactor(
   kind: AccountKind,
   email: string,
   meta: RequestMeta,
+  /** Who did it: an owner in the console (the member is then the row's subject); none for the CLI. */
+  by?: string,
 ): Promise<{ found: boolean; removed: number }> {
   const now = deps.now();
   const account = await findAccountByEmail(deps.db, business.slug, kind, email);
@@ -335,7 +337,8 @@ export async function resetTwoFactor(
   const removed = await deps.db.transaction(async (tx) => {
     const n = await removeAllFactors(tx, account.id, now);
     await revokeAccountSessions(tx, account.id, now);
-    await audit(tx, now, business.slug, 'authn_mfa_reset', account.id, meta);
+    if (by) await audit(tx, now, business.slug, 'authn_mfa_reset', by, meta, { removed: n }, account.id);
+    else await audit(tx, now, business.slug, 'authn_mfa_reset', account.id, meta);
     if (n > 0)
       await queueAccountEmail(
         tx,

@@ -33,22 +33,32 @@ import { fieldErrors } from '../problem.js';
 import { subApp } from '../sub-app.js';
 import { consoleBookingRoutes } from './console-bookings.js';
 import { consoleGate } from './console-gate.js';
+import { consolePeople } from './console-people.js';
+import { AUDIT_EVENTS } from '../../domain/audit.js';
+import { accountsByIds } from '../../db/stores/console-people.js';
 import { breakGlassHandlers } from './console-break-glass.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+
+/** Audit rows per page on screen. */
+export const AUDIT_PAGE = 100;
+/** Audit rows in one CSV or JSON download. */
+export const AUDIT_DOWNLOAD = 1000;
 
 export function consoleApi(ctx: AppContext) {
   const { owner } = consoleGate(ctx);
 
   return subApp(ctx, 'console-api', {
     ...consoleBookingRoutes(ctx, consoleGate(ctx)),
+    ...consolePeople(ctx),
     ...breakGlassHandlers(ctx, consoleGate(ctx)),
     consoleHistory: async (c) => {
       const { business } = await owner(c);
       const runs = await listHistoryRuns(ctx.db, business.slug);
       const body: HistoryOverview = {
         bookingsDays: business.retention?.bookingsDays ?? null,
+        timeZone: business.timeZone,
         runs: runs.map(({ business: _b, exportSha256: _s, ...r }) => r),
       };
       c.header('Cache-Control', 'no-store');
@@ -153,13 +163,24 @@ export function consoleApi(ctx: AppContext) {
       if (!parsed.success)
         throw new ProblemError('validation_failed', { errors: fieldErrors(parsed.error.issues) });
       const q = parsed.data;
+      // A page on screen; a download (`format` given) takes up to 1000 rows at once.
+      const limit = q.format ? AUDIT_DOWNLOAD : AUDIT_PAGE;
       const rows = await searchAudit(ctx.db, business.slug, {
         ...(q.event ? { event: q.event } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
-        limit: 1000,
+        ...(q.before ? { beforeId: Number(q.before) } : {}),
+        limit: limit + 1,
       });
-      const entries: AuditEntryView[] = rows.map((r) => ({
+      const page = rows.slice(0, limit);
+      const actors = new Map(
+        (
+          await accountsByIds(ctx.db, [
+            ...new Set(page.map((r) => r.account_id).filter((id): id is string => id !== null)),
+          ])
+        ).map((a) => [a.id, { kind: a.kind, email: a.email, name: a.name }]),
+      );
+      const entries: AuditEntryView[] = page.map((r) => ({
         id: r.id,
         seq: r.seq,
         at: new Date(r.at).toISOString(),
@@ -168,6 +189,8 @@ export function consoleApi(ctx: AppContext) {
         clientAddress: r.client_address,
         userAgent: r.user_agent,
         detail: r.detail ?? null,
+        subject: r.subject ?? null,
+        actor: (r.account_id && actors.get(r.account_id)) || null,
       }));
       c.header('Cache-Control', 'no-store');
       if (q.format === 'csv') {
@@ -180,6 +203,7 @@ export function consoleApi(ctx: AppContext) {
           'clientAddress',
           'userAgent',
           'detail',
+          'subject',
         ] as const;
         const lines = [
           cols.join(','),
@@ -189,7 +213,14 @@ export function consoleApi(ctx: AppContext) {
         c.header('Content-Type', 'text/csv; charset=utf-8');
         return c.body(`${lines.join('\r\n')}\r\n`);
       }
-      const body: AuditList = { entries };
+      if (q.format === 'json')
+        c.header('Content-Disposition', `attachment; filename="${business.slug}-audit.json"`);
+      const body: AuditList = {
+        entries,
+        ...(rows.length > limit ? { next: String(page[page.length - 1]!.id) } : {}),
+        events: [...AUDIT_EVENTS],
+        timeZone: business.timeZone,
+      };
       return c.json(body);
     },
   });
