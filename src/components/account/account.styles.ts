@@ -184,7 +184,9 @@ export const styles = css`
   [part~='status'] {
     margin: 0;
   }
-  [part~='alert']:empty {
+  /* Empty: no error (Lit leaves white space and markers in it, which :empty counts). */
+  [part~='alert']:empty,
+  [part~='alert']:not(:has(*)) {
     display: none;
   }
   [part~='alert'] {

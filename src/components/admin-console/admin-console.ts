@@ -28,8 +28,7 @@ type View = 'checking' | 'sign-in' | 'setup' | 'console' | 'second-factor' | 'en
  * A top-level page on the backend's origin, never framed. The session is an HttpOnly cookie the
  * page's script never sees. `cita-server users add` prints a setup link
  * (`/admin/setup#token=...`): the element reads the token from the fragment, removes it from
- * the address, and asks for the first password. The console's tools come in later versions;
- * their place is the default slot.
+ * the address, and asks for the first password.
  *
  * Two-step sign-in (`<cita-two-factor-prompt>`, talking to /admin/api/two-factor): a staff
  * member with a factor passes it after the password; where the business requires it of staff,

@@ -193,7 +193,6 @@ export const en: AccountStrings = {
   business: 'Business',
   businessHint: 'The short name in your booking address, e.g. salon-rosa',
   consoleHeading: 'Console',
-  consoleEmpty: 'Nothing here yet: the console’s tools arrive in the next versions.',
   consoleNav: 'Console sections',
   consoleSections: {
     bookings: 'Bookings',

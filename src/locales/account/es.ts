@@ -199,7 +199,6 @@ export const es: AccountStrings = {
   business: 'Negocio',
   businessHint: 'El nombre corto de tu dirección de reservas, p. ej. salon-rosa',
   consoleHeading: 'Consola',
-  consoleEmpty: 'Aún no hay nada aquí: las herramientas de la consola llegan en próximas versiones.',
   consoleNav: 'Secciones de la consola',
   consoleSections: {
     bookings: 'Reservas',

@@ -176,7 +176,6 @@ export interface AccountStrings {
   business: string;
   businessHint: string;
   consoleHeading: string;
-  consoleEmpty: string;
   /** The console's navigation (its aria-label) and its sections' names. */
   consoleNav: string;
   consoleSections: Record<'bookings' | 'customers' | 'staff' | 'settings' | 'audit' | 'history', string>;
