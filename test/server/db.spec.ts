@@ -192,7 +192,7 @@ describe.skipIf(!PG_URL)('migrations on PostgreSQL', () => {
     const b = await openDatabase({ url: PG_URL!, schema, poolSize: 2 });
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      expect([...ra, ...rb].sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect([...ra, ...rb].sort((x, y) => x - y)).toEqual(MIGRATIONS.map((m) => m.version));
       const rows = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
       expect(rows[0]!.n).toBe(MIGRATIONS.length);
     } finally {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Business } from '../../server/config.js';
 import type { Queryable } from '../../server/db/index.js';
 import { insertAccount } from '../../server/db/stores/accounts.js';
+import { markSessionNoticeAck } from '../../server/db/stores/sessions.js';
 import { createSession } from '../../server/domain/sessions.js';
 import { rawConfig } from './helpers.js';
 
@@ -45,6 +46,8 @@ export async function account(
     created_at: now,
   });
   const s = await createSession(q, business, { id }, now);
+  // A HIPAA business's console answers staff once the sign-in notice is acknowledged.
+  if (kind === 'staff' && business.security.hipaa) await markSessionNoticeAck(q, s.row.token_hash, now);
   return { id, token: s.token };
 }
 

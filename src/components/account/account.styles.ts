@@ -184,9 +184,7 @@ export const styles = css`
   [part~='status'] {
     margin: 0;
   }
-  /* Empty: no error (Lit leaves white space and markers in it, which :empty counts). */
-  [part~='alert']:empty,
-  [part~='alert']:not(:has(*)) {
+  [part~='alert']:empty {
     display: none;
   }
   [part~='alert'] {
