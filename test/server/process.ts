@@ -21,16 +21,26 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run the command to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+/** Run Node with `argv` to completion. */
+function runNode(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Run the command to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runNode([BIN, ...args], env);
+}
+
+/** Run a TypeScript script (tsx) to completion, e.g. a seed in test/support/ on a data directory. */
+export function runTsx(script: string, args: string[]): Promise<RunResult> {
+  return runNode(['--import', 'tsx', script, ...args]);
 }
 
 /** Start `cita-server start ...` and wait until it listens. */
