@@ -31,7 +31,13 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { runCli, runTsx, startServer, type ServerProcess } from '../server/process.ts';
 import { appCode, nextStep } from './two-factor-support.ts';
-import { accountInFrame, recordCspViolations, signUpCustomer, startShop, submitSignIn } from './shop-support.ts';
+import {
+  accountInFrame,
+  recordCspViolations,
+  signUpCustomer,
+  startShop,
+  submitSignIn,
+} from './shop-support.ts';
 
 const SLUG = 'console-shop';
 const ZONE = 'Europe/Madrid';
@@ -93,9 +99,7 @@ beforeAll(async () => {
           // The seed books on a five-minute grid, staff working round the clock.
           rules: { slotStepMinutes: 5, minNoticeMinutes: 0, maxAdvanceDays: 30 },
           staff: [{ id: 'eva', name: 'Eva Soler', weeklyHours: roundTheClock }],
-          services: [
-            { id: 'corte', name: 'Haircut', durationMinutes: 30, priceMinor: 2550, staff: ['eva'] },
-          ],
+          services: [{ id: 'corte', name: 'Haircut', durationMinutes: 30, priceMinor: 2550, staff: ['eva'] }],
           policies: {
             terms: { version: '2026-01', title: 'Terms', text: '<p>The booking is personal.</p>' },
             privacy: { version: '2026-02', title: 'Privacy', text: '<p>Your data is for your booking.</p>' },
@@ -280,7 +284,9 @@ describe('the owner console and the customer’s rights, end to end', () => {
     await history.getByRole('button', { name: 'Export then clean…' }).click();
     await expect
       .poll(() => textOf(history.locator('[part~="panel"]')), { timeout: 20_000 })
-      .toMatch(/^Export then clean\? 1 booking that ended before .* will be exported to a file, then cleaned/);
+      .toMatch(
+        /^Export then clean\? 1 booking that ended before .* will be exported to a file, then cleaned/,
+      );
     await history.getByRole('button', { name: 'Export then clean', exact: true }).click();
     await expect
       .poll(() => textOf(history.locator('[part~="notice"]')), { timeout: 30_000 })
