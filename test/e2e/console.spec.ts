@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { runCli, runTsx, startServer, type ServerProcess } from '../server/process.ts';
+import { addStaff, runTsx, startServer, type ServerProcess } from '../server/process.ts';
 import { appCode, nextStep } from './two-factor-support.ts';
 import {
   accountInFrame,
@@ -123,19 +123,7 @@ beforeAll(async () => {
     }),
   );
   const common = ['--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1'];
-  const added = await runCli([
-    'users',
-    'add',
-    ...common,
-    '--business',
-    SLUG,
-    '--email',
-    OWNER.email,
-    '--role',
-    'owner',
-  ]);
-  expect(added.code, added.stderr).toBe(0);
-  setupLink = /\S+\/admin\/setup#token=[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
+  setupLink = await addStaff(common, SLUG, OWNER.email);
   const today = await runTsx('test/support/seed-console-bookings.ts', [
     dataDir,
     configFile,

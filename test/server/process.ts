@@ -43,6 +43,32 @@ export function runTsx(script: string, args: string[]): Promise<RunResult> {
   return runNode(['--import', 'tsx', script, ...args]);
 }
 
+/**
+ * `cita-server users add` with `common` (config, data directory, host): a staff member of
+ * `business`; the setup link it prints (…/admin/setup#token=…).
+ */
+export async function addStaff(
+  common: string[],
+  business: string,
+  email: string,
+  role: 'owner' | 'staff' = 'owner',
+): Promise<string> {
+  const added = await runCli([
+    'users',
+    'add',
+    ...common,
+    '--business',
+    business,
+    '--email',
+    email,
+    '--role',
+    role,
+  ]);
+  const link = /\S+\/admin\/setup#token=[A-Za-z0-9_-]{43}/.exec(added.stdout)?.[0];
+  if (added.code !== 0 || !link) throw new Error(`users add failed (${added.code}):\n${added.stderr}`);
+  return link;
+}
+
 /** Start `cita-server start ...` and wait until it listens. */
 export function startServer(
   args: string[],
