@@ -403,7 +403,7 @@ describe('the owner console and the customer’s rights, end to end', () => {
 
     // The owner: the booking, anonymised, still has its invoice; the log has the download and
     // the erasure.
-    const { consoleEl, page: console } = owner;
+    const { consoleEl, page: ownerPage } = owner;
     await consoleEl.getByRole('link', { name: 'Bookings' }).click();
     const bookings = consoleEl.locator('cita-console-bookings');
     await bookings.getByLabel('Search bookings').fill(started.reference);
@@ -412,7 +412,7 @@ describe('the owner console and the customer’s rights, end to end', () => {
     await ref.waitFor({ timeout: 20_000 });
     const row = bookings
       .locator('[part~="row"]')
-      .filter({ has: console.getByRole('button', { name: started.reference, exact: true }) });
+      .filter({ has: ownerPage.getByRole('button', { name: started.reference, exact: true }) });
     expect(await textOf(row)).toContain('Unknown (anonymised)');
     await ref.click();
     await expect
@@ -425,6 +425,6 @@ describe('the owner console and the customer’s rights, end to end', () => {
     expect(await auditEvents(audit)).toContain('customer_data_exported');
     expect(owner.errors).toEqual([]);
     expect(owner.violations).toEqual([]);
-    await console.context().close();
+    await ownerPage.context().close();
   }, 90_000);
 });
