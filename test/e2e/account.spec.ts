@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { runCli, startServer, type ServerProcess } from '../server/process.ts';
+import { addStaff, startServer, type ServerProcess } from '../server/process.ts';
 
 const everyDay = Object.fromEntries(
   ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['07:00', '21:00']]]),
@@ -107,19 +107,7 @@ beforeAll(async () => {
   );
   const common = ['--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1'];
   // The owner first, with the CLI, on the same data directory the server then opens.
-  const added = await runCli([
-    'users',
-    'add',
-    ...common,
-    '--business',
-    'acct-shop',
-    '--email',
-    OWNER.email,
-    '--role',
-    'owner',
-  ]);
-  expect(added.code, added.stderr).toBe(0);
-  setupLink = /\S+\/admin\/setup#token=[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
+  setupLink = await addStaff(common, 'acct-shop', OWNER.email);
 
   server = await startServer(common, {}, 120_000);
   apiOrigin = server.url.replace(/\/$/, '');

@@ -11,15 +11,21 @@
  * shop's page, `<cita-invoice-viewer>` asks for the sign-in first, then lists the invoices, and
  * tells the page which invoice was opened by its id alone.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { runCli, startServer, type ServerProcess } from '../server/process.ts';
+import { addStaff, startServer, type ServerProcess } from '../server/process.ts';
+import {
+  accountInFrame,
+  recordCspViolations,
+  signUpCustomer,
+  startShop,
+  submitSignIn,
+} from './shop-support.ts';
 
 const everyDay = Object.fromEntries(
   ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['07:00', '21:00']]]),
@@ -38,28 +44,10 @@ let staffCookie: string;
 beforeAll(async () => {
   for (const f of ['dist/cita.js', 'dist/frame/.vite/manifest.json'])
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
-  site = createServer((req, res) => {
-    const csp = [
-      "default-src 'none'",
-      `script-src ${apiOrigin}`,
-      `connect-src ${apiOrigin}`,
-      `frame-src ${apiOrigin}`,
-      "require-trusted-types-for 'script'",
-      'trusted-types cita-lit cita-sanitize',
-      "base-uri 'none'",
-      "form-action 'none'",
-    ].join('; ');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<script type="module" src="${apiOrigin}/cita.js" data-business="${SLUG}"></script></head>
-<body>${
-      req.url === '/invoices'
-        ? '<h1>My invoices</h1><cita-invoice-viewer></cita-invoice-viewer>'
-        : '<h1>My account</h1><cita-account></cita-account>'
-    }</body></html>`);
-  });
-  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
-  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  ({ site, origin: siteOrigin } = await startShop(SLUG, () => apiOrigin, {
+    '/': '<h1>My account</h1><cita-account></cita-account>',
+    '/invoices': '<h1>My invoices</h1><cita-invoice-viewer></cita-invoice-viewer>',
+  }));
 
   dataDir = mkdtempSync(join(tmpdir(), 'cita-e2e-invoices-'));
   const configFile = join(dataDir, 'config.json');
@@ -88,17 +76,8 @@ beforeAll(async () => {
     }),
   );
   const common = ['--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1'];
-  const added = await runCli([
-    'users',
-    'add',
-    ...common,
-    '--business',
-    SLUG,
-    '--email',
-    'billing@shop.example',
-  ]);
-  expect(added.code, added.stderr).toBe(0);
-  const token = /#token=([A-Za-z0-9_-]{43})/.exec(added.stdout)![1];
+  const link = await addStaff(common, SLUG, 'billing@shop.example', 'staff');
+  const token = /#token=([A-Za-z0-9_-]{43})/.exec(link)![1];
   server = await startServer(common, {}, 120_000);
   apiOrigin = server.url.replace(/\/$/, '');
   const setup = await fetch(`${apiOrigin}/admin/api/setup`, {
@@ -125,26 +104,12 @@ const api = (path: string, body: unknown, headers: Record<string, string> = {}) 
     body: JSON.stringify(body),
   });
 
-function latestCode(to: string): string | undefined {
-  const log = join(dataDir, 'outbox.log');
-  if (!existsSync(log)) return undefined;
-  const emails = readFileSync(log, 'utf8')
-    .split(/^=== /m)
-    .filter((e) => e.includes(`To: ${to}\n`) && /^ {4}[0-9]{6}$/m.test(e));
-  return emails.length ? /^ {4}([0-9]{6})$/m.exec(emails.at(-1)!)![1] : undefined;
-}
-
 /** A customer account (sign-up through the API) with one booking; returns the booking id. */
 async function customerWithBooking(email: string): Promise<string> {
-  expect((await api(`/v1/businesses/${SLUG}/account/signup/start`, { email })).status).toBe(202);
-  await expect.poll(() => latestCode(email), { timeout: 20_000 }).toMatch(/^[0-9]{6}$/);
-  const done = await api(`/v1/businesses/${SLUG}/account/signup/complete`, {
-    email,
-    code: latestCode(email),
-    password: PASSWORD,
-    name: 'María Torres',
-  });
-  expect(done.status).toBe(201);
+  await signUpCustomer(
+    { apiOrigin, slug: SLUG, dataDir },
+    { email, password: PASSWORD, name: 'María Torres' },
+  );
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
   const { slots } = (await (
     await fetch(`${apiOrigin}/v1/businesses/${SLUG}/availability?service=trim&from=${day(3)}&to=${day(20)}`)
@@ -176,20 +141,10 @@ async function signedInAccount(email: string): Promise<{ page: Page; frame: Fram
     acceptDownloads: true,
   });
   const page = await context.newPage();
-  const violations: string[] = [];
-  await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
-  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
-    window.__cspViolation(location.origin + ' ' + e.violatedDirective + ' ' + e.blockedURI));`);
+  const violations = await recordCspViolations(page);
   await page.goto(`${siteOrigin}/`);
-  const handle = await page.locator('cita-account iframe').elementHandle({ timeout: 20_000 });
-  const frame = (await handle!.contentFrame())!;
-  const account = frame.locator('cita-account');
-  await expect
-    .poll(() => account.getByRole('heading', { level: 2 }).textContent(), { timeout: 20_000 })
-    .toBe('Sign in');
-  await account.getByLabel('Email').fill(email);
-  await account.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await account.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const { frame, account } = await accountInFrame(page);
+  await submitSignIn(account, email, PASSWORD);
   await expect
     .poll(() => account.getByRole('heading', { level: 2 }).textContent(), { timeout: 20_000 })
     .toBe('Your account');
@@ -290,9 +245,7 @@ describe('invoices end to end', () => {
     await expect
       .poll(() => account.getByRole('heading', { level: 2 }).textContent(), { timeout: 20_000 })
       .toBe('Sign in');
-    await account.getByLabel('Email').fill(email);
-    await account.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await account.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await submitSignIn(account, email, PASSWORD);
     const row = viewer.locator('tbody tr').first();
     await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain(invoice.number);
     await viewer.getByRole('button', { name: invoice.number }).click();

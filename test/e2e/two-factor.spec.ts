@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { runCli, startServer, type ServerProcess } from '../server/process.ts';
+import { addStaff, startServer, type ServerProcess } from '../server/process.ts';
 import { addVirtualAuthenticator, appCode, nextStep, scanQr } from './two-factor-support.ts';
 
 const everyDay = Object.fromEntries(
@@ -54,19 +54,7 @@ beforeAll(async () => {
     }),
   );
   const common = ['--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1'];
-  const added = await runCli([
-    'users',
-    'add',
-    ...common,
-    '--business',
-    'tfa-shop',
-    '--email',
-    OWNER.email,
-    '--role',
-    'owner',
-  ]);
-  expect(added.code, added.stderr).toBe(0);
-  setupLink = /\S+\/admin\/setup#token=[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
+  setupLink = await addStaff(common, 'tfa-shop', OWNER.email);
   server = await startServer(common, {}, 120_000);
   // The same server, named as a domain: WebAuthn refuses an IP address as RP ID.
   apiOrigin = server.url.replace(/\/$/, '').replace('127.0.0.1', 'localhost');

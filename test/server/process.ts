@@ -21,16 +21,52 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run the command to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+/** Run Node with `argv` to completion. */
+function runNode(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Run the command to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runNode([BIN, ...args], env);
+}
+
+/** Run a TypeScript script (tsx) to completion, e.g. a seed in test/support/ on a data directory. */
+export function runTsx(script: string, args: string[]): Promise<RunResult> {
+  return runNode(['--import', 'tsx', script, ...args]);
+}
+
+/**
+ * `cita-server users add` with `common` (config, data directory, host): a staff member of
+ * `business`; the setup link it prints (…/admin/setup#token=…).
+ */
+export async function addStaff(
+  common: string[],
+  business: string,
+  email: string,
+  role: 'owner' | 'staff' = 'owner',
+): Promise<string> {
+  const added = await runCli([
+    'users',
+    'add',
+    ...common,
+    '--business',
+    business,
+    '--email',
+    email,
+    '--role',
+    role,
+  ]);
+  const link = /\S+\/admin\/setup#token=[A-Za-z0-9_-]{43}/.exec(added.stdout)?.[0];
+  if (added.code !== 0 || !link) throw new Error(`users add failed (${added.code}):\n${added.stderr}`);
+  return link;
 }
 
 /** Start `cita-server start ...` and wait until it listens. */

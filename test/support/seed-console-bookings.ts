@@ -7,9 +7,14 @@
  *
  * It goes through the real booking domain (`createBooking`: consents checked against the current
  * policies and stored as proof with the embedding origin), with its clock set an hour back: the
- * booking is what the server would have stored had the customer booked then.
+ * booking is what the server would have stored had the customer booked then, from the business's
+ * first allowed origin. Service `corte`, staff `eva` (working round the clock, on a five-minute
+ * grid). test/e2e/console.spec.ts seeds its own business the same way, the started booking made
+ * out to its customer: each booking is printed as one line of JSON (id, reference, start, email,
+ * manage token).
  *
- *   node --import tsx test/support/seed-console-bookings.ts <dataDir> <config file>
+ *   node --import tsx test/support/seed-console-bookings.ts <dataDir> <config file> \
+ *     [business (wtr-console)] [the started booking's email] [its customer's name]
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -19,11 +24,11 @@ import { openDatabase } from '../../server/db/index.js';
 import { migrate } from '../../server/db/migrations.js';
 import { createBooking } from '../../server/domain/bookings.js';
 
-const SLUG = 'wtr-console';
 const STEP_MS = 5 * 60_000;
 
-const [dataDir, configFile] = process.argv.slice(2);
-if (!dataDir || !configFile) throw new Error('usage: <dataDir> <config file>');
+const [dataDir, configFile, SLUG = 'wtr-console', email = 'marta@example.com', name = 'Marta Console'] =
+  process.argv.slice(2);
+if (!dataDir || !configFile) throw new Error('usage: <dataDir> <config file> [business] [email] [name]');
 const config = await loadConfig(configFile);
 const business = config.businesses.get(SLUG);
 if (!business) throw new Error(`${configFile} has no business ${SLUG}`);
@@ -39,7 +44,7 @@ try {
   // Marta's started a little under an hour ago; Pedro's starts in half an hour (past its
   // two-hour cancellation cutoff already). Each on the five-minute grid (staff work round the clock).
   const bookings = [
-    { at: then.getTime(), name: 'Marta Console', email: 'marta@example.com' },
+    { at: then.getTime(), name, email },
     { at: Date.now() + 30 * 60_000, name: 'Pedro Override', email: 'pedro@example.com' },
   ];
   for (const b of bookings) {
@@ -57,10 +62,11 @@ try {
           locale: 'en-GB',
         },
         idempotencyKey: randomUUID(),
-        origin: 'http://localhost:8765',
+        origin: business.allowedOrigins[0]!,
       },
     );
-    process.stdout.write(`Seeded ${booking.reference} at ${booking.start}\n`);
+    const { id, reference, start: at, manageToken } = booking;
+    process.stdout.write(`${JSON.stringify({ id, reference, start: at, email: b.email, manageToken })}\n`);
   }
 } finally {
   await db.close();

@@ -2,7 +2,8 @@
  * Puts bookings that ended in the past into a fresh PGlite data directory before the browser
  * tests' server starts (test/support/cita-server-plugin.mjs, `seed`): the booking API cannot make
  * them (nothing is booked in the past), and the console's clean history only takes bookings that
- * ended before a day that is over. Through the bookings store, as the server writes them.
+ * ended before a day that is over. Through the bookings store, as the server writes them. Each
+ * booking is printed as one line of JSON (id, reference, start).
  *
  *   node --import tsx test/support/seed-past-bookings.ts <dataDir> <business> <email> <name> <count>
  */
@@ -26,10 +27,11 @@ try {
     start.setUTCHours(10, 0, 0, 0);
     const end = new Date(start.getTime() + 30 * 60_000);
     const id = randomUUID();
+    const reference = `PAST-${id.slice(0, 8).toUpperCase()}`;
     await db.transaction(async (tx) => {
       await insertBooking(tx, {
         id,
-        reference: `PAST-${id.slice(0, 8).toUpperCase()}`,
+        reference,
         business,
         service: 'corte',
         service_name: 'Corte de pelo',
@@ -53,8 +55,8 @@ try {
         hold_until: null,
       });
     });
+    process.stdout.write(`${JSON.stringify({ id, reference, start: start.toISOString() })}\n`);
   }
-  process.stdout.write(`seeded ${count} past bookings for ${business}\n`);
 } finally {
   await db.close();
 }
