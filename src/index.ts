@@ -36,6 +36,7 @@ export type {
   CitaErrorDetail,
   CitaEventMap,
   CitaEvents,
+  CitaInvoiceDetail,
   CitaReadyDetail,
   CitaServiceSelectedDetail,
   CitaSessionDetail,
