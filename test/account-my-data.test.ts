@@ -11,7 +11,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { Secret, TOTP } from 'otpauth';
 import '../src/frame/define-account.js';
 import type { CitaAccount } from '../src/components/account/account.js';
-import type { Availability, BusinessConfig } from '../src/api/contract.js';
+import { bookAsGuest, outboxCode } from './support/guest.js';
 
 const ENDPOINT = `${location.origin}/__cita-api`;
 const SLUG = 'wtr-rights';
@@ -34,20 +34,7 @@ const api = (path: string, init: RequestInit = {}, token?: string) =>
 /** Signs up through the API and keeps the session where the account's client looks for it. */
 async function signUp(email: string): Promise<{ token: string }> {
   await api('/account/signup/start', { method: 'POST', body: JSON.stringify({ email, locale: 'en' }) });
-  let code = '';
-  await waitUntil(
-    async () => {
-      const log = await (await fetch('/__cita-outbox', { cache: 'no-store' })).text();
-      const mail = log
-        .split(/^=== /m)
-        .filter((e) => e.includes(`To: ${email}\n`))
-        .pop();
-      code = /^ {4}([0-9]{6})$/m.exec(mail ?? '')?.[1] ?? '';
-      return code !== '';
-    },
-    'the sign-up code',
-    WAIT,
-  );
+  const code = await outboxCode(email);
   const res = await api('/account/signup/complete', {
     method: 'POST',
     body: JSON.stringify({ email, code, password: PASSWORD, name: 'Nora Gil' }),
@@ -59,32 +46,7 @@ async function signUp(email: string): Promise<{ token: string }> {
 }
 
 /** A guest booking weeks ahead with the same email: erasure cancels it. */
-async function book(email: string): Promise<void> {
-  const direct = (path: string, init?: RequestInit) =>
-    fetch(`http://127.0.0.1:5199/v1/businesses/${SLUG}${path}`, { cache: 'no-store', ...init });
-  const config = (await (await direct('')).json()) as BusinessConfig;
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const { slots } = (await (
-    await direct(`/availability?service=corte&from=${day(20)}&to=${day(40)}`)
-  ).json()) as Availability;
-  const slot = slots[Math.floor(Math.random() * slots.length)]!;
-  const res = await direct('/bookings', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-    body: JSON.stringify({
-      service: 'corte',
-      start: slot.start,
-      staff: slot.staff[0],
-      customer: { name: 'Nora Gil', email, phone: '+34 611 000 333' },
-      consents: (['terms', 'privacy', 'cancellation'] as const).map((policy) => ({
-        policy,
-        version: config.policies[policy]!.version,
-        sha256: config.policies[policy]!.sha256,
-      })),
-    }),
-  });
-  expect(res.status, await res.clone().text()).to.equal(201);
-}
+const book = (email: string) => bookAsGuest(SLUG, { name: 'Nora Gil', email, phone: '+34 611 000 333' });
 
 const $ = <T extends HTMLElement = HTMLElement>(root: Element, sel: string) =>
   root.shadowRoot!.querySelector<T>(sel);

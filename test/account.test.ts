@@ -13,7 +13,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../src/frame/define-account.js';
 import type { CitaAccount } from '../src/components/account/account.js';
-import type { Availability, BusinessConfig, CreatedBooking } from '../src/api/contract.js';
+import { bookAsGuest } from './support/guest.js';
 
 const ENDPOINT = `${location.origin}/__cita-api`;
 const SLUG = 'wtr-salon';
@@ -65,34 +65,8 @@ async function createAccount(email: string, password = PASSWORD, name = 'Lucía 
 }
 
 /** A guest booking weeks ahead (inside the free-cancellation window), straight on the API. */
-async function bookAsGuest(email: string): Promise<CreatedBooking> {
-  const direct = (path: string, init?: RequestInit) =>
-    fetch(`http://127.0.0.1:5199/v1/businesses/${SLUG}${path}`, { cache: 'no-store', ...init });
-  const config = (await (await direct('')).json()) as BusinessConfig;
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const availability = (await (
-    await direct(`/availability?service=corte&from=${day(20)}&to=${day(40)}`)
-  ).json()) as Availability;
-  const slots = availability.slots;
-  const slot = slots[Math.floor(Math.random() * slots.length)]!;
-  const res = await direct('/bookings', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-    body: JSON.stringify({
-      service: 'corte',
-      start: slot.start,
-      staff: slot.staff[0],
-      customer: { name: 'Lucía Sanz', email, phone: '+34 611 000 222' },
-      consents: (['terms', 'privacy', 'cancellation'] as const).map((policy) => ({
-        policy,
-        version: config.policies[policy]!.version,
-        sha256: config.policies[policy]!.sha256,
-      })),
-    }),
-  });
-  expect(res.status, await res.clone().text()).to.equal(201);
-  return res.json();
-}
+const bookGuest = (email: string) =>
+  bookAsGuest(SLUG, { name: 'Lucía Sanz', email, phone: '+34 611 000 222' });
 
 async function mount(lang = 'en', theme = 'auto'): Promise<CitaAccount> {
   const el = await fixture<CitaAccount>(html`
@@ -151,7 +125,7 @@ describe('<cita-account>', function () {
 
   it('signs up by keyboard with the emailed code, then lists the guest booking, cancels it and signs out', async () => {
     const email = newEmail();
-    const guest = await bookAsGuest(email);
+    const guest = await bookGuest(email);
     const el = await mount();
     // The first view takes no focus (in a frame, that would pull focus off the host page).
     expect(heading(el)).to.equal('Sign in');

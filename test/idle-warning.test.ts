@@ -10,6 +10,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/frame/define-account.js';
 import type { CitaAccount } from '../src/components/account/account.js';
+import { outboxCode } from './support/guest.js';
 
 const ENDPOINT = `${location.origin}/__cita-api`;
 const SLUG = 'wtr-idle';
@@ -29,20 +30,7 @@ const api = (path: string, init: RequestInit = {}, token?: string) =>
 async function signUp(): Promise<string> {
   const email = `idle.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
   await api('/account/signup/start', { method: 'POST', body: JSON.stringify({ email }) });
-  let code = '';
-  await waitUntil(
-    async () => {
-      const log = await (await fetch('/__cita-outbox', { cache: 'no-store' })).text();
-      const mail = log
-        .split(/^=== /m)
-        .filter((e) => e.includes(`To: ${email}\n`))
-        .pop();
-      code = /^ {4}([0-9]{6})$/m.exec(mail ?? '')?.[1] ?? '';
-      return code !== '';
-    },
-    'the sign-up code',
-    WAIT,
-  );
+  const code = await outboxCode(email);
   const res = await api('/account/signup/complete', {
     method: 'POST',
     body: JSON.stringify({ email, code, password: PASSWORD, name: 'Iván' }),

@@ -9,8 +9,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/frame/define-invoices.js';
 import type { CitaInvoiceViewer } from '../src/components/invoice-viewer/invoice-viewer.js';
-import type { Availability, BusinessConfig, CreatedBooking } from '../src/api/contract.js';
 import { AccountClient } from '../src/frame/account-client.js';
+import { bookAsGuest } from './support/guest.js';
 
 const ENDPOINT = `${location.origin}/__cita-api`;
 const SLUG = 'wtr-salon';
@@ -50,33 +50,8 @@ async function signUp(email: string): Promise<void> {
   expect(res.status, await res.clone().text()).to.equal(201);
 }
 
-async function book(email: string): Promise<CreatedBooking> {
-  const direct = (path: string, init?: RequestInit) =>
-    fetch(`http://127.0.0.1:5199/v1/businesses/${SLUG}${path}`, { cache: 'no-store', ...init });
-  const config = (await (await direct('')).json()) as BusinessConfig;
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const { slots } = (await (
-    await direct(`/availability?service=corte&from=${day(5)}&to=${day(40)}`)
-  ).json()) as Availability;
-  const slot = slots[Math.floor(Math.random() * slots.length)]!;
-  const res = await direct('/bookings', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-    body: JSON.stringify({
-      service: 'corte',
-      start: slot.start,
-      staff: slot.staff[0],
-      customer: { name: 'Lucía Sanz', email, phone: '+34 611 000 222' },
-      consents: (['terms', 'privacy', 'cancellation'] as const).map((policy) => ({
-        policy,
-        version: config.policies[policy]!.version,
-        sha256: config.policies[policy]!.sha256,
-      })),
-    }),
-  });
-  expect(res.status, await res.clone().text()).to.equal(201);
-  return res.json();
-}
+const book = (email: string) =>
+  bookAsGuest(SLUG, { name: 'Lucía Sanz', email, phone: '+34 611 000 222' }, 5, 40);
 
 let staffReady: Promise<void> | undefined;
 /** The billing staff member follows their setup link: the console cookie is set for this origin. */
