@@ -53,6 +53,8 @@ export async function startServer(opts: {
   const child = spawn(
     process.execPath,
     [
+      // e.g. CITA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
+      ...(process.env.CITA_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       'tsx',
       opts.cli,
@@ -66,13 +68,24 @@ export async function startServer(opts: {
     ],
     { env: { ...process.env, DATABASE_URL: '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // What it printed, the last 64 KB of it: a request log line per request under load must not
+  // cost this (load-generating) process more than appending.
   let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let listening = false;
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 128 * 1024) out = out.slice(-64 * 1024);
+  };
+  child.stderr!.on('data', keep);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
+      keep(d);
+      if (listening) return;
       const m = /Listening on (http\S+)/.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) {
+        listening = true;
+        resolve(m[1]!);
+      }
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
   });

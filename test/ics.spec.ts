@@ -1,6 +1,6 @@
 /** The "add to calendar" writer (src/components/booking-form/logic/ics.ts): RFC 5545 escaping. */
 import { describe, expect, it } from 'vitest';
-import { buildIcs, escapeText } from '../src/components/booking-form/logic/ics.ts';
+import { buildIcs, escapeText, fold } from '../src/components/booking-form/logic/ics.ts';
 
 describe('ics', () => {
   it('escapes CRLF, a lone LF and a lone CR alike, so no text can start a property', () => {
@@ -24,5 +24,19 @@ describe('ics', () => {
     expect(lines.filter((l) => /^(ATTENDEE|X-EVIL)/.test(l))).toEqual([]);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(lines).toContain('DESCRIPTION:one\\ntwo\\nthree\\nfour');
+  });
+
+  it('folds at 75 octets without splitting a character, and unfolds to the same line', () => {
+    const line = `SUMMARY:${'Corte y peinado · Peluquería Ñandú 💇‍♀️ '.repeat(12)}`;
+    const folded = fold(line);
+    const parts = folded.split('\r\n');
+    expect(parts.length).toBeGreaterThan(5);
+    parts.forEach((p, i) => {
+      expect(Buffer.byteLength(p)).toBeLessThanOrEqual(75);
+      if (i > 0) expect(p.startsWith(' ')).toBe(true);
+      expect(p).not.toMatch(/[\uD800-\uDBFF]$/); // no surrogate pair cut in half
+    });
+    expect(folded.replace(/\r\n /g, '')).toBe(line);
+    expect(fold('SHORT:1')).toBe('SHORT:1');
   });
 });

@@ -570,6 +570,17 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE revoked_at IS NULL;
     `,
   },
+  {
+    version: 14,
+    name: 'bookings: customer email index as the queries compare it',
+    sql: /* sql */ `
+      -- Every query by customer email compares lower(customer_email) (the live-bookings-per-email
+      -- limit on each booking, the console's customer lookup), which the plain column index
+      -- cannot serve: each booking scanned all of the business's bookings (issue 15).
+      DROP INDEX bookings_customer_email;
+      CREATE INDEX bookings_customer_email ON bookings (business, lower(customer_email));
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied. Returns the versions applied by this call. */

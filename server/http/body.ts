@@ -21,13 +21,13 @@ export async function readJsonBody(c: Context, limit: number, { optional = false
   const contentType = c.req.header('content-type');
   const declared = c.req.header('content-length');
   if (optional && !contentType) {
-    if ((await readCapped(c, limit)).length === 0) return {};
+    if ((await readCapped(c, limit, declared)).length === 0) return {};
     throw new ProblemError('unsupported_media_type');
   }
   if (!isJsonMediaType(contentType)) throw new ProblemError('unsupported_media_type');
   if (declared !== undefined && Number(declared) > limit)
     throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
-  const text = await readCapped(c, limit);
+  const text = await readCapped(c, limit, declared);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -38,23 +38,35 @@ export async function readJsonBody(c: Context, limit: number, { optional = false
   }
 }
 
-async function readCapped(c: Context, limit: number): Promise<string> {
-  const stream = c.req.raw.body;
-  if (!stream) return '';
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+/**
+ * The body as strict UTF-8, at most `limit` bytes. A body whose Content-Length is declared within
+ * the limit is read whole (Node's parser delivers exactly that many bytes, and the Node adapter
+ * then reads it straight from the socket without building a web Request and stream: about a
+ * third of a millisecond a request, issue 15); any other is streamed and cut off at the limit.
+ */
+async function readCapped(c: Context, limit: number, declared: string | undefined): Promise<string> {
+  let bytes: Uint8Array;
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
+    bytes = new Uint8Array(await c.req.raw.arrayBuffer());
+    if (bytes.byteLength > limit) throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+  } else {
+    const stream = c.req.raw.body;
+    if (!stream) return '';
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+    bytes = Buffer.concat(chunks);
   }
-  const bytes = Buffer.concat(chunks);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

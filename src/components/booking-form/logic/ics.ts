@@ -30,14 +30,21 @@ export function escapeText(value: string): string {
 
 /** Folds a content line at 75 octets, as RFC 5545 section 3.1 requires. */
 export function fold(line: string): string {
-  const bytes = new TextEncoder();
+  // Octets counted per code point (UTF-8: 1 to 4), never across one: linear in the line's length.
   const out: string[] = [];
   let current = '';
+  let octets = 0;
   for (const ch of line) {
-    if (bytes.encode(current + ch).length > (out.length ? 74 : 75)) {
+    const cp = ch.codePointAt(0)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (octets + size > (out.length ? 74 : 75)) {
       out.push(current);
       current = ch;
-    } else current += ch;
+      octets = size;
+    } else {
+      current += ch;
+      octets += size;
+    }
   }
   out.push(current);
   return out.join('\r\n ');
