@@ -3,6 +3,7 @@
  * this one, and min/median/max figures with the machine's load beside them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 
@@ -21,6 +22,35 @@ export const mmm = (xs: number[], digits = 1) => {
   const { min, median, max } = stats(xs);
   return `${min.toFixed(digits)} / ${median.toFixed(digits)} / ${max.toFixed(digits)}`;
 };
+
+/**
+ * CPU time (user + system, ms) that processes have used so far, from /proc (Linux; 0 elsewhere).
+ * `pids`: those processes; `comm`: every process of that command name (PostgreSQL's backends,
+ * which come and go with the pools). Two readings around a run give what the run cost each side.
+ */
+export function cpuMs(select: { pids?: number[]; comm?: string }): number {
+  const ticks = (pid: string): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (select.comm && stat.slice(stat.indexOf('(') + 1, close) !== select.comm) return 0;
+      const f = stat.slice(close + 2).split(' ');
+      return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      return 0;
+    }
+  };
+  let pids: string[] = [];
+  if (select.pids) pids = select.pids.map(String);
+  else {
+    try {
+      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    } catch {
+      return 0;
+    }
+  }
+  return pids.reduce((n, pid) => n + ticks(pid), 0) * 10; // USER_HZ is 100 on Linux
+}
 
 /** One autocannon run of `seconds` (unless the options say otherwise). */
 export function cannon(seconds: number, opts: autocannon.Options): Promise<autocannon.Result> {

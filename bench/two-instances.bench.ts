@@ -18,6 +18,7 @@
  * Everything runs on the same shared 2-core machine as PostgreSQL itself: client, both servers
  * and the database compete for the same cores. Read every figure with the load printed beside it.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ import { openDatabase } from '../server/db/index.ts';
 import { parseConfig } from '../server/config.ts';
 import { routes } from '../src/api/contract.ts';
 import type { BenchRow } from './run.ts';
-import { cannon, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
+import { cannon, cpuMs, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
 
 const PG_URL = process.env.CITA_TEST_PG_URL;
 const RUNS = Number(process.env.CITA_BENCH_RUNS ?? 3);
@@ -129,9 +130,16 @@ async function section(label: string, cli: string, config: string): Promise<Benc
     let created = 0;
     let other = 0;
     let errors = 0;
+    const cpu = { servers: 0, postgres: 0, client: 0 };
+    const pids = servers.map((s) => s.child.pid!);
     for (let r = 0; r < RUNS; r++) {
       loads.push(load());
+      const before = { s: cpuMs({ pids }), pg: cpuMs({ comm: 'postgres' }), c: process.cpuUsage() };
       const results = await Promise.all(servers.map((s) => cannon(SECONDS, opts(s))));
+      cpu.servers += cpuMs({ pids }) - before.s;
+      cpu.postgres += cpuMs({ comm: 'postgres' }) - before.pg;
+      const c = process.cpuUsage(before.c);
+      cpu.client += (c.user + c.system) / 1000;
       const ok = results.reduce((n, x) => n + x['2xx'], 0);
       created += ok;
       other += results.reduce((n, x) => n + x.non2xx, 0);
@@ -161,6 +169,13 @@ async function section(label: string, cli: string, config: string): Promise<Benc
         value: stats(p99).median,
         unit: 'ms',
         budget: 100,
+      },
+      {
+        // What one booking costs the machine, each side, and so how many cores 1,000 a second take.
+        metric: `${label}: CPU per booking, both servers + PostgreSQL (client apart)`,
+        value: (cpu.servers + cpu.postgres) / Math.max(created, 1),
+        unit: 'ms',
+        note: `servers ${(cpu.servers / Math.max(created, 1)).toFixed(2)} ms, PostgreSQL ${(cpu.postgres / Math.max(created, 1)).toFixed(2)} ms, load generator ${(cpu.client / Math.max(created, 1)).toFixed(2)} ms a booking (CPU time read from /proc around the runs); 1,000 bookings/s would need about ${((cpu.servers + cpu.postgres) / Math.max(created, 1)).toFixed(1)} cores of this machine for servers and database alone`,
       },
       {
         metric: `${label}: stored bookings minus 201s counted; overlapping live pairs`,
@@ -217,6 +232,52 @@ async function section(label: string, cli: string, config: string): Promise<Benc
   return rows;
 }
 
+/**
+ * The machine's own ceiling: pgbench's TPC-B-like transaction (five statements, one commit, like
+ * a booking but lighter) from its C client, 50 clients, no application at all, on the same
+ * PostgreSQL and URL. Bookings/s can only approach this.
+ */
+async function pgbenchCeiling(): Promise<BenchRow[]> {
+  let pgbench: string | undefined;
+  for (const p of ['pgbench', ...['17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin/pgbench`)]) {
+    try {
+      execFileSync(p, ['--version'], { stdio: 'ignore' });
+      pgbench = p;
+      break;
+    } catch {
+      // next
+    }
+  }
+  if (!pgbench) return [{ metric: 'pgbench ceiling', value: 0, unit: '', note: 'skipped: no pgbench' }];
+  const schema = `cita_pgbench_${randomBytes(6).toString('hex')}`;
+  const admin = await openDatabase({ url: PG_URL!, poolSize: 1 });
+  await admin.exec(`CREATE SCHEMA ${schema}`);
+  const url = new URL(PG_URL!);
+  url.searchParams.set('options', `-csearch_path=${schema}`); // libpq reads no "+" as a space
+  try {
+    execFileSync(pgbench, ['-i', '-s', '1', '-q', url.toString()], { stdio: 'ignore' });
+    const tps: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const out = execFileSync(pgbench, ['-c', '50', '-j', '2', '-T', String(SECONDS), '-M', 'extended', url.toString()], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      tps.push(Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0));
+    }
+    return [
+      {
+        metric: 'PostgreSQL alone: pgbench TPC-B-like transactions/s, 50 clients (the ceiling)',
+        value: stats(tps).median,
+        unit: 'tx/s',
+        note: `min/med/max ${mmm(tps, 0)} over ${RUNS}x${SECONDS}s, same database and URL, pgbench's C client and no application; load ${load()}`,
+      },
+    ];
+  } finally {
+    await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.close();
+  }
+}
+
 export default async function twoInstances(): Promise<BenchRow[]> {
   if (!PG_URL)
     return [{ metric: 'two instances', value: 0, unit: '', note: 'skipped: set CITA_TEST_PG_URL' }];
@@ -228,6 +289,7 @@ export default async function twoInstances(): Promise<BenchRow[]> {
   try {
     if (CLI_BEFORE) rows.push(...(await section('before', CLI_BEFORE, config)));
     rows.push(...(await section(CLI_BEFORE ? 'now' : 'PostgreSQL', CLI_NOW, config)));
+    rows.push(...(await pgbenchCeiling()));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
