@@ -40,14 +40,11 @@ export function cpuMs(select: { pids?: number[]; comm?: string }): number {
       return 0;
     }
   };
-  let pids: string[] = [];
-  if (select.pids) pids = select.pids.map(String);
-  else {
-    try {
-      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-    } catch {
-      return 0;
-    }
+  let pids: string[];
+  try {
+    pids = select.pids ? select.pids.map(String) : readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
   }
   return pids.reduce((n, pid) => n + ticks(pid), 0) * 10; // USER_HZ is 100 on Linux
 }

@@ -258,10 +258,14 @@ async function pgbenchCeiling(): Promise<BenchRow[]> {
     execFileSync(pgbench, ['-i', '-s', '1', '-q', url.toString()], { stdio: 'ignore' });
     const tps: number[] = [];
     for (let r = 0; r < RUNS; r++) {
-      const out = execFileSync(pgbench, ['-c', '50', '-j', '2', '-T', String(SECONDS), '-M', 'extended', url.toString()], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      const out = execFileSync(
+        pgbench,
+        ['-c', '50', '-j', '2', '-T', String(SECONDS), '-M', 'extended', url.toString()],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
       tps.push(Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0));
     }
     return [

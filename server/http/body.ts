@@ -48,7 +48,8 @@ async function readCapped(c: Context, limit: number, declared: string | undefine
   let bytes: Uint8Array;
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
     bytes = new Uint8Array(await c.req.raw.arrayBuffer());
-    if (bytes.byteLength > limit) throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
+    if (bytes.byteLength > limit)
+      throw new ProblemError('payload_too_large', { detail: `At most ${limit} bytes` });
   } else {
     const stream = c.req.raw.body;
     if (!stream) return '';

@@ -4,7 +4,7 @@
  * CITA_TEST_PG_URL, PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSY_SQL, BUSY_SQL_ANY, busySql } from '../../server/db/stores/bookings.js';
+import { BUSY_SQL, BUSY_SQL_ANY, busySql, liveByEmailCount } from '../../server/db/stores/bookings.js';
 import { BACKENDS, openTestDb, type TestDb } from './helpers.js';
 
 describe.each(BACKENDS)('query plans on %s', (backend) => {
@@ -69,5 +69,26 @@ describe.each(BACKENDS)('query plans on %s', (backend) => {
       .map((r) => r['QUERY PLAN'])
       .join('\n');
     expect(plan).toMatch(/Index (Only )?Scan (using|on) bookings_no_overlap/);
+  });
+
+  it("each booking's per-email limit probes the email index, not every booking of the business", async () => {
+    // 2,400 bookings of one address above; one more of another, upcoming.
+    await tdb.db.query(
+      `INSERT INTO bookings (id, reference, business, service, service_name, staff, staff_name, starts_at, ends_at,
+         blocked, customer_name, customer_email, locale, time_zone, manage_token_hash, created_at)
+       VALUES (gen_random_uuid(), 'RX', 'b', 'cut', 'Cut', 's9', 'S', '2027-01-01T10:00Z', '2027-01-01T10:30Z',
+              tstzrange('2027-01-01T10:00Z', '2027-01-01T10:30Z'), 'N', 'Ana@Example.com', 'es', 'UTC', repeat('a', 64), now())`,
+    );
+    const sql = liveByEmailCount('$1', '$2', '$3');
+    const params = ['b', 'ana@EXAMPLE.com', new Date('2026-12-01T00:00:00Z')];
+    const plan = (await tdb.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toMatch(
+      /Index (Only )?Scan using bookings_customer_email|Bitmap Index Scan on bookings_customer_email/,
+    );
+    expect(/Index Cond: (.*)/.exec(plan)?.[1] ?? '').toMatch(/lower\(customer_email\)/);
+    const [row] = await tdb.db.query<{ count: number | string }>(sql, params);
+    expect(Number(row!.count)).toBe(1);
   });
 });

@@ -63,6 +63,15 @@ const LIVE = (now: string) =>
   `status IN ('confirmed', 'held') AND (status = 'confirmed' OR hold_until > ${now})`;
 
 /**
+ * Live upcoming bookings of one customer email (the `liveBookingsPerEmail` limit, read on every
+ * booking): `lower(customer_email)` as the index `bookings_customer_email` has it (migration 14),
+ * so it is one index probe, not a scan of the business's bookings.
+ */
+export const liveByEmailCount = (business: string, email: string, now: string) =>
+  `SELECT count(*) FROM bookings
+    WHERE business = ${business} AND lower(customer_email) = lower(${email}) AND ${LIVE(now)} AND ends_at > ${now}`;
+
+/**
  * Inserts a live booking inside the caller's transaction. The exclusion constraint is what makes
  * a double booking impossible; the transaction-scoped advisory lock per staff member only puts
  * concurrent inserts for the same person in a queue. Without it, two inserters that each see the
@@ -87,8 +96,7 @@ export async function insertBooking(
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10::timestamptz, $11::timestamptz, '[)'),
        $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $23, $24
       WHERE $22::int IS NULL OR (
-        SELECT count(*) FROM bookings
-         WHERE business = $3 AND lower(customer_email) = lower($13) AND ${LIVE('$21')} AND ends_at > $21
+        ${liveByEmailCount('$3', '$13', '$21')}
       ) < $22::int
      RETURNING 1`,
     [
@@ -341,8 +349,7 @@ const RECORD_SQL = `WITH
       $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $23, $24
       FROM idem
      WHERE $22::int IS NULL OR (
-       SELECT count(*) FROM bookings
-        WHERE business = $3 AND lower(customer_email) = lower($13) AND ${LIVE('$21')} AND ends_at > $21
+       ${liveByEmailCount('$3', '$13', '$21')}
      ) < $22::int
     RETURNING id
   ),
