@@ -117,11 +117,13 @@ export async function claimOutbox(
  * Mark sent, drop the body and destroy its key, in one statement: from then on no copy of the
  * body can be opened. Call `reclaimErasedKeys` (server/db/erasure.ts) after a batch.
  */
-export async function markOutboxSent(db: Database, id: number, at: Date): Promise<void> {
+export async function markOutboxSent(db: Database, ids: readonly number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
   await db.query(
-    `WITH k AS (DELETE FROM erasure_keys WHERE id = (SELECT key_id FROM outbox WHERE id = $1))
-     UPDATE outbox SET sent_at = $2, body = '', calendar = NULL, locked_until = NULL, last_error = NULL WHERE id = $1`,
-    [id, at],
+    `WITH k AS (DELETE FROM erasure_keys WHERE id IN (SELECT key_id FROM outbox WHERE id = ANY($1::bigint[])))
+     UPDATE outbox SET sent_at = $2, body = '', calendar = NULL, locked_until = NULL, last_error = NULL
+      WHERE id = ANY($1::bigint[])`,
+    [ids, at],
   );
 }
 

@@ -24,13 +24,15 @@ export function compressJson(): MiddlewareHandler {
     const routeClass = routeClassOf(c.req.path);
     if (routeClass === 'bundle' || routeClass === 'frames') return;
     const res = c.res;
-    if (!JSON_TYPE.test(res.headers.get('Content-Type') ?? '') || !res.body) return;
-    if (res.headers.has('Content-Encoding') || c.req.method === 'HEAD') return;
+    // Headers and status only until a body is to be compressed: on Node, touching `res.body`
+    // turns the adapter's lightweight response into a full web Response (issue 15).
+    if (!JSON_TYPE.test(res.headers.get('Content-Type') ?? '')) return;
+    if (res.headers.has('Content-Encoding') || c.req.method === 'HEAD' || res.status === 204) return;
     const vary = res.headers.get('Vary');
     if (!vary || !/\baccept-encoding\b/i.test(vary))
       res.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
     const encoding = chooseEncoding(c.req.header('Accept-Encoding'), ['br', 'gzip']);
-    if (!encoding) return;
+    if (!encoding || !res.body) return;
     const body = Buffer.from(await res.clone().arrayBuffer());
     if (body.length < MIN_BYTES) return;
     // Brotli at quality 5: near its best ratio for JSON at a fraction of the time of 11.
