@@ -2,10 +2,26 @@
  * What the server benches share: the real CLI started as its own process, autocannon driven from
  * this one, and min/median/max figures with the machine's load beside them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+
+const ROOT = new URL('..', import.meta.url);
+let built: string | undefined;
+
+/**
+ * The server as it ships: `server/bin/cita-server.js` over the compiled `server/dist/cli.js`,
+ * built once per bench run from the current sources (esbuild; the PGlite template is kept when it
+ * exists), so every server figure is the production server's, never a stale build's or tsx's.
+ */
+export function builtServer(): string {
+  if (!built) {
+    execFileSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'ignore' });
+    built = new URL('server/bin/cita-server.js', ROOT).pathname;
+  }
+  return built;
+}
 
 /** The 1-minute load average, for the notes (a loaded machine makes every latency worse). */
 export const load = () => loadavg()[0]!.toFixed(1);
@@ -67,7 +83,7 @@ export interface BenchServer {
 }
 
 /**
- * `node --import tsx <cli> start` on a free port with `config` and `dataDir`; `env` adds to (or,
+ * `node <cli> start` (`--import tsx` for a .ts one) on a free port with `config` and `dataDir`; `env` adds to (or,
  * with `DATABASE_URL`, picks the database of) the server's environment. Resolves once it listens.
  */
 export async function startServer(opts: {
@@ -82,8 +98,8 @@ export async function startServer(opts: {
     [
       // e.g. CITA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
       ...(process.env.CITA_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      'tsx',
+      // Another checkout's server/cli.ts (a "before" side by side) runs through tsx.
+      ...(opts.cli.endsWith('.ts') ? ['--import', 'tsx'] : []),
       opts.cli,
       'start',
       '--config',

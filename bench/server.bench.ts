@@ -1,8 +1,8 @@
 /**
  * Server figures, measured honestly (`npx tsx bench/run.ts server`):
  *
- * - The server is the real CLI (`node --import tsx server/cli.ts start`, as `npm start` runs it) in
- *   its own process, on a PGlite data directory (fsync on, shared_buffers 16MB: its real
+ * - The server is the real CLI as it ships (`server/bin/cita-server.js start` over the compiled
+ *   `server/dist/cli.js`, built from the current sources when the bench starts) in its own process, on a PGlite data directory (fsync on, shared_buffers 16MB: its real
  *   configuration) or on PostgreSQL with its own pool (10). Only the rate limits are raised in
  *   the bench's configuration (the limiter would otherwise answer 429 to the load).
  * - The load comes from autocannon in this (another) process, over keep-alive HTTP/1.1.
@@ -11,7 +11,7 @@
  * - Memory is the server process's VmRSS (at rest: after start, a few requests, 3 s idle) and VmHWM
  *   (peak), from /proc; on a new data directory initdb runs in a child process whose peak is
  *   reported separately.
- * - Cold start: from spawning the process to "Listening" (tsx's compile included).
+ * - Cold start: from spawning the process to "Listening".
  *
  * The old bench's ECONNRESET in the PGlite throughput phase (not reproduced here; the likely
  * cause): its client ran in the server's process, and PGlite blocks that process's event loop
@@ -27,19 +27,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openDatabase } from '../server/db/index.ts';
 import { parseConfig } from '../server/config.ts';
 import { routes } from '../src/api/contract.ts';
 import type { BenchRow } from './run.ts';
-import { cannon, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
+import { builtServer, cannon, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
 
 const PG_URL = process.env.CITA_TEST_PG_URL ?? process.env.DATABASE_URL;
 const RUNS = Number(process.env.CITA_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.CITA_BENCH_SECONDS ?? 2);
 // CITA_BENCH_CLI: another checkout's server/cli.ts, to measure an older server side by side.
-const CLI = process.env.CITA_BENCH_CLI ?? fileURLToPath(new URL('../server/cli.ts', import.meta.url));
+const CLI = () => process.env.CITA_BENCH_CLI ?? builtServer();
 const ORIGIN = 'https://shop.example';
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -168,7 +167,7 @@ async function dbSection(kind: 'PGlite' | 'PostgreSQL', config: string): Promise
   try {
     // Cold starts and memory: a new data directory (or schema), then a restart on it.
     const first = await startServer({
-      cli: CLI,
+      cli: CLI(),
       config,
       dataDir: dir,
       env: { CITA_DEBUG_MEMORY: '1', ...env },
@@ -179,7 +178,12 @@ async function dbSection(kind: 'PGlite' | 'PostgreSQL', config: string): Promise
     const starts: number[] = [];
     let server: BenchServer | undefined;
     for (let i = 0; i < RUNS; i++) {
-      server = await startServer({ cli: CLI, config, dataDir: dir, env: { CITA_DEBUG_MEMORY: '1', ...env } });
+      server = await startServer({
+        cli: CLI(),
+        config,
+        dataDir: dir,
+        env: { CITA_DEBUG_MEMORY: '1', ...env },
+      });
       starts.push(server.startMs);
       if (i < RUNS - 1) await server.stop();
     }
@@ -191,7 +195,7 @@ async function dbSection(kind: 'PGlite' | 'PostgreSQL', config: string): Promise
         metric: `${kind} cold start, ${what}`,
         value: first.startMs,
         unit: 'ms',
-        note: `spawn to "Listening", tsx included; load ${load()}`,
+        note: `spawn to "Listening", compiled server; load ${load()}`,
       },
       {
         metric: `${kind} cold start, existing`,

@@ -2,7 +2,7 @@
  * Bookings per second with two server instances on one PostgreSQL (issue 15), and the same-slot
  * race (`npx tsx bench/run.ts two-instances`, needs CITA_TEST_PG_URL):
  *
- * - Two real CLI processes (`node --import tsx server/cli.ts start`) on one fresh schema, each
+ * - Two real servers as they ship (`server/bin/cita-server.js start`) on one fresh schema, each
  *   with its own pool (10), rate limits raised. The load is autocannon in this (a third) process:
  *   two autocannon instances at once, 25 keep-alive connections to each server (50 clients), every
  *   request a distinct (staff, start) on 200 staff, so none conflicts. Figures: bookings/s (201s
@@ -23,19 +23,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openDatabase } from '../server/db/index.ts';
 import { parseConfig } from '../server/config.ts';
 import { routes } from '../src/api/contract.ts';
 import type { BenchRow } from './run.ts';
-import { cannon, cpuMs, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
+import { builtServer, cannon, cpuMs, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
 
 const PG_URL = process.env.CITA_TEST_PG_URL;
 const RUNS = Number(process.env.CITA_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.CITA_BENCH_SECONDS ?? 5);
 const RACERS = Number(process.env.CITA_BENCH_RACERS ?? 50);
-const CLI_NOW = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
 const CLI_BEFORE = process.env.CITA_BENCH_CLI_BEFORE;
 const ORIGIN = 'https://shop.example';
 const STAFF = 200;
@@ -292,7 +290,7 @@ export default async function twoInstances(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     if (CLI_BEFORE) rows.push(...(await section('before', CLI_BEFORE, config)));
-    rows.push(...(await section(CLI_BEFORE ? 'now' : 'PostgreSQL', CLI_NOW, config)));
+    rows.push(...(await section(CLI_BEFORE ? 'now' : 'PostgreSQL', builtServer(), config)));
     rows.push(...(await pgbenchCeiling()));
   } finally {
     rmSync(dir, { recursive: true, force: true });
