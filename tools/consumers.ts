@@ -3,9 +3,9 @@
  * 1. `npm pack` of both packages of the workspace (run `npm run build` first): the widget `cita`
  *    (the root) and the backend `cita-server` (server/); prints their sizes packed and unpacked.
  *    The widget must not depend on a server package and must ship no tests, fixtures, screenshots
- *    or source maps, and stay within its budget of 440 KB unpacked (issue 13 asked for 400; see below); the server ships only bin/,
- *    dist/*.js (no maps), public/ (the bundles it serves, no maps), README and LICENSE (see
- *    docs/server.md, "Packages");
+ *    or source maps, and stay within its budget of 400 KB unpacked (issue 13); the server ships
+ *    only bin/, dist/*.js (no maps), public/ (the bundles it serves, no maps), README and LICENSE
+ *    (see docs/server.md, "Packages");
  * 2. publint and arethetypeswrong on each tarball: must be clean;
  * 3. the server from the tarballs: both installed in an empty folder, `cita-server --version`,
  *    then `cita-server start` with a configuration until it listens and serves /readyz, and from
@@ -31,11 +31,9 @@ const SERVER_PACKAGES = [
   'tsx',
   'esbuild',
 ];
-// Issue 13 asked for 400 KB unpacked, met at 394 KB; the HIPAA booking frame shell, the host-page
-// invoice viewer, the combined consent and the lazily loaded later steps (types and editor data
-// included) brought it to 418 KB. The budget the user feels (the first view, 34 KB gzip)
-// holds; this ceiling stops further growth until the package is trimmed back under 400.
-const WIDGET_BUDGET = 440 * 1024;
+// Issue 13: 400 KB unpacked. The package carries the declarations its entry points reach
+// (tools/prune-types.ts) and a README for npm users (docs/npm-readme.md, tools/package-readme.mjs).
+const WIDGET_BUDGET = 400 * 1024;
 /** Paths no tarball may hold. */
 const FORBIDDEN = /(^|\/)(test|tests|fixtures|screenshots|bench|demo)\/|\.(spec|test)\.[jt]s$|\.png$/;
 const only = process.argv.slice(2);
@@ -121,10 +119,13 @@ try {
 
   const widgetDeps = Object.keys((widget.manifest.dependencies as Record<string, string>) ?? {});
   const serverDeps = widgetDeps.filter((d) => SERVER_PACKAGES.includes(d));
-  await step(`cita: within its budget (440 KB unpacked; ${kb(widget.packed.unpackedSize)})`, () => {
-    if (widget.packed.unpackedSize > WIDGET_BUDGET)
-      throw new Error(`over by ${kb(widget.packed.unpackedSize - WIDGET_BUDGET)}`);
-  });
+  await step(
+    `cita: within its budget (${kb(WIDGET_BUDGET)} unpacked; ${kb(widget.packed.unpackedSize)})`,
+    () => {
+      if (widget.packed.unpackedSize > WIDGET_BUDGET)
+        throw new Error(`over by ${kb(widget.packed.unpackedSize - WIDGET_BUDGET)}`);
+    },
+  );
   await step('cita-server: carries the bundles it serves', () => {
     const paths = server.packed.files.map((f) => f.path);
     for (const want of [
