@@ -1,13 +1,14 @@
 /**
  * Creating, reading and cancelling bookings.
  *
- * Create: the request is already parsed with the contract. In order: an idempotent replay
- * (same key and body within 24 h: the same booking and token again; same key, other body:
- * `idempotency_key_reused`), service and staff, the customer fields the business asks for, the
+ * Create: the request is already parsed with the contract. In order: service and staff, the customer fields the business asks for, the
  * consents (every policy the business has, at its current version and text hash), the slot
  * (availability engine on the server's clock), then one transaction: idempotency record,
  * booking, consent proof, confirmation email in the outbox. The exclusion constraint settles
  * races: the store reports a conflicting insert as `slot_taken`, answered as `slot_unavailable`.
+ * Whenever that path refuses, or the transaction finds the Idempotency-Key recorded, the key's
+ * record decides: an idempotent replay (same key and body within 24 h: the same booking and token
+ * again; same key, other body: `idempotency_key_reused`), else the refusal.
  *
  * Confirmation by email (the business's `confirmation.byEmail`): the booking is stored `held` until
  * `hold_until`, the email carries the manage link instead of the response (which has no token),
@@ -127,9 +128,35 @@ export async function createBooking(
   const keyHash = sha256Hex(idempotencyKey);
   const requestHash = sha256Hex(canonicalJson(req));
 
-  const earlier = await findIdempotencyKey(db, business.slug, keyHash, notBefore);
-  if (earlier) return replay(db, business, earlier, requestHash, idempotencyKey);
+  // The key's record is read only when this request cannot be booked as new: every refusal
+  // (ProblemError) and a key taken in the transaction. A retry of a request already booked always
+  // ends there (its slot is its own booking's, or its key is recorded), and is answered from the
+  // record; the first request of a key, the common case, saves the read (issue 15).
+  try {
+    return await bookNew(deps, input, now, notBefore, keyHash, requestHash);
+  } catch (err) {
+    if (!(err instanceof ProblemError) && !(err instanceof KeyTaken)) throw err;
+    const earlier = await findIdempotencyKey(db, business.slug, keyHash, notBefore);
+    if (earlier) return replay(db, business, earlier, requestHash, idempotencyKey);
+    if (err instanceof KeyTaken)
+      throw new Error('Idempotency-Key taken by a record that is no longer there', { cause: err });
+    throw err;
+  }
+}
 
+/** The transaction found this request's Idempotency-Key recorded by another request. */
+class KeyTaken extends Error {}
+
+async function bookNew(
+  deps: BookingDeps,
+  input: CreateBookingInput,
+  now: Date,
+  notBefore: Date,
+  keyHash: string,
+  requestHash: string,
+): Promise<CreateBookingResult> {
+  const { db } = deps;
+  const { business, request: req, idempotencyKey } = input;
   const service = findService(business, req.service);
   const staff = eligibleStaff(business, service, req.staff);
   const customer = customerFields(business, req.customer);
@@ -159,14 +186,8 @@ export async function createBooking(
       start: startMs,
       ...(req.staff !== undefined ? { staffId: req.staff } : {}),
     });
-    if (!slot.ok) {
-      // A concurrent request with the same key may have taken this very slot since we looked.
-      const winner =
-        slot.reason === 'slot_unavailable' &&
-        (await findIdempotencyKey(db, business.slug, keyHash, notBefore));
-      if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
-      throw new ProblemError(slot.reason);
-    }
+    // Refused: unless the key's record says this request was booked already (see createBooking).
+    if (!slot.ok) throw new ProblemError(slot.reason);
 
     const id = randomUUID();
     const token = newManageToken();
@@ -231,11 +252,7 @@ export async function createBooking(
         if (req.staff === undefined && attempt < 2) continue;
         throw new ProblemError('slot_unavailable');
       }
-      if (saved.reason === 'idempotency_key_taken') {
-        const winner = await findIdempotencyKey(db, business.slug, keyHash, notBefore);
-        if (winner) return replay(db, business, winner, requestHash, idempotencyKey);
-        throw new Error('Idempotency-Key taken by a record that is no longer there');
-      }
+      if (saved.reason === 'idempotency_key_taken') throw new KeyTaken();
       if (saved.reason === 'email_limit')
         throw new ProblemError('too_many_bookings', {
           detail: `At most ${business.limits.liveBookingsPerEmail} upcoming bookings per email address`,

@@ -303,6 +303,30 @@ describe.each(BACKENDS)('HTTP API on %s', (backend) => {
       await expectProblem(await postBooking(t, bookingRequest(t.business), { key }), 'slot_unavailable', 409);
     });
 
+    it('replays a retry even where the request alone would now be booked elsewhere or refused', async () => {
+      // Two hours ahead; no staff member chosen.
+      const request = () =>
+        bookingRequest(t.business, { staff: undefined, start: '2026-03-02T11:00:00+01:00' });
+      const key = newKey();
+      const first = await postBooking(t, request(), { key });
+      expect(first.status).toBe(201);
+      const firstBody = await first.json();
+      // On the retry another staff member is free, yet the answer is the first booking.
+      const again = await postBooking(t, request(), { key });
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await again.json()).toEqual(firstBody);
+      expect(await counts()).toMatchObject({ bookings: 1, idempotency_keys: 1, outbox: 1 });
+      // 30 minutes before the start, inside the 60-minute notice: the request alone is refused,
+      // the retry is still answered with its booking.
+      t.clock.set('2026-03-02T09:30:00Z');
+      await expectProblem(await postBooking(t, request()), 'outside_booking_window', 422);
+      const late = await postBooking(t, request(), { key });
+      expect(late.status).toBe(201);
+      expect(await late.json()).toEqual(firstBody);
+      expect(await counts()).toMatchObject({ bookings: 1, idempotency_keys: 1 });
+    });
+
     it('refuses a second booking of an overlapping slot (buffers included)', async () => {
       await book({ staff: 'ana', start: SLOT });
       // 10:30 local: Ana is still in her 10-minute buffer.
