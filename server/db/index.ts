@@ -4,6 +4,7 @@
  * (when a database URL is given). The SQL is the same on both; it lives in server/db only.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -23,8 +24,12 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** PGlite: its data directory (absent in memory and on PostgreSQL). */
   readonly dataDir?: string;
-  /** Run `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` in one transaction: committed when it resolves, rolled back when it throws.
+   * `locks`: transaction-level advisory locks (`advisoryLockKey` of each name, in this order)
+   * taken before `fn` runs; on PostgreSQL they travel with BEGIN, one round trip for both.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { locks?: readonly string[] }): Promise<T>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +45,18 @@ export interface DatabaseOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
 }
+
+/**
+ * The 64-bit advisory lock key of a lock name (the first 8 bytes of its SHA-256, signed): computed
+ * here, so a lock travels as a number literal with BEGIN (see `transaction`) and no text of a
+ * request is ever written into SQL. Every holder of a lock name must take it through this.
+ */
+export function advisoryLockKey(name: string): string {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+}
+
+const lockStatement = (locks: readonly string[]) =>
+  `SELECT ${locks.map((l) => `pg_advisory_xact_lock(${advisoryLockKey(l)})`).join(', ')}`;
 
 /** Error codes from PostgreSQL we act on. */
 export const PG_EXCLUSION_VIOLATION = '23P01';
@@ -159,14 +176,15 @@ async function openPglite(dataDir?: string): Promise<Database> {
     async query<T>(sql: string, params: readonly unknown[] = []) {
       return (await db.query<T>(sql, params as unknown[])).rows;
     },
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-      return db.transaction((tx) =>
-        fn({
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { locks?: readonly string[] }) {
+      return db.transaction(async (tx) => {
+        if (options?.locks?.length) await tx.query(lockStatement(options.locks));
+        return fn({
           async query<R>(sql: string, params: readonly unknown[] = []) {
             return (await tx.query<R>(sql, params as unknown[])).rows;
           },
-        }),
-      );
+        });
+      });
     },
     async exec(sql: string) {
       await db.exec(sql);
@@ -195,11 +213,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   return {
     kind: 'postgres',
     query: (sql, params = []) => run(pool, sql, params),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { locks?: readonly string[] }) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        // One simple-protocol message for both: the lock keys are number literals.
+        await client.query(options?.locks?.length ? `BEGIN; ${lockStatement(options.locks)}` : 'BEGIN');
         const result = await fn({ query: (sql, params = []) => run(client, sql, params) });
         await client.query('COMMIT');
         return result;

@@ -104,6 +104,37 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     expect(await tableCounts(tdb.db)).toMatchObject({ bookings: 1, outbox: 0 });
   });
 
+  it("a transaction's locks queue others that take one of them, and only those", async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const first = tdb.db.transaction(
+      async () => {
+        order.push('first in');
+        entered();
+        await held;
+        order.push('first out');
+      },
+      { locks: ['cita-test:a', "cita-test:o'brien@example.com"] },
+    );
+    await inside;
+    const second = tdb.db.transaction(async () => void order.push('second in'), {
+      locks: ["cita-test:o'brien@example.com"],
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    if (tdb.db.kind === 'postgres') {
+      // Another lock name does not wait.
+      await tdb.db.transaction(async () => void order.push('other in'), { locks: ['cita-test:b'] });
+    }
+    release();
+    await Promise.all([first, second]);
+    expect(order.filter((x) => x !== 'other in')).toEqual(['first in', 'first out', 'second in']);
+    if (tdb.db.kind === 'postgres')
+      expect(order.indexOf('other in')).toBeLessThan(order.indexOf('first out'));
+  });
+
   it('recordNewBooking answers a constraint refusal with its reason and stores nothing', async () => {
     const record = (b: NewBooking, key: string): NewBookingRecord => ({
       booking: b,

@@ -10,7 +10,7 @@
  * against it, so a move by a few minutes that overlaps itself is fine.
  */
 import { constraintViolation, type Database, type Queryable } from '../index.js';
-import { BOOKING_COLUMNS, type BookingRow } from './bookings.js';
+import { BOOKING_COLUMNS, staffLock, type BookingRow } from './bookings.js';
 import type { ConsentRow } from './consents.js';
 import { enqueueEmail, type OutboxMessage } from './outbox.js';
 
@@ -62,51 +62,53 @@ export async function busyIntervalsExcept(
 
 export async function moveBooking(db: Database, m: BookingMove): Promise<MoveBookingResult> {
   try {
-    const booking = await db.transaction(async (tx) => {
-      // The same queue as new bookings of this staff member (stores/bookings.ts, insertBooking).
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cita-booking:${m.business}:${m.staff}`]);
-      const rows = await tx.query<BookingRow>(
-        `UPDATE bookings
+    // The same queue as new bookings of this staff member (stores/bookings.ts, staffLock).
+    const booking = await db.transaction(
+      async (tx) => {
+        const rows = await tx.query<BookingRow>(
+          `UPDATE bookings
             SET staff = $3, staff_name = $4, starts_at = $5, ends_at = $6,
                 blocked = tstzrange($7::timestamptz, $8::timestamptz, '[)'),
                 cancellable_until = $9, sequence = sequence + 1, rescheduled_at = $10
           WHERE id = $1 AND business = $2 AND status = 'confirmed' AND starts_at = $11
           RETURNING ${BOOKING_COLUMNS}`,
-        [
-          m.id,
-          m.business,
-          m.staff,
-          m.staff_name,
-          m.starts_at,
-          m.ends_at,
-          m.blocked_start,
-          m.blocked_end,
-          m.cancellable_until,
-          m.at,
-          m.fromStart,
-        ],
-      );
-      const moved = rows[0];
-      if (!moved) throw new Changed();
-      for (const c of m.renewedConsents) {
-        await tx.query(
-          `INSERT INTO superseded_consents (booking_id, policy, version, sha256, accepted_at, origin, superseded_at)
+          [
+            m.id,
+            m.business,
+            m.staff,
+            m.staff_name,
+            m.starts_at,
+            m.ends_at,
+            m.blocked_start,
+            m.blocked_end,
+            m.cancellable_until,
+            m.at,
+            m.fromStart,
+          ],
+        );
+        const moved = rows[0];
+        if (!moved) throw new Changed();
+        for (const c of m.renewedConsents) {
+          await tx.query(
+            `INSERT INTO superseded_consents (booking_id, policy, version, sha256, accepted_at, origin, superseded_at)
            SELECT booking_id, policy, version, sha256, accepted_at, origin, $3 FROM consents
             WHERE booking_id = $1 AND policy = $2`,
-          [m.id, c.policy, m.at],
-        );
-        await tx.query(
-          `INSERT INTO consents (booking_id, policy, version, sha256, accepted_at, origin)
+            [m.id, c.policy, m.at],
+          );
+          await tx.query(
+            `INSERT INTO consents (booking_id, policy, version, sha256, accepted_at, origin)
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (booking_id, policy) DO UPDATE
              SET version = EXCLUDED.version, sha256 = EXCLUDED.sha256,
                  accepted_at = EXCLUDED.accepted_at, origin = EXCLUDED.origin`,
-          [m.id, c.policy, c.version, c.sha256, c.accepted_at, c.origin],
-        );
-      }
-      await enqueueEmail(tx, m.email(moved), m.at);
-      return moved;
-    });
+            [m.id, c.policy, c.version, c.sha256, c.accepted_at, c.origin],
+          );
+        }
+        await enqueueEmail(tx, m.email(moved), m.at);
+        return moved;
+      },
+      { locks: [staffLock(m.business, m.staff)] },
+    );
     return { ok: true, booking };
   } catch (err) {
     if (err instanceof Changed) return { ok: false, reason: 'changed' };

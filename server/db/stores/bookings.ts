@@ -3,7 +3,7 @@
  * records a new booking with its proof (idempotency record, consents, confirmation email).
  * Constraint violations come back as typed results (`slot_taken`, ...), never as PostgreSQL codes.
  */
-import { constraintViolation, type Database, type Queryable } from '../index.js';
+import { advisoryLockKey, constraintViolation, type Database, type Queryable } from '../index.js';
 import type { ConsentRow } from './consents.js';
 import type { IdempotencyRow } from './idempotency.js';
 import { sealOutboxBody, type OutboxMessage } from './outbox.js';
@@ -314,13 +314,26 @@ class IdempotencyKeyTaken extends Error {}
  * business limits live bookings per email, then per staff member, in one statement, always in
  * that order.
  */
+/** The advisory locks a new booking takes, in this order: its email's (with a limit), its staff member's. */
+export function insertLocks(
+  b: { business: string; staff: string; customer_email: string },
+  perEmail: boolean,
+) {
+  return [
+    ...(perEmail ? [`cita-email:${b.business}:${b.customer_email.toLowerCase()}`] : []),
+    staffLock(b.business, b.staff),
+  ];
+}
+
+/** The lock that queues every write of one staff member's time (new bookings, moves). */
+export const staffLock = (business: string, staff: string) => `cita-booking:${business}:${staff}`;
+
 async function lockForInsert(q: Queryable, b: NewBooking, perEmail: boolean): Promise<void> {
-  if (perEmail)
-    await q.query('SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock(hashtext($2))', [
-      `cita-email:${b.business}:${b.customer_email.toLowerCase()}`,
-      `cita-booking:${b.business}:${b.staff}`,
-    ]);
-  else await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cita-booking:${b.business}:${b.staff}`]);
+  const locks = insertLocks(b, perEmail);
+  await q.query(
+    `SELECT ${locks.map((_, i) => `pg_advisory_xact_lock($${i + 1}::bigint)`).join(', ')}`,
+    locks.map(advisoryLockKey),
+  );
 }
 
 /**
@@ -395,52 +408,54 @@ async function recordOnce(db: Database, r: NewBookingRecord): Promise<RecordBook
   const email = sealOutboxBody(r.email.body, r.email.calendar);
   const i = r.idempotency;
   try {
-    await db.transaction(async (tx) => {
-      await lockForInsert(tx, b, perEmail !== undefined);
-      const [row] = await tx.query<{ keyed: number; booked: number }>(RECORD_SQL, [
-        b.id,
-        b.reference,
-        b.business,
-        b.service,
-        b.service_name,
-        b.staff,
-        b.staff_name,
-        b.starts_at,
-        b.ends_at,
-        b.blocked_start,
-        b.blocked_end,
-        b.customer_name,
-        b.customer_email,
-        b.customer_phone,
-        b.customer_notes,
-        b.locale,
-        b.customer_time_zone,
-        b.time_zone,
-        b.cancellable_until,
-        b.manage_token_hash,
-        b.created_at,
-        perEmail ?? null,
-        b.status,
-        b.hold_until,
-        i.key_hash,
-        i.request_hash,
-        i.sealed_token,
-        r.idempotencyNotBefore,
-        r.consents.map((c) => c.policy),
-        r.consents.map((c) => c.version),
-        r.consents.map((c) => c.sha256),
-        r.consents[0]?.origin ?? null,
-        email.keyId,
-        email.key,
-        r.email.kind,
-        r.email.recipient,
-        r.email.subject,
-        email.sealed,
-        email.sealedCalendar,
-      ]);
-      if (Number(row!.keyed) === 0) throw new IdempotencyKeyTaken();
-      if (Number(row!.booked) === 0) throw new EmailLimitReached();
-    });
+    await db.transaction(
+      async (tx) => {
+        const [row] = await tx.query<{ keyed: number; booked: number }>(RECORD_SQL, [
+          b.id,
+          b.reference,
+          b.business,
+          b.service,
+          b.service_name,
+          b.staff,
+          b.staff_name,
+          b.starts_at,
+          b.ends_at,
+          b.blocked_start,
+          b.blocked_end,
+          b.customer_name,
+          b.customer_email,
+          b.customer_phone,
+          b.customer_notes,
+          b.locale,
+          b.customer_time_zone,
+          b.time_zone,
+          b.cancellable_until,
+          b.manage_token_hash,
+          b.created_at,
+          perEmail ?? null,
+          b.status,
+          b.hold_until,
+          i.key_hash,
+          i.request_hash,
+          i.sealed_token,
+          r.idempotencyNotBefore,
+          r.consents.map((c) => c.policy),
+          r.consents.map((c) => c.version),
+          r.consents.map((c) => c.sha256),
+          r.consents[0]?.origin ?? null,
+          email.keyId,
+          email.key,
+          r.email.kind,
+          r.email.recipient,
+          r.email.subject,
+          email.sealed,
+          email.sealedCalendar,
+        ]);
+        if (Number(row!.keyed) === 0) throw new IdempotencyKeyTaken();
+        if (Number(row!.booked) === 0) throw new EmailLimitReached();
+      },
+      { locks: insertLocks(b, perEmail !== undefined) },
+    );
     return { ok: true };
   } catch (err) {
     if (err instanceof EmailLimitReached) return { ok: false, reason: 'email_limit' };
