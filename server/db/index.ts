@@ -33,6 +33,8 @@ export interface Database extends Queryable {
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /** True once `close` was called: background work (the rate limiter's sharing) stops asking. */
+  isClosed(): boolean;
 }
 
 export interface DatabaseOptions {
@@ -192,6 +194,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
     async close() {
       if (!db.closed) await db.close();
     },
+    isClosed: () => db.closed,
   };
 }
 
@@ -210,6 +213,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     (await client.query(sql, params as unknown[])).rows as T[];
   // Fail fast when the server is unreachable.
   await pool.query('SELECT 1');
+  let closed = false;
   return {
     kind: 'postgres',
     query: (sql, params = []) => run(pool, sql, params),
@@ -237,7 +241,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await pool.query(sql);
     },
     async close() {
+      closed = true;
       await pool.end();
     },
+    isClosed: () => closed,
   };
 }

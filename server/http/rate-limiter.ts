@@ -93,6 +93,13 @@ export class RateLimiter {
     if (this.flushing) await this.flushing;
     if (!this.options.db) return;
     const db = this.options.db;
+    if (db.isClosed()) {
+      // The server is shutting down (or a test closed its database): nothing more to share.
+      if (this.timer) clearInterval(this.timer);
+      this.timer = undefined;
+      this.closed = true;
+      return;
+    }
     const batch = [...this.pending.values()];
     this.pending = new Map();
     const now = this.options.now().getTime();
