@@ -21,7 +21,7 @@
  * and from the bundled `dist/cli.js` alike.
  */
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { Database, Queryable, Row } from './index.js';
 
 const WORKER_SOURCE = `
@@ -37,12 +37,27 @@ const plain = (err) => {
     }
   return o;
 };
-const reply = (id, value) => parentPort.postMessage({ id, value });
-const fail = (id, err) => parentPort.postMessage({ id, error: plain(err) });
+// Answers to calls made inside a transaction go through the sync port: the main thread waits for
+// them with Atomics.wait on the signal (0 waiting, 1 answered, 2 this worker is exiting).
+const syncIds = new Set();
+const signal = new Int32Array(w.signal);
+const wake = (v) => {
+  Atomics.store(signal, 0, v);
+  Atomics.notify(signal, 0);
+};
+process.on('exit', () => wake(2));
+const answer = (msg) => {
+  if (!syncIds.delete(msg.id)) return parentPort.postMessage(msg);
+  w.syncPort.postMessage(msg);
+  wake(1);
+};
+const reply = (id, value) => answer({ id, value });
+const fail = (id, err) => answer({ id, error: plain(err) });
 const ROLLBACK = Symbol('rollback');
 const txs = new Map();
 let db;
 parentPort.on('message', (m) => {
+  if (m.sync) syncIds.add(m.id);
   switch (m.op) {
     case 'query': {
       const target = m.tx === undefined ? db : txs.get(m.tx) && txs.get(m.tx).tx;
@@ -118,6 +133,9 @@ function rebuild(e: PlainError): Error {
   return Object.assign(new Error(e.message), e);
 }
 
+/** How long a call inside a transaction may wait for the worker's answer. */
+const SYNC_TIMEOUT_MS = 10 * 60_000;
+
 const workers = new WeakMap<Database, Worker>();
 
 /** The worker behind a database opened here (tests stop it to see pending calls reject). */
@@ -132,6 +150,8 @@ export async function openPgliteWorker(options: {
   lockStatement: (locks: readonly string[]) => string;
 }): Promise<Database> {
   const require = createRequire(import.meta.url);
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1: syncPort, port2: workerSyncPort } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
@@ -139,7 +159,10 @@ export async function openPgliteWorker(options: {
       btreeGist: require.resolve('@electric-sql/pglite/contrib/btree_gist'),
       dataDir: options.dataDir,
       startParams: [...options.startParams],
+      signal: signal.buffer,
+      syncPort: workerSyncPort,
     },
+    transferList: [workerSyncPort],
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -187,6 +210,40 @@ export async function openPgliteWorker(options: {
   };
   const call = <T>(msg: Message): Promise<T> => send<T>(msg).answer;
 
+  /**
+   * A call inside an open transaction, answered while this thread waits (Atomics.wait): PGlite
+   * holds the transaction for this thread alone, so the wait costs nothing else, and the
+   * transaction is not held open while this thread serves other requests between its statements
+   * (the asynchronous version held it through a turn of the event loop per statement, and under
+   * load bookings were slower in the worker than on the main thread). A worker that exits wakes
+   * the wait; one that stops without exiting (it cannot while PGlite answers) is given up on
+   * after SYNC_TIMEOUT_MS.
+   */
+  const callSync = <T>(msg: Message): T => {
+    if (dead) throw dead;
+    const id = nextId++;
+    Atomics.store(signal, 0, 0);
+    worker.postMessage({ ...msg, id, sync: true });
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    for (;;) {
+      const got = receiveMessageOnPort(syncPort) as
+        { message: { id: number; value?: unknown; error?: PlainError } } | undefined;
+      if (got) {
+        if (got.message.error) throw rebuild(got.message.error);
+        return got.message.value as T;
+      }
+      if (Atomics.load(signal, 0) === 2 || Date.now() > deadline) {
+        const err = new Error(
+          Atomics.load(signal, 0) === 2 ? 'PGlite worker exited' : 'PGlite worker did not answer',
+        );
+        die(err);
+        void worker.terminate();
+        throw err;
+      }
+      Atomics.wait(signal, 0, 0, 1000);
+    }
+  };
+
   try {
     await started;
   } catch (err) {
@@ -209,15 +266,19 @@ export async function openPgliteWorker(options: {
       let result: T;
       try {
         result = await fn({
-          query: <R = Row>(sql: string, params: readonly unknown[] = []) =>
-            call<R[]>({ op: 'query', sql, params, tx }),
+          query: async <R = Row>(sql: string, params: readonly unknown[] = []) =>
+            callSync<R[]>({ op: 'query', sql, params, tx }),
         });
       } catch (err) {
         // fn's error is the answer; a failed rollback (a dead worker) adds nothing to it.
-        await call({ op: 'end', tx, commit: false }).catch(() => {});
+        try {
+          callSync({ op: 'end', tx, commit: false });
+        } catch {
+          // the worker is gone: nothing was committed
+        }
         throw err;
       }
-      await call({ op: 'end', tx, commit: true });
+      callSync({ op: 'end', tx, commit: true });
       return result;
     },
     async exec(sql: string) {
