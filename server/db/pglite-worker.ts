@@ -209,7 +209,6 @@ export async function openPgliteWorker(options: {
     return { id, answer };
   };
   const call = <T>(msg: Message): Promise<T> => send<T>(msg).answer;
-  let txTurn: Promise<void> = Promise.resolve();
 
   /**
    * A call inside an open transaction, answered while this thread waits (Atomics.wait): PGlite
@@ -220,8 +219,9 @@ export async function openPgliteWorker(options: {
    * the wait; one that stops without exiting (it cannot while PGlite answers) is given up on
    * after SYNC_TIMEOUT_MS.
    */
-  const callSync = <T>(msg: Message, id = nextId++): T => {
+  const callSync = <T>(msg: Message): T => {
     if (dead) throw dead;
+    const id = nextId++;
     Atomics.store(signal, 0, 0);
     worker.postMessage({ ...msg, id, sync: true });
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
@@ -257,40 +257,29 @@ export async function openPgliteWorker(options: {
     dataDir: options.dataDir,
     query: <T = Row>(sql: string, params: readonly unknown[] = []) => call<T[]>({ op: 'query', sql, params }),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: { locks?: readonly string[] }) {
-      // Transactions take turns here, before the worker (PGlite is one connection): the next one
-      // starts as the previous one ends, in the same turn of the event loop, and its BEGIN is
-      // answered while this thread waits (no other transaction can then hold PGlite waiting for
-      // this thread; queries outside a transaction finish without it).
-      const prev = txTurn;
-      let done!: () => void;
-      txTurn = new Promise<void>((resolve) => (done = resolve));
-      await prev;
+      const begin = send<undefined>({
+        op: 'begin',
+        ...(opts?.locks?.length ? { lock: options.lockStatement(opts.locks) } : {}),
+      });
+      await begin.answer;
+      const tx = begin.id;
+      let result: T;
       try {
-        const tx = nextId++;
-        callSync(
-          { op: 'begin', ...(opts?.locks?.length ? { lock: options.lockStatement(opts.locks) } : {}) },
-          tx,
-        );
-        let result: T;
+        result = await fn({
+          query: async <R = Row>(sql: string, params: readonly unknown[] = []) =>
+            callSync<R[]>({ op: 'query', sql, params, tx }),
+        });
+      } catch (err) {
+        // fn's error is the answer; a failed rollback (a dead worker) adds nothing to it.
         try {
-          result = await fn({
-            query: async <R = Row>(sql: string, params: readonly unknown[] = []) =>
-              callSync<R[]>({ op: 'query', sql, params, tx }),
-          });
-        } catch (err) {
-          // fn's error is the answer; a failed rollback (a dead worker) adds nothing to it.
-          try {
-            callSync({ op: 'end', tx, commit: false });
-          } catch {
-            // the worker is gone: nothing was committed
-          }
-          throw err;
+          callSync({ op: 'end', tx, commit: false });
+        } catch {
+          // the worker is gone: nothing was committed
         }
-        callSync({ op: 'end', tx, commit: true });
-        return result;
-      } finally {
-        done();
+        throw err;
       }
+      callSync({ op: 'end', tx, commit: true });
+      return result;
     },
     async exec(sql: string) {
       await call({ op: 'exec', sql });
