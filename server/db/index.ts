@@ -48,16 +48,18 @@ export interface DatabaseOptions {
   poolSize?: number;
   /**
    * PGlite with a data directory: run it in a worker thread (server/db/pglite-worker.ts) so that
-   * its queries do not stop the main thread. Default: on, unless `CITA_PGLITE_WORKER=0`. A database
-   * in memory (tests, `backup --verify`) always runs on the calling thread.
+   * its queries do not stop the main thread. Default: off, unless `CITA_PGLITE_WORKER=1` (measured
+   * in docs/server.md, "Sizing": faster availability under concurrent load, bookings no faster,
+   * 20-50 MB more resident memory). A database in memory (tests, `backup --verify`) always runs
+   * on the calling thread.
    */
   pgliteWorker?: boolean;
 }
 
-/** `CITA_PGLITE_WORKER=0` (or `false`, `off`, `no`) runs PGlite on the main thread. */
+/** `CITA_PGLITE_WORKER=1` (or `true`, `on`, `yes`) runs PGlite in a worker thread. */
 export function pgliteWorkerDefault(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env.CITA_PGLITE_WORKER?.trim().toLowerCase();
-  return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
+  return v === '1' || v === 'true' || v === 'on' || v === 'yes';
 }
 
 /**

@@ -3,13 +3,17 @@
  * thread that calls it: on the main thread every query stops HTTP parsing, JSON and the
  * availability engine, and the server cannot use a second core. Here PGlite lives in a Node
  * `worker_threads` Worker and the server talks to it by messages, behind the same `Database`
- * interface (server/db/index.ts opens it for a data directory unless `CITA_PGLITE_WORKER=0`).
+ * interface (server/db/index.ts opens it for a data directory when `CITA_PGLITE_WORKER=1`; off by
+ * default: see docs/server.md, "Sizing", for the measurements).
  *
  * Semantics are PGlite's own, because the worker calls PGlite's own API: a query outside a
  * transaction waits while one is open (PGlite's transaction mutex); `transaction(fn)` sends
  * `begin` (the worker opens `db.transaction` and, with locks, takes them first, then holds the
  * transaction open), `fn` runs here and its `tx.query` messages run inside that transaction, then
- * `end` commits (fn resolved) or rolls back (fn threw). Errors cross the thread boundary as plain
+ * `end` commits (fn resolved) or rolls back (fn threw). Calls inside a transaction are answered
+ * while this thread waits (Atomics.wait), so the transaction is not held open while this thread
+ * serves other requests; `begin` stays asynchronous (it may wait for another transaction, whose
+ * fn needs this thread). Errors cross the thread boundary as plain
  * objects with PostgreSQL's fields (`code`, `constraint`, `detail`...) and are rebuilt as Errors,
  * so `constraintViolation` reads them as before. Values cross by structured clone (Dates, bigints,
  * Uint8Array for bytea, parsed JSON).

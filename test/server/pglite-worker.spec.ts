@@ -175,10 +175,11 @@ describe('PGlite in a worker thread', () => {
     expect(c.isClosed()).toBe(true);
   }, 60_000);
 
-  it('CITA_PGLITE_WORKER=0 turns it off; in memory it stays on the calling thread', async () => {
+  it('off unless CITA_PGLITE_WORKER=1; in memory it stays on the calling thread', async () => {
+    expect(pgliteWorkerDefault({})).toBe(false);
     expect(pgliteWorkerDefault({ CITA_PGLITE_WORKER: '0' })).toBe(false);
-    expect(pgliteWorkerDefault({ CITA_PGLITE_WORKER: 'off' })).toBe(false);
     expect(pgliteWorkerDefault({ CITA_PGLITE_WORKER: '1' })).toBe(true);
+    expect(pgliteWorkerDefault({ CITA_PGLITE_WORKER: 'on' })).toBe(true);
     const mem = await openDatabase({ pgliteWorker: true });
     try {
       expect(pgliteWorkerOf(mem)).toBeUndefined();
