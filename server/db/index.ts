@@ -50,7 +50,7 @@ export interface DatabaseOptions {
    * PGlite with a data directory: run it in a worker thread (server/db/pglite-worker.ts) so that
    * its queries do not stop the main thread. Default: off, unless `CITA_PGLITE_WORKER=1` (measured
    * in docs/server.md, "Sizing": faster availability under concurrent load, bookings no faster,
-   * 20-50 MB more resident memory). A database in memory (tests, `backup --verify`) always runs
+   * about 30 MB more resident memory). A database in memory (tests, `backup --verify`) always runs
    * on the calling thread.
    */
   pgliteWorker?: boolean;
