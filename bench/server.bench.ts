@@ -21,7 +21,11 @@
  * are separate processes, autocannon counts errors instead of failing the run, and any error,
  * non-2xx or timeout is printed in the row's note.
  *
- * Sections: CITA_BENCH_DB=pglite|postgres (default both when CITA_TEST_PG_URL is set).
+ * Sections: CITA_BENCH_DB=pglite|postgres (default both when CITA_TEST_PG_URL is set). With
+ * PGlite, a side-by-side section runs too (skip it with CITA_BENCH_PGLITE_THREADS=0): one server
+ * with PGlite on the main thread (CITA_PGLITE_WORKER=0) and one with PGlite in a worker thread,
+ * both up at once on their own data directories, their runs alternated (main, worker, worker,
+ * main...) so that a change in the machine's load falls on both alike.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +36,7 @@ import { openDatabase } from '../server/db/index.ts';
 import { parseConfig } from '../server/config.ts';
 import { routes } from '../src/api/contract.ts';
 import type { BenchRow } from './run.ts';
-import { builtServer, cannon, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
+import { builtServer, cannon, cpuMs, load, mmm, startServer, stats, type BenchServer } from './harness.ts';
 
 const PG_URL = process.env.CITA_TEST_PG_URL ?? process.env.DATABASE_URL;
 const RUNS = Number(process.env.CITA_BENCH_RUNS ?? 3);
@@ -144,6 +148,143 @@ async function freePairs(url: string): Promise<[string, string][]> {
   }
   // Spread over staff first, so concurrent clients rarely wait on one staff member's lock.
   return pairs.sort((a, b) => (a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1));
+}
+
+/** autocannon options for bookings on `url`, each request the next free (staff, start) pair. */
+function bookingLoad(url: string, pairs: [string, string][], consents: unknown[]) {
+  let next = 0;
+  return {
+    made: () => next,
+    opts: (connections: number): autocannon.Options => ({
+      url: url + routes.bookings('bench'),
+      connections,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            const [staff, start] = pairs[next++ % pairs.length]!;
+            return {
+              ...req,
+              headers: {
+                'Content-Type': 'application/json',
+                Origin: ORIGIN,
+                'Idempotency-Key': randomBytes(16).toString('base64url'),
+              },
+              body: JSON.stringify({
+                service: 'all',
+                staff,
+                start,
+                customer: { name: 'Client', email: `c${next}@example.com` },
+                consents,
+              }),
+            };
+          },
+        },
+      ],
+    }),
+  };
+}
+
+async function consentsOf(url: string) {
+  const policies = (await (await fetch(`${url}${routes.business('bench')}`)).json()) as {
+    policies: Record<string, Policy>;
+  };
+  return Object.entries(policies.policies).map(([policy, p]) => ({
+    policy,
+    version: p.version,
+    sha256: p.sha256,
+  }));
+}
+
+/**
+ * PGlite on the main thread and in a worker thread, side by side: two servers up at once, each
+ * on its own new data directory; memory at rest after a first start and after a restart; then
+ * availability and bookings with the two servers' runs alternated.
+ */
+async function pgliteThreadsSection(config: string): Promise<BenchRow[]> {
+  const modes = [
+    { name: 'main thread', env: { CITA_PGLITE_WORKER: '0' } },
+    { name: 'worker', env: { CITA_PGLITE_WORKER: '1' } },
+  ] as const;
+  const dirs = modes.map(() => mkdtempSync(join(tmpdir(), 'cita-bench-threads-')));
+  const rows: BenchRow[] = [];
+  const servers: BenchServer[] = [];
+  try {
+    const firsts: { rss: number; peak: number }[] = [];
+    for (const [i, m] of modes.entries()) {
+      const first = await startServer({ cli: CLI(), config, dataDir: dirs[i]!, env: m.env });
+      firsts.push(await restingMemory(first));
+      await first.stop();
+      servers.push(await startServer({ cli: CLI(), config, dataDir: dirs[i]!, env: m.env }));
+    }
+    const rests: { rss: number; peak: number }[] = [];
+    for (const s of servers) rests.push(await restingMemory(s));
+    for (const [i, m] of modes.entries())
+      rows.push({
+        metric: `PGlite ${m.name}: server RSS at rest, first start / restart`,
+        value: rests[i]!.rss,
+        unit: 'MB',
+        budget: 300,
+        note: `first start ${firsts[i]!.rss.toFixed(0)} MB (peak ${firsts[i]!.peak.toFixed(0)}); restart ${rests[i]!.rss.toFixed(0)} MB (peak ${rests[i]!.peak.toFixed(0)}); load ${load()}`,
+      });
+    const avail = (url: string) =>
+      `${url}${routes.availability('bench')}?service=three&from=${day(1)}&to=${day(31)}`;
+    const bookings = await Promise.all(
+      servers.map(async (s) => ({ pairs: await freePairs(s.url), consents: await consentsOf(s.url) })),
+    );
+    // One counter per server over its free pairs: every booking request a distinct (staff, start).
+    const loads = servers.map((s, i) => bookingLoad(s.url, bookings[i]!.pairs, bookings[i]!.consents));
+    const phases: { label: string; opts: (i: number) => autocannon.Options }[] = [
+      {
+        label: 'availability, a month, 3 staff, 1 conn',
+        opts: (i) => ({ url: avail(servers[i]!.url), connections: 1 }),
+      },
+      {
+        label: 'availability, a month, 3 staff, 10 conn',
+        opts: (i) => ({ url: avail(servers[i]!.url), connections: 10 }),
+      },
+      { label: 'booking creation, 10 conn', opts: (i) => loads[i]!.opts(10) },
+      { label: 'booking creation, 50 conn', opts: (i) => loads[i]!.opts(50) },
+    ];
+    for (const ph of phases) {
+      const runs = modes.map(() => ({
+        cpu: [] as number[],
+        p50: [] as number[],
+        p99: [] as number[],
+        rps: [] as number[],
+        loads: [] as string[],
+        bad: 0,
+      }));
+      for (let r = 0; r < RUNS; r++) {
+        const order = r % 2 === 0 ? [0, 1] : [1, 0];
+        for (const i of order) {
+          const run = runs[i]!;
+          run.loads.push(load());
+          const cpu0 = cpuMs({ pids: [servers[i]!.child.pid!] });
+          const res = await cannon(SECONDS, ph.opts(i));
+          // The server's CPU time per request (all its threads): the worker's messaging overhead.
+          run.cpu.push((cpuMs({ pids: [servers[i]!.child.pid!] }) - cpu0) / Math.max(1, res.requests.total));
+          run.p50.push(res.latency.p50);
+          run.p99.push(res.latency.p99);
+          run.rps.push(res.requests.average);
+          run.bad += res.errors + res.non2xx + res.timeouts;
+        }
+      }
+      for (const [i, m] of modes.entries()) {
+        const run = runs[i]!;
+        rows.push({
+          metric: `PGlite ${m.name}: ${ph.label}: throughput`,
+          value: stats(run.rps).median,
+          unit: 'req/s',
+          note: `min/med/max over ${RUNS}x${SECONDS}s: ${mmm(run.rps, 0)} req/s, p50 ${mmm(run.p50)} ms, p99 ${mmm(run.p99)} ms, server CPU ${mmm(run.cpu, 2)} ms/request; load ${run.loads.join('/')}${run.bad ? `; ERRORS/non-2xx/timeouts ${run.bad}` : ''}`,
+        });
+      }
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+  return rows;
 }
 
 async function dbSection(kind: 'PGlite' | 'PostgreSQL', config: string): Promise<BenchRow[]> {
@@ -323,7 +464,10 @@ export default async function server(): Promise<BenchRow[]> {
   const which = process.env.CITA_BENCH_DB;
   const rows: BenchRow[] = [];
   try {
-    if (!which || which === 'pglite') rows.push(...(await dbSection('PGlite', config)));
+    if (!which || which === 'pglite') {
+      if (process.env.CITA_BENCH_PGLITE_THREADS !== '0') rows.push(...(await pgliteThreadsSection(config)));
+      if (process.env.CITA_BENCH_PGLITE_THREADS !== 'only') rows.push(...(await dbSection('PGlite', config)));
+    }
     if ((!which || which === 'postgres') && PG_URL) rows.push(...(await dbSection('PostgreSQL', config)));
     else if (!PG_URL)
       rows.push({ metric: 'PostgreSQL', value: 0, unit: '', note: 'skipped: set CITA_TEST_PG_URL' });

@@ -46,6 +46,20 @@ export interface DatabaseOptions {
   schema?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * PGlite with a data directory: run it in a worker thread (server/db/pglite-worker.ts) so that
+   * its queries do not stop the main thread. Default: off, unless `CITA_PGLITE_WORKER=1` (measured
+   * in docs/server.md, "Sizing": faster availability under concurrent load, bookings no faster,
+   * about 30 MB more resident memory). A database in memory (tests, `backup --verify`) always runs
+   * on the calling thread.
+   */
+  pgliteWorker?: boolean;
+}
+
+/** `CITA_PGLITE_WORKER=1` (or `true`, `on`, `yes`) runs PGlite in a worker thread. */
+export function pgliteWorkerDefault(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CITA_PGLITE_WORKER?.trim().toLowerCase();
+  return v === '1' || v === 'true' || v === 'on' || v === 'yes';
 }
 
 /**
@@ -91,7 +105,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) return openPostgres(options.url, options);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.pgliteWorker ?? pgliteWorkerDefault());
 }
 
 /**
@@ -149,7 +163,19 @@ async function initPgliteDir(dataDir: string, startParams: readonly string[]): P
   });
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
+async function openPglite(dataDir: string | undefined, inWorker: boolean): Promise<Database> {
+  if (dataDir && inWorker) {
+    const [{ PGlite }, { openPgliteWorker }] = await Promise.all([
+      loadPglite(),
+      import('./pglite-worker.js'),
+    ]);
+    const startParams = pgliteStartParams(PGlite);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    await initPgliteDir(dataDir, startParams);
+    const db = await openPgliteWorker({ dataDir, startParams, lockStatement });
+    tightenTree(dataDir);
+    return db;
+  }
   const [{ PGlite }, { btree_gist }] = await Promise.all([
     loadPglite(),
     import('@electric-sql/pglite/contrib/btree_gist'),
