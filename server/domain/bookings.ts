@@ -1,11 +1,12 @@
 /**
  * Creating, reading and cancelling bookings.
  *
- * Create: the request is already parsed with the contract. In order: service and staff, the customer fields the business asks for, the
- * consents (every policy the business has, at its current version and text hash), the slot
- * (availability engine on the server's clock), then one transaction: idempotency record,
- * booking, consent proof, confirmation email in the outbox. The exclusion constraint settles
- * races: the store reports a conflicting insert as `slot_taken`, answered as `slot_unavailable`.
+ * Create: the request is already parsed with the contract. In order: service and staff, the
+ * customer fields the business asks for, the consents (every policy the business has, at its
+ * current version and text hash), the slot (availability engine on the server's clock), then one
+ * transaction: idempotency record, booking, consent proof, confirmation email in the outbox. The
+ * exclusion constraint settles races: the store reports a conflicting insert as `slot_taken`,
+ * answered as `slot_unavailable`.
  * Whenever that path refuses, or the transaction finds the Idempotency-Key recorded, the key's
  * record decides: an idempotent replay (same key and body within 24 h: the same booking and token
  * again; same key, other body: `idempotency_key_reused`), else the refusal.
