@@ -403,38 +403,10 @@ async function dbSection(kind: 'PGlite' | 'PostgreSQL', config: string): Promise
       version: p.version,
       sha256: p.sha256,
     }));
-    let next = 0;
-    for (const c of [1, 10, 50]) {
-      rows.push(
-        ...(await phase(`${kind} booking creation, ${c} conn`, undefined, () => ({
-          url: s.url + routes.bookings('bench'),
-          connections: c,
-          method: 'POST',
-          requests: [
-            {
-              setupRequest: (req) => {
-                const [staff, start] = pairs[next++ % pairs.length]!;
-                return {
-                  ...req,
-                  headers: {
-                    'Content-Type': 'application/json',
-                    Origin: ORIGIN,
-                    'Idempotency-Key': randomBytes(16).toString('base64url'),
-                  },
-                  body: JSON.stringify({
-                    service: 'all',
-                    staff,
-                    start,
-                    customer: { name: 'Client', email: `c${next}@example.com` },
-                    consents,
-                  }),
-                };
-              },
-            },
-          ],
-        }))),
-      );
-    }
+    const bookings = bookingLoad(s.url, pairs, consents);
+    for (const c of [1, 10, 50])
+      rows.push(...(await phase(`${kind} booking creation, ${c} conn`, undefined, () => bookings.opts(c))));
+    const next = bookings.made();
     if (next > pairs.length)
       rows.push({
         metric: `${kind} booking pairs reused`,
