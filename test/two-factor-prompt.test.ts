@@ -17,6 +17,7 @@ import { Secret, TOTP } from 'otpauth';
 import { CitaTwoFactorPrompt } from '../src/components/two-factor-prompt/two-factor-prompt.js';
 import { defineOnce } from '../src/core/define.js';
 import { AccountClient } from '../src/frame/account-client.js';
+import { outboxCode } from './support/guest.js';
 
 defineOnce('cita-two-factor-prompt', CitaTwoFactorPrompt);
 
@@ -36,20 +37,7 @@ const post = (path: string, body: unknown) =>
 
 async function signUp(email: string): Promise<void> {
   expect((await post('/account/signup/start', { email })).status).to.equal(202);
-  let code: string | undefined;
-  await waitUntil(
-    async () => {
-      const log = await (await fetch('/__cita-outbox', { cache: 'no-store' })).text();
-      const mail = log
-        .split(/^=== /m)
-        .filter((e) => e.includes(`To: ${email}\n`))
-        .pop();
-      code = mail ? /^ {4}([0-9]{6})$/m.exec(mail)?.[1] : undefined;
-      return code !== undefined;
-    },
-    'the sign-up code',
-    WAIT,
-  );
+  const code = await outboxCode(email);
   const res = await post('/account/signup/complete', { email, code, password: PASSWORD, name: 'Dora' });
   expect(res.status).to.equal(201);
 }
