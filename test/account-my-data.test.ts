@@ -88,6 +88,18 @@ function catchDownloads(): { files: { name: string; body: Promise<string> }[]; r
   return { files, restore: () => (HTMLAnchorElement.prototype.click = click) };
 }
 
+/** Holds back the answers to GETs of one API path (exactly) by `ms`, as a slow network would. */
+function delayFetch(path: string, ms: number): { restore: () => void } {
+  const original = window.fetch;
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const res = await original(input, init);
+    if (url.pathname.endsWith(path)) await new Promise((r) => setTimeout(r, ms));
+    return res;
+  };
+  return { restore: () => (window.fetch = original) };
+}
+
 describe('<cita-account> my data', function () {
   this.timeout(90_000);
   beforeEach(() => sessionStorage.clear());
@@ -201,9 +213,26 @@ describe('<cita-account> my data', function () {
       token,
     );
     expect(confirmed.status, await confirmed.clone().text()).to.equal(200);
-    // On a phone, in the dark theme.
+    // On a phone, in the dark theme, on a network where the business's policy arrives after
+    // "my data" has shown: the two-factor section it brings must not replace "my data".
     await setViewport({ width: 320, height: 640 });
-    const { el, data } = await mount('es', 'dark');
+    const slowPolicy = delayFetch(`/v1/businesses/${SLUG}`, 1_500);
+    let el: CitaAccount;
+    let data: HTMLElement;
+    try {
+      ({ el, data } = await mount('es', 'dark'));
+      expect(el.shadowRoot!.querySelector('#section-two-factor'), 'the policy is still on its way').to.equal(
+        null,
+      );
+      await waitUntil(() => el.shadowRoot!.querySelector('#section-two-factor'), 'the policy', WAIT);
+    } finally {
+      slowPolicy.restore();
+    }
+    await el.updateComplete;
+    expect(
+      $(el, '#section-my-data cita-account-data') === data,
+      '"my data" is still the same element',
+    ).to.equal(true);
     expect(text($(el, '#section-my-data-heading'))).to.equal('Mis datos');
     $(data, '#erase-start')!.click();
     await waitUntil(() => $(data, '#erase-continue'), 'la vista previa', WAIT).catch((err: Error) => {

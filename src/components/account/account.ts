@@ -2,6 +2,7 @@ import { html, noChange, nothing, type PropertyValues, type TemplateResult } fro
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import {
   PASSWORD_RULES,
   type Account,
@@ -1176,7 +1177,11 @@ export class CitaAccount extends CitaElement {
         @cita-idle-expired=${() => void this.#onIdleExpired()}
       ></cita-idle-warning>
       ${this.#renderMessage(t)}
-      ${this.sections().map(
+      ${repeat(
+        this.sections(),
+        // Keyed: a section that appears later (two-factor, once the business's policy arrives) is
+        // inserted, and the others keep their elements and whatever the customer was doing in them.
+        (s) => s.id,
         (s) =>
           html`<section part="section" id=${`section-${s.id}`} aria-labelledby=${`section-${s.id}-heading`}>
             <h3 id=${`section-${s.id}-heading`}>${s.heading(t)}</h3>
