@@ -256,8 +256,9 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
         expect(wrong.headers.get(h)).toBe(unknown.headers.get(h));
     });
 
-    it('takes the same time for an unknown email as for a wrong password (medians, argon2 both ways)', async () => {
-      const { email } = await signUp();
+    it('takes the same time for an unknown email as for a wrong password (fastest of six, argon2 both ways)', async () => {
+      // Two accounts, three wrong passwords each: under the five that lock an account.
+      const emails = [(await signUp()).email, (await signUp()).email];
       const time = async (e: string, i: number) => {
         const t0 = performance.now();
         // Another address each time, so no lock interferes.
@@ -266,18 +267,17 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
       };
       const known: number[] = [];
       const unknown: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        known.push(await time(email, i * 2));
+      for (let i = 0; i < 6; i++) {
+        known.push(await time(emails[i % 2]!, i * 2));
         unknown.push(await time(newEmail(), i * 2 + 1));
       }
-      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-      const [k, u] = [median(known), median(unknown)];
-      // Without the dummy verification the unknown path skips argon2 and is tens of times faster
-      // (a ratio near 0.05); with it both do one verification. A known account also opens a
-      // session and appends to the audit chain, so a loaded machine widens the gap: a factor of 3
-      // either way still tells the two apart.
-      expect(u / k).toBeGreaterThan(0.33);
-      expect(u / k).toBeLessThan(3);
+      // The fastest of each: what the work itself costs, without what a loaded machine (other test
+      // files running beside this one) adds to some attempts. Without the dummy verification the
+      // unknown path skips argon2 and takes a quarter of the time (measured here); with it both do
+      // one verification, and a known account's failure also writes its counter and the audit log.
+      const [k, u] = [Math.min(...known), Math.min(...unknown)];
+      expect(u / k).toBeGreaterThan(0.4);
+      expect(u / k).toBeLessThan(2.5);
     });
 
     it('rehashes a password stored with older parameters at the next sign-in', async () => {
