@@ -116,7 +116,9 @@ export class RateLimiter {
           await pruneRateLimitHits(db, new Date(now - 2 * this.windowMs));
         }
       } catch (err) {
-        this.options.onError?.(err);
+        // Closed while this flush was on its way (shutdown, or a test's database): nothing lost
+        // that another instance needed, and nothing to report.
+        if (!db.isClosed()) this.options.onError?.(err);
       } finally {
         this.flushing = undefined;
       }
