@@ -58,12 +58,11 @@ import {
   type RequestOptions,
 } from '../api/booking-client.js';
 import { ProblemError } from '../api/errors.js';
-import {
+import type {
   AccountErasurePreview,
   CustomerData,
   ErasurePreview,
   ReauthenticateRequest,
-  customerRoutes,
 } from '../api/console-contract.js';
 import { IdleDeadline } from '../core/idle.js';
 import {
@@ -75,6 +74,12 @@ import {
   InvoiceList,
   invoiceRoutes,
 } from '../api/invoice-contract.js';
+
+/**
+ * The customer's-rights schemas and routes ("my data"), fetched with the first call that needs
+ * them: a screen few visit, kept out of the account frame's first view.
+ */
+const rights = () => import('../api/console-contract.js');
 
 export interface AccountRequestOptions extends RequestOptions {
   /** The call answers a person's action (a click, a submit): it extends the idle timer. */
@@ -365,6 +370,7 @@ export class AccountClient extends BookingClient {
 
   /** GET data: everything held about the customer (checked against the contract), and its file name. */
   async customerData(options: AccountRequestOptions = {}): Promise<CustomerData> {
+    const { CustomerData, customerRoutes } = await rights();
     return this.#call(
       { method: 'GET', path: customerRoutes.data(this.business), schema: CustomerData, auth: true },
       { ...options, userAction: true },
@@ -373,6 +379,7 @@ export class AccountClient extends BookingClient {
 
   /** GET erasure: what erasing removes and keeps, and what the session still needs. */
   async erasurePreview(options: AccountRequestOptions = {}): Promise<AccountErasurePreview> {
+    const { AccountErasurePreview, customerRoutes } = await rights();
     return this.#call(
       {
         method: 'GET',
@@ -390,6 +397,7 @@ export class AccountClient extends BookingClient {
     request: z.input<typeof ReauthenticateRequest>,
     options: AccountRequestOptions = {},
   ): Promise<void> {
+    const { ReauthenticateRequest, customerRoutes } = await rights();
     const body = validate('password', ReauthenticateRequest, request);
     // A wrong password is not a lost session: the 401 here must not sign the customer out.
     return this.#call(
@@ -403,6 +411,7 @@ export class AccountClient extends BookingClient {
    * `step_up_required` when a check is missing). The session is forgotten: it went with the account.
    */
   async erase(options: AccountRequestOptions = {}): Promise<ErasurePreview> {
+    const { ErasurePreview, customerRoutes } = await rights();
     const erased = await this.#call(
       {
         method: 'POST',
