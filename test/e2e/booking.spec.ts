@@ -200,6 +200,8 @@ afterAll(async () => {
 /** Watches a page for CSP violations (the report endpoint and the page's own event). */
 async function open(path = '/'): Promise<{ page: Page; violations: string[]; errors: string[] }> {
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Madrid' });
+  // A step that stalls fails on its own, naming what it waited for, well inside the test's time.
+  context.setDefaultTimeout(15_000);
   const p = await context.newPage();
   const violations: string[] = [];
   const errors: string[] = [];
@@ -301,8 +303,18 @@ describe('booking through the script tag on another origin', () => {
     await p.goto(href);
     await p.reload();
     const manager = p.locator('cita-booking-manager');
+    // Short reads: each poll gives up on a missing summary quickly instead of waiting out the test.
     await expect
-      .poll(() => manager.locator('[part="summary"]').textContent(), { timeout: 10_000 })
+      .poll(
+        () =>
+          manager
+            .locator('[part="summary"]')
+            .textContent({ timeout: 1_000 })
+            .catch(() => ''),
+        {
+          timeout: 10_000,
+        },
+      )
       .toContain('Trim');
     await manager.getByRole('button', { name: 'Cancel booking' }).click();
     await manager.getByRole('button', { name: 'Yes, cancel it' }).click();
