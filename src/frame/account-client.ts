@@ -65,14 +65,12 @@ import type {
   ReauthenticateRequest,
 } from '../api/console-contract.js';
 import { IdleDeadline } from '../core/idle.js';
-import {
+import type {
   DownloadLink,
   DownloadLinkRequest,
   FullInvoiceRequest,
   Invoice,
-  InvoiceId,
   InvoiceList,
-  invoiceRoutes,
 } from '../api/invoice-contract.js';
 
 /**
@@ -80,6 +78,8 @@ import {
  * them: a screen few visit, kept out of the account frame's first view.
  */
 const rights = () => import('../api/console-contract.js');
+/** The invoice schemas and routes, likewise: not needed until the invoices section shows. */
+const invoicing = () => import('../api/invoice-contract.js');
 
 export interface AccountRequestOptions extends RequestOptions {
   /** The call answers a person's action (a click, a submit): it extends the idle timer. */
@@ -301,6 +301,7 @@ export class AccountClient extends BookingClient {
 
   /** GET invoices: the customer's invoices (issue 10), newest first. */
   async invoices(options: AccountRequestOptions = {}): Promise<InvoiceList> {
+    const { InvoiceList, invoiceRoutes } = await invoicing();
     return this.#call(
       {
         method: 'GET',
@@ -315,6 +316,7 @@ export class AccountClient extends BookingClient {
 
   /** GET invoices/{id}: one of the customer's invoices (audited on the server). */
   async invoice(id: string, options: AccountRequestOptions = {}): Promise<Invoice> {
+    const { Invoice, InvoiceId, invoiceRoutes } = await invoicing();
     validate('invoice id', InvoiceId, id, 'id');
     return this.#call(
       { method: 'GET', path: invoiceRoutes.get(this.business, id), schema: Invoice, auth: true, retry: true },
@@ -328,6 +330,7 @@ export class AccountClient extends BookingClient {
     request: z.input<typeof FullInvoiceRequest>,
     options: AccountRequestOptions = {},
   ): Promise<Invoice> {
+    const { FullInvoiceRequest, Invoice, InvoiceId, invoiceRoutes } = await invoicing();
     validate('invoice id', InvoiceId, id, 'id');
     const body = validate('full invoice', FullInvoiceRequest, request);
     return this.#call(
@@ -348,6 +351,7 @@ export class AccountClient extends BookingClient {
     request: z.input<typeof DownloadLinkRequest> = {},
     options: AccountRequestOptions = {},
   ): Promise<DownloadLink> {
+    const { DownloadLink, DownloadLinkRequest, InvoiceId, invoiceRoutes } = await invoicing();
     validate('invoice id', InvoiceId, id, 'id');
     const body = validate('download link', DownloadLinkRequest, request);
     const link = await this.#call(
