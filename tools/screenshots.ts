@@ -1,12 +1,10 @@
 /**
  * `npm run screenshots`: the README's pictures of the widget on the demo site, taken with
  * headless Chromium (Debian's) against the real server on PGlite, in Spanish and English, light
- * and dark; and `<cita-account>` at 320 px (the frame page opened on its own, a customer signed
- * in with a booking, and the sign-up's password step), light and dark. Needs `npm run build`
- * first and ports 5173/5174 free.
  * and dark; the review step on 320 px and 390 px phones with long values (es, en, light, dark);
- * and a brand that sets only its light accent, in dark. Needs `npm run build` first and ports
- * 5173/5174 free.
+ * a brand that sets only its light accent, in dark; and `<cita-account>` at 320 px (the frame
+ * page opened on its own, a customer signed in with a booking, and the sign-up's password step),
+ * light and dark. Needs `npm run build` first and ports 5173/5174 free.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
