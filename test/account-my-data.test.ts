@@ -234,6 +234,36 @@ describe('<cita-account> my data', function () {
       '"my data" is still the same element',
     ).to.equal(true);
     expect(text($(el, '#section-my-data-heading'))).to.equal('Mis datos');
+    // Nothing to say, no box: the empty alerts of the account, "my data" and the two-factor
+    // section take no room (each is an assertive live region kept in place for its message).
+    const twoFactor = $(el, '#section-two-factor cita-two-factor-prompt')!;
+    await waitUntil(
+      () => twoFactor.shadowRoot?.querySelector('[part~="alert"]'),
+      'the two-factor section',
+      WAIT,
+    );
+    // The two-factor section's name is said once: by the prompt's own heading, at the sections' level.
+    expect($(el, '#section-two-factor > h3') === null, 'no second heading').to.equal(true);
+    expect($(el, '#section-two-factor')!.getAttribute('aria-label')).to.equal(
+      'Inicio de sesión en dos pasos',
+    );
+    await waitUntil(
+      () =>
+        text(twoFactor.shadowRoot!.querySelector('[part~="heading"]')) === 'Inicio de sesión en dos pasos',
+      'the prompt heading',
+      WAIT,
+    );
+    expect(twoFactor.shadowRoot!.querySelector('[part~="heading"]')!.getAttribute('aria-level')).to.equal(
+      '3',
+    );
+    const alerts = [el, data, twoFactor].flatMap((host) => [
+      ...host.shadowRoot!.querySelectorAll<HTMLElement>('[part~="alert"]'),
+    ]);
+    expect(alerts.length).to.be.at.least(3);
+    for (const alert of alerts) {
+      expect(text(alert)).to.equal('');
+      expect(alert.getBoundingClientRect().height, `an empty alert in ${alert.getRootNode()}`).to.equal(0);
+    }
     $(data, '#erase-start')!.click();
     await waitUntil(() => $(data, '#erase-continue'), 'la vista previa', WAIT).catch((err: Error) => {
       throw new Error(`${err.message}: ${text($(data, '.stack'))}`);

@@ -184,7 +184,10 @@ export const styles = css`
   [part~='status'] {
     margin: 0;
   }
-  [part~='alert']:empty {
+  /* An alert with nothing to say takes no room. A container alert holds its message in elements
+     (<p>): the line breaks around them in the template are text, which :empty does not ignore. */
+  [part~='alert']:empty,
+  div[part~='alert']:not(:has(*)) {
     display: none;
   }
   [part~='alert'] {

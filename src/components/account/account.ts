@@ -102,6 +102,11 @@ export interface AccountSection {
   id: string;
   heading: AccountWords;
   render: () => TemplateResult | typeof nothing;
+  /**
+   * The content shows its own heading (at level 3, the sections' level): the section is named by
+   * `heading` for assistive technology and shows no second one.
+   */
+  ownHeading?: boolean;
 }
 
 interface Message {
@@ -339,6 +344,8 @@ export class CitaAccount extends CitaElement {
               id: 'two-factor',
               heading: (t: AccountStrings) => t.twoFactorHeading,
               render: () => this.#renderTwoFactor(),
+              // The prompt's views have headings of their own ("Two-step sign-in", then each step).
+              ownHeading: true,
             },
           ]),
       // Issue 11: the customer's rights (src/components/account/account-data.ts).
@@ -1183,10 +1190,18 @@ export class CitaAccount extends CitaElement {
         // inserted, and the others keep their elements and whatever the customer was doing in them.
         (s) => s.id,
         (s) =>
-          html`<section part="section" id=${`section-${s.id}`} aria-labelledby=${`section-${s.id}-heading`}>
-            <h3 id=${`section-${s.id}-heading`}>${s.heading(t)}</h3>
-            ${s.render()}
-          </section>`,
+          s.ownHeading
+            ? html`<section part="section" id=${`section-${s.id}`} aria-label=${s.heading(t)}>
+                ${s.render()}
+              </section>`
+            : html`<section
+                part="section"
+                id=${`section-${s.id}`}
+                aria-labelledby=${`section-${s.id}-heading`}
+              >
+                <h3 id=${`section-${s.id}-heading`}>${s.heading(t)}</h3>
+                ${s.render()}
+              </section>`,
       )}`;
   }
 
@@ -1215,7 +1230,7 @@ export class CitaAccount extends CitaElement {
       .business=${this.client?.business ?? ''}
       theme=${this.theme}
       time-zone=${this.timeZone}
-      heading-level="4"
+      heading-level="3"
     ></cita-two-factor-prompt>`;
   }
 

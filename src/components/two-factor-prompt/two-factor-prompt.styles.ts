@@ -11,6 +11,9 @@ export const promptStyles = css`
     line-height: 1.25;
     font-size: 1.2em;
   }
+  .heading[aria-level='3'] {
+    font-size: 1.05em;
+  }
   .heading[aria-level='4'],
   .heading[aria-level='5'],
   .heading[aria-level='6'] {
