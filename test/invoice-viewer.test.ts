@@ -6,7 +6,7 @@
  * and focused first); a second customer cannot reach it by id or by link. Spanish, and axe.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../src/frame/define-invoices.js';
 import type { CitaInvoiceViewer } from '../src/components/invoice-viewer/invoice-viewer.js';
 import { AccountClient } from '../src/frame/account-client.js';
@@ -118,6 +118,19 @@ describe('<cita-invoice-viewer>', function () {
     expect(text($(el, 'figure[part~="qr"]'))).not.to.contain('VERI*FACTU'); // not submitted
     expect(text($(el, 'article'))).to.contain('Salón de Pruebas S.L.');
     await expect(el).to.be.accessible();
+
+    // On a 320 px phone: each detail under its label, finger-sized buttons, nothing wider.
+    await setViewport({ width: 320, height: 640 });
+    try {
+      const issuer = [...el.shadowRoot!.querySelectorAll('dt')].find((dt) => text(dt) === 'Emisor')!;
+      const below = issuer.nextElementSibling!.getBoundingClientRect();
+      expect(below.top).to.be.at.least(issuer.getBoundingClientRect().bottom);
+      expect(below.left).to.equal(issuer.getBoundingClientRect().left);
+      expect(button(el, 'Descargar PDF').getBoundingClientRect().height).to.be.at.least(44);
+      expect(el.scrollWidth).to.be.at.most(320);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
 
     // Download: a link that works once.
     button(el, 'Descargar PDF').click();

@@ -49,6 +49,8 @@ export class CitaInvoiceViewer extends CitaElement {
       :host {
         display: block;
         color: var(--cita-color-text, inherit);
+        /* The invoice's details stack under their labels when the viewer is narrow (a phone). */
+        container-type: inline-size;
       }
       table {
         border-collapse: collapse;
@@ -67,13 +69,16 @@ export class CitaInvoiceViewer extends CitaElement {
       button {
         font: inherit;
         cursor: pointer;
-        padding: 0.3rem 0.7rem;
+        /* A finger-sized target, as in the account around it. */
+        min-block-size: 2.75rem;
+        padding: 0.375rem 1rem;
         border-radius: var(--cita-radius, 0.4rem);
         border: 1px solid currentColor;
         background: transparent;
         color: inherit;
       }
       button.link {
+        min-block-size: 0;
         border: none;
         padding: 0;
         color: var(--cita-color-accent, LinkText);
@@ -118,6 +123,19 @@ export class CitaInvoiceViewer extends CitaElement {
       }
       dd {
         margin: 0;
+      }
+      @container (max-width: 26rem) {
+        dl {
+          grid-template-columns: 1fr;
+          gap: 0;
+        }
+        dt {
+          font-size: 0.9em;
+          color: color-mix(in srgb, currentColor 68%, transparent);
+        }
+        dd {
+          margin-block-end: 0.5rem;
+        }
       }
       .visually-hidden {
         position: absolute;
