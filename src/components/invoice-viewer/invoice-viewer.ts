@@ -52,6 +52,9 @@ export class CitaInvoiceViewer extends CitaElement {
         /* The invoice's details stack under their labels when the viewer is narrow (a phone). */
         container-type: inline-size;
       }
+      p {
+        margin-block: 0 0.75rem;
+      }
       table {
         border-collapse: collapse;
         inline-size: 100%;
